@@ -1,0 +1,1 @@
+"""Checklist files (TOML, edited by clerks): reading them into the core, with file:line for every error."""

@@ -1,0 +1,70 @@
+"""The ``inspector`` command: argument parsing, then one service call per command.
+
+Each command group lives in its own module under ``inspector.cli`` and registers itself through
+``register(subparsers)``; ``COMMAND_MODULES`` lists them. Only the TUI and the commands that need
+them import Textual, python-docx or httpx, so a plain command answers fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from inspector import __version__
+from inspector.cli.common import CommandError, report_problems, run_guarded
+from inspector.i18n import set_language, t
+
+COMMAND_MODULES = (
+    "inspector.cli.app_commands",
+    "inspector.cli.checklist_commands",
+    "inspector.cli.site_commands",
+    "inspector.cli.visit_commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inspector", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=f"inspector {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help=t("cli.opt.data_dir"))
+    parser.add_argument("--lang", choices=("zh", "en"), help=t("cli.opt.lang"))
+    subparsers = parser.add_subparsers(dest="command", metavar=t("cli.command"))
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _utf8_streams()
+    set_language(_early_lang(argv))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from inspector.cli.app_commands import open_app
+
+        handler = open_app
+    return run_guarded(handler, args)
+
+
+def _early_lang(argv: list[str]) -> str | None:
+    """--lang must be known before the parser is built, since the help texts are translated."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _utf8_streams() -> None:
+    """Chinese text out, whatever the console's code page (cp936 on Chinese Windows when piped)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+__all__ = ["CommandError", "build_parser", "main", "report_problems"]

@@ -1,0 +1,91 @@
+"""What every command shares: opening the store, printing, JSON, and turning errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from inspector.core.errors import DomainError
+from inspector.i18n import error_text, t
+from inspector.paths import default_data_dir
+from inspector.store.errors import StoreError
+from inspector.store.store import Store, StoreProblem
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A command cannot go on; the message is already in the user's language."""
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+
+
+def open_store(args: argparse.Namespace, *, readonly: bool = False, root: Path | None = None) -> Store:
+    store = Store.open(root or data_dir(args), readonly=readonly)
+    report_problems(store.problems)
+    return store
+
+
+def report_problems(problems: Iterable[StoreProblem]) -> None:
+    for problem in problems:
+        if problem.moved_to:
+            say_error(t("store.moved_aside", path=problem.path, moved_to=problem.moved_to, reason=problem.reason))
+        else:
+            say_error(t("store.unreadable_file", path=problem.path, reason=problem.reason))
+
+
+def store_error_text(error: StoreError) -> str:
+    return t(f"store.{error.code}", path=error.path, **{k: v for k, v in error.params.items() if k != "path"})
+
+
+def say(text: str = "") -> None:
+    print(text)
+
+
+def say_error(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def emit_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def run_guarded(handler: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
+    """Run a command; any refusal becomes one clear line on stderr and exit status 1, never a traceback."""
+    try:
+        return handler(args) or EXIT_OK
+    except CommandError as error:
+        say_error(str(error))
+    except DomainError as error:
+        say_error(error_text(error))
+    except StoreError as error:
+        say_error(store_error_text(error))
+    except KeyboardInterrupt:
+        say_error(t("cli.interrupted"))
+        return 130
+    except Exception as error:  # a bug: say so plainly and keep the details in a file
+        log = Path(tempfile.gettempdir()) / "inspector-error.log"
+        try:
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+        except OSError:
+            log = Path("-")
+        say_error(t("cli.internal_error", error=f"{type(error).__name__}: {error}", log=log))
+    return EXIT_ERROR
+
+
+def open_for_reading(args: argparse.Namespace) -> Store | None:
+    """The store read-only (works while the app has it open), or None when there is no data yet."""
+    try:
+        return open_store(args, readonly=True)
+    except StoreError as error:
+        if error.code == "no_data":
+            return None
+        raise

@@ -1,0 +1,73 @@
+"""``inspector sites import|export|list``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from inspector.cli.common import EXIT_ERROR, emit_json, open_for_reading, open_store, say, say_error
+from inspector.core.sites import Site
+from inspector.i18n import label, t
+from inspector.services.register import import_register, register_csv
+from inspector.store.atomic import atomic_write_bytes
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    group = subparsers.add_parser("sites", help=t("cli.sites.help"))
+    commands = group.add_subparsers(dest="sites_command", required=True, metavar=t("cli.command"))
+    importing = commands.add_parser("import", help=t("cli.sites.import.help"))
+    importing.add_argument("file", type=Path, metavar="FILE.csv")
+    importing.set_defaults(handler=run_import)
+    exporting = commands.add_parser("export", help=t("cli.sites.export.help"))
+    exporting.add_argument("-o", "--output", type=Path, metavar="FILE", help=t("cli.sites.export.output"))
+    exporting.set_defaults(handler=run_export)
+    listing = commands.add_parser("list", help=t("cli.sites.list.help"))
+    listing.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    listing.set_defaults(handler=run_list)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        report = import_register(store, args.file)
+    for problem in report.problems:
+        column = f" {problem.field}:" if problem.field else ""
+        value = f" ({problem.value})" if problem.value else ""
+        say_error(f"{args.file}: {t('cli.row', row=problem.row)}:{column} {t(problem.message)}{value}")
+    if report.problems:
+        say_error(t("cli.sites.import.refused", count=len(report.problems)))
+        return EXIT_ERROR
+    say(t("cli.sites.import.done", added=report.added, changed=report.changed, unchanged=report.unchanged))
+    return 0
+
+
+def _sites(args: argparse.Namespace) -> list[Site]:
+    store = open_for_reading(args)
+    if store is None:
+        return []
+    with store:
+        return store.sites()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    text = register_csv(_sites(args))
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        # with a BOM, so that Excel on Windows opens the Chinese text correctly
+        atomic_write_bytes(args.output, text.encode("utf-8-sig"))
+    except OSError as error:
+        say_error(t("cli.cannot_write", path=args.output, reason=error.strerror or str(error)))
+        return EXIT_ERROR
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    sites = sorted(_sites(args), key=lambda s: (s.township, s.kind.value, s.id))
+    if args.json:
+        emit_json([site.to_dict() for site in sites])
+        return 0
+    for site in sites:
+        say(f"{site.id}  {site.township}  {label(site.kind)}  {site.name}")
+    return 0

@@ -1,0 +1,79 @@
+"""The one message catalogue: every word shown on screen, on the command line and in errors.
+
+Messages live in modules beside this one, one per part of the program (``core_messages``,
+``cli_messages``, ``tui_messages`` …), each a dict ``key -> (中文, English)``, so parts can
+grow their words without touching each other's. ``t(key, **params)`` formats a message in
+the current language: Chinese by default, English with ``--lang en`` or ``INSPECTOR_LANG=en``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+_current = "zh"
+_catalogue: dict[str, tuple[str, str]] | None = None
+
+
+def _load() -> dict[str, tuple[str, str]]:
+    catalogue: dict[str, tuple[str, str]] = {}
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not module_info.name.endswith("_messages"):
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        for key, pair in module.MESSAGES.items():
+            if key in catalogue:
+                raise RuntimeError(f"message {key!r} defined twice (again in {module_info.name})")
+            catalogue[key] = pair
+    return catalogue
+
+
+def catalogue() -> dict[str, tuple[str, str]]:
+    global _catalogue
+    if _catalogue is None:
+        _catalogue = _load()
+    return _catalogue
+
+
+def set_language(language: str | None) -> str:
+    """Choose the language; None takes INSPECTOR_LANG, then Chinese. Returns the one chosen."""
+    global _current
+    chosen = (language or os.environ.get("INSPECTOR_LANG") or "zh").strip().lower()
+    _current = "en" if chosen.startswith("en") else "zh"
+    return _current
+
+
+def language() -> str:
+    return _current
+
+
+def t(key: str, **params: Any) -> str:
+    """The message ``key`` in the current language, formatted with ``params``.
+
+    An unknown key comes back as itself, so a missing word shows where it is missing rather
+    than crashing a screen; ``tests/test_i18n.py`` keeps the catalogue complete.
+    """
+    pair = catalogue().get(key)
+    if pair is None:
+        return key
+    text = pair[0] if _current == "zh" else pair[1]
+    return text.format(**params) if params else text
+
+
+def label(value: Any) -> str:
+    """The on-screen name of a vocabulary value (an Area, a Result …): ``vocab.<class>.<value>``."""
+    return t(f"vocab.{type(value).__name__.lower()}.{value.value}")
+
+
+def error_text(error: Any) -> str:
+    """The message for a DomainError (``error.<code>``), falling back to its code and params."""
+    key = f"error.{error.code}"
+    if key in catalogue():
+        try:
+            return t(key, **error.params)
+        except (KeyError, IndexError):
+            pass
+    return str(error)

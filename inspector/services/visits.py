@@ -1,0 +1,209 @@
+"""Visits: start, answer, attach evidence, complete, sign off, amend, find."""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from inspector.core import visits as rules
+from inspector.core.clock import now
+from inspector.core.errors import DomainError
+from inspector.core.visits import Answer, Visit, VisitSummary
+from inspector.core.vocabulary import Result, Severity, VisitStatus
+from inspector.services.checklists import checklist_for_kind
+from inspector.store.store import Store
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
+"""Leave this part of the item's current answer as it is."""
+
+
+def start_visit(
+    store: Store,
+    site_id: str,
+    *,
+    lead: str,
+    members: Iterable[str] = (),
+    arrived_at: datetime | None = None,
+    unannounced: bool = True,
+) -> Visit:
+    """The team walks in: stamp the arrival, freeze the site's checklist, remember the team."""
+    site = store.site(site_id)
+    if site is None:
+        raise DomainError("visit.unknown_site", site_id=site_id)
+    members = tuple(members)
+    visit = rules.start_visit(
+        uuid=str(uuid_module.uuid4()),
+        site=site,
+        checklist=checklist_for_kind(store, site.kind),
+        lead=lead,
+        members=members,
+        arrived_at=arrived_at or now(),
+        unannounced=unannounced,
+    )
+    store.save_visit(visit)
+    store.update_settings(last_lead=visit.lead, last_members=list(visit.members))
+    return visit
+
+
+def change_arrival(store: Store, uuid: str, arrived_at: datetime, reason: str) -> Visit:
+    visit = rules.change_arrival(store.load_visit(uuid), arrived_at, reason)
+    store.save_visit(visit)
+    return visit
+
+
+def record_answer(
+    store: Store,
+    uuid: str,
+    item_id: str,
+    *,
+    by: str | None = None,
+    result: Result = UNCHANGED,
+    note: str = UNCHANGED,
+    add_evidence: Iterable[Path] = (),
+    severity: Severity | None = UNCHANGED,
+    deadline_days: int | None = UNCHANGED,
+    at: datetime | None = None,
+) -> Visit:
+    """Record or change an item's answer. What is not given is kept from the current answer.
+
+    Evidence files are copied into the store first, so an answer never names a photo the store
+    does not hold. Returns the visit as saved: when this returns, the answer is on disk.
+    """
+    visit = store.load_visit(uuid)
+    current = visit.answers.get(item_id)
+    if result is UNCHANGED and current is None:
+        raise DomainError("answer.result_first", item_id=item_id)
+    evidence = tuple(current.evidence) if current else ()
+    evidence += tuple(store.add_evidence(Path(path)) for path in add_evidence)
+    chosen = current.result if result is UNCHANGED else result
+    keep_override = chosen is Result.FAIL
+    answer = Answer(
+        item_id=item_id,
+        result=chosen,
+        by=(by or visit.lead).strip(),
+        at=(at or now()).isoformat(),
+        note=(current.note if current else "") if note is UNCHANGED else note,
+        evidence=_unique(evidence),
+        severity_override=_pick(severity, current.severity_override if current and keep_override else None),
+        deadline_override_days=_pick(
+            deadline_days, current.deadline_override_days if current and keep_override else None
+        ),
+    )
+    visit = rules.record_answer(visit, answer)
+    store.save_visit(visit)
+    return visit
+
+
+def _pick(given: Any, kept: Any) -> Any:
+    return kept if given is UNCHANGED else given
+
+
+def _unique(evidence: tuple[rules.Evidence, ...]) -> tuple[rules.Evidence, ...]:
+    seen: dict[str, rules.Evidence] = {}
+    for item in evidence:
+        seen.setdefault(item.sha256, item)
+    return tuple(seen.values())
+
+
+def move_cursor(store: Store, uuid: str, item_id: str) -> Visit:
+    """Remember where the team is, so a restart resumes on the same item."""
+    visit = store.load_visit(uuid)
+    if visit.cursor == item_id or visit.is_sealed:
+        return visit
+    visit = rules.move_cursor(visit, item_id)
+    store.save_visit(visit)
+    return visit
+
+
+def complete_visit(store: Store, uuid: str, departed_at: datetime | None = None) -> Visit:
+    visit = rules.complete(store.load_visit(uuid), departed_at or now())
+    store.save_visit(visit)
+    return visit
+
+
+def reopen_visit(store: Store, uuid: str) -> Visit:
+    visit = rules.reopen(store.load_visit(uuid))
+    store.save_visit(visit)
+    return visit
+
+
+def sign_off_visit(store: Store, uuid: str, *, by: str, at: datetime | None = None) -> Visit:
+    """Seal the visit. The visit file is the commit point; the frozen bytes and the outbox entry
+    follow from it and are re-made by ``ensure_outbox`` if a crash comes between."""
+    visit = store.load_visit(uuid)
+    if visit.status is VisitStatus.DRAFT:
+        visit = rules.complete(visit, at or now())
+    visit = rules.sign_off(visit, by, at or now())
+    store.save_visit(visit)
+    queue_signed_version(store, visit)
+    return visit
+
+
+def amend_visit(
+    store: Store, uuid: str, *, by: str, reason: str, answers: Iterable[Answer], at: datetime | None = None
+) -> Visit:
+    visit = rules.amend(store.load_visit(uuid), by=by, at=at or now(), reason=reason, answers=answers)
+    store.save_visit(visit)
+    queue_signed_version(store, visit)
+    return visit
+
+
+def queue_signed_version(store: Store, visit: Visit) -> None:
+    """Freeze the bytes of a signed-off version and put them in the outbox (once)."""
+    data = rules.sealed_bytes(visit)
+    store.save_sealed(visit.uuid, visit.version, data)
+    key = f"{visit.uuid}.v{visit.version}"
+    if any(entry["kind"] == "visit" and entry["key"] == key for entry in store.outbox()):
+        return
+    store.put_outbox(
+        {
+            "kind": "visit",
+            "key": key,
+            "uuid": visit.uuid,
+            "version": visit.version,
+            "seal": visit.seal,
+            "state": "pending",
+        }
+    )
+
+
+def ensure_outbox(store: Store) -> int:
+    """Queue every signed-off version that a crash left out of the outbox; returns how many."""
+    queued = {entry["key"] for entry in store.outbox() if entry["kind"] == "visit"}
+    added = 0
+    for summary in store.visit_summaries():
+        if summary.status is VisitStatus.SIGNED_OFF and f"{summary.uuid}.v{summary.version}" not in queued:
+            queue_signed_version(store, store.load_visit(summary.uuid))
+            added += 1
+    return added
+
+
+def resolve_visit(store: Store, text: str) -> str:
+    """A visit's uuid from the uuid itself or a unique prefix of it."""
+    wanted = text.strip().lower()
+    if len(wanted) < 4:
+        raise DomainError("visit.prefix_too_short", prefix=text)
+    matches = [uuid for uuid in store.visit_uuids() if uuid.startswith(wanted)]
+    if not matches:
+        raise DomainError("visit.unknown", prefix=text)
+    if len(matches) > 1:
+        raise DomainError("visit.ambiguous", prefix=text, count=len(matches))
+    return matches[0]
+
+
+def visits_in_progress(store: Store) -> list[VisitSummary]:
+    return [s for s in store.visit_summaries() if s.status is not VisitStatus.SIGNED_OFF]
+
+
+def remembered_team(store: Store) -> tuple[str, list[str]]:
+    settings = store.settings()
+    return settings.get("last_lead", ""), list(settings.get("last_members", []))
