@@ -149,7 +149,7 @@ class Store:
             migrate(self.root, version)
             self._write_meta(SCHEMA_VERSION)
         for name in _SMALL_FILES:
-            self._db(name)
+            self.db(name)
         if (self.root / _REBUILD_MARKER).exists():
             self.rebuild_index()
 
@@ -198,7 +198,12 @@ class Store:
         self.problems.append(problem)
         return problem
 
-    def _db(self, name: str) -> TinyDB:
+    def db(self, name: str) -> TinyDB:
+        """A small TinyDB file of this data dir (e.g. "outbox.json"), written atomically.
+
+        Adapters keep their own small files this way (one file per concern). A file that does
+        not parse is moved aside and replaced by an empty one, and the problem is recorded.
+        """
         db = self._dbs.get(name)
         if db is None:
             path = self.root / name
@@ -255,7 +260,7 @@ class Store:
         """
         self._require_writable()
         summary = VisitSummary.of(visit).to_dict()
-        index = self._db("index.json").table("visits")
+        index = self.db("index.json").table("visits")
         indexed = index.get(Query().uuid == visit.uuid)
         if indexed == summary:
             self._write_visit(visit)
@@ -293,15 +298,15 @@ class Store:
         error.moved_to = Path(problem.moved_to) if problem.moved_to else None
         error.params["moved_to"] = problem.moved_to
         if not self.readonly:
-            self._db("index.json").table("visits").remove(Query().uuid == uuid)
+            self.db("index.json").table("visits").remove(Query().uuid == uuid)
 
     def visit_summaries(self) -> list[VisitSummary]:
         """Every visit in the index, newest arrival first."""
-        rows = [VisitSummary.from_dict(dict(doc)) for doc in self._db("index.json").table("visits").all()]
+        rows = [VisitSummary.from_dict(dict(doc)) for doc in self.db("index.json").table("visits").all()]
         return sorted(rows, key=lambda row: row.arrived_at, reverse=True)
 
     def visit_uuids(self) -> list[str]:
-        return [doc["uuid"] for doc in self._db("index.json").table("visits").all()]
+        return [doc["uuid"] for doc in self.db("index.json").table("visits").all()]
 
     def rebuild_index(self) -> None:
         """Read every visit file and write the index anew (after a crash mid-update or damage)."""
@@ -312,7 +317,7 @@ class Store:
                 summaries.append(VisitSummary.of(self.load_visit(path.stem)).to_dict())
             except StoreError:
                 continue
-        table = self._db("index.json").table("visits")
+        table = self.db("index.json").table("visits")
         table.truncate()
         table.insert_multiple(summaries)
         (self.root / _REBUILD_MARKER).unlink(missing_ok=True)
@@ -339,10 +344,10 @@ class Store:
     # -- register and checklists ---------------------------------------------------------------
 
     def sites(self) -> list[Site]:
-        return [Site.from_dict(dict(doc)) for doc in self._db("register.json").table("sites").all()]
+        return [Site.from_dict(dict(doc)) for doc in self.db("register.json").table("sites").all()]
 
     def site(self, site_id: str) -> Site | None:
-        doc = self._db("register.json").table("sites").get(Query().id == site_id)
+        doc = self.db("register.json").table("sites").get(Query().id == site_id)
         return Site.from_dict(dict(doc)) if doc else None
 
     def upsert_sites(self, sites: Iterable[Site], *, superseded_at: datetime) -> tuple[int, int]:
@@ -351,7 +356,7 @@ class Store:
         Returns (added, changed).
         """
         self._require_writable()
-        db = self._db("register.json")
+        db = self.db("register.json")
         data = db.storage.read() or {}
         current = {row["id"]: row for row in data.get("sites", {}).values()}
         superseded = list(data.get("superseded", {}).values())
@@ -378,12 +383,12 @@ class Store:
         return added, changed
 
     def stored_checklists(self) -> list[Checklist]:
-        return [Checklist.from_dict(dict(doc)) for doc in self._db("checklists.json").table("checklists").all()]
+        return [Checklist.from_dict(dict(doc)) for doc in self.db("checklists.json").table("checklists").all()]
 
     def add_checklist(self, checklist: Checklist) -> bool:
         """Keep a checklist version received from the bureau; False when that version is already here."""
         self._require_writable()
-        table = self._db("checklists.json").table("checklists")
+        table = self.db("checklists.json").table("checklists")
         query = (Query().id == checklist.id) & (Query().version == checklist.version)
         if table.contains(query):
             return False
@@ -393,13 +398,13 @@ class Store:
     # -- settings ------------------------------------------------------------------------------
 
     def settings(self) -> dict[str, Any]:
-        doc = self._db("settings.json").table("settings").get(doc_id=SINGLE)
+        doc = self.db("settings.json").table("settings").get(doc_id=SINGLE)
         return dict(doc) if doc else {}
 
     def update_settings(self, **values: Any) -> None:
         self._require_writable()
         merged = {**self.settings(), **values}
-        self._db("settings.json").table("settings").upsert(Document(merged, doc_id=SINGLE))
+        self.db("settings.json").table("settings").upsert(Document(merged, doc_id=SINGLE))
 
     # -- numbers -------------------------------------------------------------------------------
 
@@ -410,7 +415,7 @@ class Store:
         crash, and asking again for the same ``issued_for`` returns the number it already got.
         """
         self._require_writable()
-        table = self._db("counters.json").table("numbers")
+        table = self.db("counters.json").table("numbers")
         rows = table.search(Query().series == series)
         for row in rows:
             if row["issued_for"] == issued_for:
@@ -427,18 +432,18 @@ class Store:
         return number
 
     def issued_numbers(self, series: str) -> list[dict[str, Any]]:
-        return [dict(row) for row in self._db("counters.json").table("numbers").search(Query().series == series)]
+        return [dict(row) for row in self.db("counters.json").table("numbers").search(Query().series == series)]
 
     # -- outbox --------------------------------------------------------------------------------
 
     def outbox(self) -> list[dict[str, Any]]:
-        return [dict(doc) for doc in self._db("outbox.json").table("outbox").all()]
+        return [dict(doc) for doc in self.db("outbox.json").table("outbox").all()]
 
     def put_outbox(self, entry: dict[str, Any]) -> None:
         """Add or update an outbox entry, keyed by (kind, key)."""
         self._require_writable()
         query = (Query().kind == entry["kind"]) & (Query().key == entry["key"])
-        self._db("outbox.json").table("outbox").upsert(entry, query)
+        self.db("outbox.json").table("outbox").upsert(entry, query)
 
     # -- evidence ------------------------------------------------------------------------------
 
