@@ -110,8 +110,8 @@ def _fail(path: str, line: int, message: str, **params: str) -> ReadResult:
 def _build(path: str, data: dict[str, Any], where: _Locations) -> ReadResult:
     problems: list[FileProblem] = []
 
-    def top_problem(key: str, message: str, **params: str) -> None:
-        problems.append(FileProblem(path, where.top.get(key, 1), "", message, params))
+    def top_problem(field_name: str, message: str, **params: str) -> None:
+        problems.append(FileProblem(path, where.top.get(field_name, 1), "", message, params))
 
     for key in sorted(set(data) - _TOP_KEYS):
         top_problem(key, "file.unknown_key", key=key)
@@ -177,8 +177,8 @@ def _build_item(path: str, raw: Any, keys: dict[str, int], header: int) -> tuple
     problems: list[FileProblem] = []
     item_id = _text(raw.get("id")) if isinstance(raw, dict) else ""
 
-    def item_problem(key: str, message: str, **params: str) -> None:
-        problems.append(FileProblem(path, keys.get(key, header), item_id, message, params))
+    def item_problem(field_name: str, message: str, **params: str) -> None:
+        problems.append(FileProblem(path, keys.get(field_name, header), item_id, message, params))
 
     if not isinstance(raw, dict):
         item_problem("", "file.item_not_table")

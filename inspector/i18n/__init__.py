@@ -50,7 +50,7 @@ def language() -> str:
     return _current
 
 
-def t(key: str, **params: Any) -> str:
+def t(key: str, /, **params: Any) -> str:
     """The message ``key`` in the current language, formatted with ``params``.
 
     An unknown key comes back as itself, so a missing word shows where it is missing rather

@@ -1,0 +1,61 @@
+"""Fixtures shared by every part of the suite: data dirs, stores, demo data, the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from inspector.cli import main
+from inspector.core.clock import BUREAU_TZ
+from inspector.i18n import set_language
+from inspector.services.demo import fill_demo
+from inspector.store.store import Store
+
+DEMO_TODAY = datetime(2026, 11, 28, 16, 30, tzinfo=BUREAU_TZ)
+"""The fixed 'today' of demo data in tests, so dates and snapshots never drift."""
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("INSPECTOR_LANG", raising=False)
+    monkeypatch.delenv("INSPECTOR_HOME", raising=False)
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "data") as opened:
+        yield opened
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "demo") as opened:
+        fill_demo(opened, today=DEMO_TODAY)
+        yield opened
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``inspector ARGS`` in-process and capture what it printed."""
+
+    def run(*args: str | Path) -> CliResult:
+        capsys.readouterr()
+        code = main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
