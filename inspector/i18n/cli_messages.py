@@ -156,8 +156,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "store.bad_meta": ("数据目录的 {path} 已损坏：{reason}", "{path} of the data folder is damaged: {reason}"),
     "store.newer_schema": (
-        "数据目录由更新版本的程序创建（格式 {found}，本程序支持到 {supported}），请升级程序。",
-        "The data folder was written by a newer version (format {found}; this one reads up to {supported}); upgrade.",
+        "{path} 由更新版本的程序写入（格式 {found}，本程序支持到 {supported}），请升级程序。",
+        "{path} was written by a newer version (format {found}; this one reads up to {supported}); upgrade.",
     ),
     "store.no_data": ("{path} 中还没有数据。", "No data in {path} yet."),
     "store.readonly": ("数据目录以只读方式打开，不能修改。", "The data folder is open read-only."),
