@@ -32,9 +32,9 @@ class TrialResult:
 
 def prepare(data_dir: Path) -> str:
     """A data dir with the sample register and one visit started; returns the visit's uuid."""
+    from inspector.paths import sample_register
     from inspector.services.register import import_register
     from inspector.services.visits import start_visit
-    from inspector.paths import sample_register
     from inspector.store.store import Store
 
     with Store.open(data_dir) as store:
@@ -84,7 +84,11 @@ def check(data_dir: Path, uuid: str, acknowledged: dict[str, tuple[int, str]]) -
     for item_id, (sequence, result) in acknowledged.items():
         answer = answers.get(item_id)
         # the stored answer must be the acknowledged one or a later one (its note carries the sequence)
-        if answer is None or int(answer.note or 0) < sequence or (int(answer.note) == sequence and answer.result.value != result):
+        if (
+            answer is None
+            or int(answer.note or 0) < sequence
+            or (int(answer.note) == sequence and answer.result.value != result)
+        ):
             lost += 1
     return TrialResult(len(acknowledged), lost, unreadable, problems)
 

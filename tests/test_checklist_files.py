@@ -105,9 +105,36 @@ def test_item_ids_are_unique_across_all_shipped_checklists() -> None:
 def test_every_focus_requirement_of_the_notice_is_an_item_somewhere() -> None:
     texts = " ".join(item.text for c in validate_files([builtin_checklists_dir()])[0] for item in c.items)
     for requirement in (
-        "工作方案", "应急预案", "应急处置队伍", "封闭管理", "探视", "测温", "口罩", "核酸", "四早", "健康监测",
-        "消毒", "通风", "24小时值班", "带班", "瞒报", "物资", "有效期", "培训", "心理疏导", "消防",
-        "临时救助区", "预约", "错峰", "颁证", "丧葬简办", "留守儿童", "独居", "残疾", "流浪乞讨", "志愿",
+        "工作方案",
+        "应急预案",
+        "应急处置队伍",
+        "封闭管理",
+        "探视",
+        "测温",
+        "口罩",
+        "核酸",
+        "四早",
+        "健康监测",
+        "消毒",
+        "通风",
+        "24小时值班",
+        "带班",
+        "瞒报",
+        "物资",
+        "有效期",
+        "培训",
+        "心理疏导",
+        "消防",
+        "临时救助区",
+        "预约",
+        "错峰",
+        "颁证",
+        "丧葬简办",
+        "留守儿童",
+        "独居",
+        "残疾",
+        "流浪乞讨",
+        "志愿",
     ):
         assert requirement in texts, requirement
 
@@ -122,40 +149,111 @@ def test_the_good_file_reads_clean(tmp_path: Path) -> None:
 
 BROKEN = [
     # (what is broken, change to the good text, expected message key, the line to point at, item id)
-    ("duplicate id", lambda t: t.replace('id = "d-dis-01"', 'id = "d-mech-01"'), "checklist.duplicate_item",
-     lambda t: line_of(t, 'id = "d-mech-01"', 2), "d-mech-01"),
-    ("unknown area", lambda t: t.replace('area = "duty"', 'area = "safety"'), "file.bad_value",
-     lambda t: line_of(t, 'area = "safety"'), "d-duty-01"),
-    ("unknown kind", lambda t: t.replace('["elderly_care"]', '["hospital"]'), "file.bad_value",
-     lambda t: line_of(t, "site_kinds"), ""),
-    ("empty text", lambda t: t.replace('text = "查阅培训记录和签到表"', 'text = "  "'), "checklist.empty_text",
-     lambda t: line_of(t, 'text = "  "'), "d-edu-01"),
-    ("bad deadline", lambda t: t.replace("deadline = 15", "deadline = -3"), "checklist.bad_deadline",
-     lambda t: line_of(t, "deadline = -3"), "d-stock-01"),
-    ("deadline words", lambda t: t.replace("deadline = 30", 'deadline = "尽快"'), "checklist.bad_deadline",
-     lambda t: line_of(t, '"尽快"'), "d-edu-01"),
-    ("deadline too long", lambda t: t.replace("deadline = 30", "deadline = 900"), "checklist.bad_deadline",
-     lambda t: line_of(t, "deadline = 900"), "d-edu-01"),
-    ("missing basis", lambda t: t.replace('basis = "鲁民字〔2022〕22号 三、（一）"\n', ""), "file.missing_key",
-     lambda t: line_of(t, 'id = "d-edu-01"') - 1, "d-edu-01"),
-    ("unknown severity", lambda t: t.replace('severity = "严重"', 'severity = "特别严重"'), "file.bad_value",
-     lambda t: line_of(t, "特别严重"), "d-duty-01"),
-    ("unknown key", lambda t: t.replace('method = "抽查"', 'method = "抽查"\nweight = 3'), "file.unknown_key",
-     lambda t: line_of(t, "weight = 3"), "d-stock-01"),
-    ("bad toml", lambda t: t.replace('title = "演示检查表"', 'title = "演示检查表'), "file.bad_toml",
-     lambda t: line_of(t, 'title = "演示检查表'), ""),
-    ("missing area", lambda t: t[: t.index("[[items]]\nid = \"d-edu-01\"")], "checklist.area_missing",
-     lambda t: 1, ""),
-    ("bad item id", lambda t: t.replace('"d-edu-01"', '"D EDU 01"'), "checklist.bad_item_id",
-     lambda t: line_of(t, '"D EDU 01"'), "D EDU 01"),
-    ("unknown feature", lambda t: t.replace('["canteen"]', '["swimming_pool"]'), "checklist.unknown_feature",
-     lambda t: line_of(t, "swimming_pool"), "d-stock-01"),
-    ("version not a number", lambda t: t.replace("version = 1", 'version = "一"'), "file.not_integer",
-     lambda t: line_of(t, "version = "), ""),
+    (
+        "duplicate id",
+        lambda t: t.replace('id = "d-dis-01"', 'id = "d-mech-01"'),
+        "checklist.duplicate_item",
+        lambda t: line_of(t, 'id = "d-mech-01"', 2),
+        "d-mech-01",
+    ),
+    (
+        "unknown area",
+        lambda t: t.replace('area = "duty"', 'area = "safety"'),
+        "file.bad_value",
+        lambda t: line_of(t, 'area = "safety"'),
+        "d-duty-01",
+    ),
+    (
+        "unknown kind",
+        lambda t: t.replace('["elderly_care"]', '["hospital"]'),
+        "file.bad_value",
+        lambda t: line_of(t, "site_kinds"),
+        "",
+    ),
+    (
+        "empty text",
+        lambda t: t.replace('text = "查阅培训记录和签到表"', 'text = "  "'),
+        "checklist.empty_text",
+        lambda t: line_of(t, 'text = "  "'),
+        "d-edu-01",
+    ),
+    (
+        "bad deadline",
+        lambda t: t.replace("deadline = 15", "deadline = -3"),
+        "checklist.bad_deadline",
+        lambda t: line_of(t, "deadline = -3"),
+        "d-stock-01",
+    ),
+    (
+        "deadline words",
+        lambda t: t.replace("deadline = 30", 'deadline = "尽快"'),
+        "checklist.bad_deadline",
+        lambda t: line_of(t, '"尽快"'),
+        "d-edu-01",
+    ),
+    (
+        "deadline too long",
+        lambda t: t.replace("deadline = 30", "deadline = 900"),
+        "checklist.bad_deadline",
+        lambda t: line_of(t, "deadline = 900"),
+        "d-edu-01",
+    ),
+    (
+        "missing basis",
+        lambda t: t.replace('basis = "鲁民字〔2022〕22号 三、（一）"\n', ""),
+        "file.missing_key",
+        lambda t: line_of(t, 'id = "d-edu-01"') - 1,
+        "d-edu-01",
+    ),
+    (
+        "unknown severity",
+        lambda t: t.replace('severity = "严重"', 'severity = "特别严重"'),
+        "file.bad_value",
+        lambda t: line_of(t, "特别严重"),
+        "d-duty-01",
+    ),
+    (
+        "unknown key",
+        lambda t: t.replace('method = "抽查"', 'method = "抽查"\nweight = 3'),
+        "file.unknown_key",
+        lambda t: line_of(t, "weight = 3"),
+        "d-stock-01",
+    ),
+    (
+        "bad toml",
+        lambda t: t.replace('title = "演示检查表"', 'title = "演示检查表'),
+        "file.bad_toml",
+        lambda t: line_of(t, 'title = "演示检查表'),
+        "",
+    ),
+    ("missing area", lambda t: t[: t.index('[[items]]\nid = "d-edu-01"')], "checklist.area_missing", lambda t: 1, ""),
+    (
+        "bad item id",
+        lambda t: t.replace('"d-edu-01"', '"D EDU 01"'),
+        "checklist.bad_item_id",
+        lambda t: line_of(t, '"D EDU 01"'),
+        "D EDU 01",
+    ),
+    (
+        "unknown feature",
+        lambda t: t.replace('["canteen"]', '["swimming_pool"]'),
+        "checklist.unknown_feature",
+        lambda t: line_of(t, "swimming_pool"),
+        "d-stock-01",
+    ),
+    (
+        "version not a number",
+        lambda t: t.replace("version = 1", 'version = "一"'),
+        "file.not_integer",
+        lambda t: line_of(t, "version = "),
+        "",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "message", "expected_line", "item_id"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN])
+@pytest.mark.parametrize(
+    ("change", "message", "expected_line", "item_id"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN]
+)
 def test_a_broken_file_names_the_line_and_the_item(tmp_path: Path, change, message, expected_line, item_id) -> None:
     text = change(GOOD)
     path = write(tmp_path, text)
@@ -168,14 +266,16 @@ def test_a_broken_file_names_the_line_and_the_item(tmp_path: Path, change, messa
     [
         (b"", "file.empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file.binary"),
-        ("id = \"demo\"\ntitle = \"检查表\"\n".encode("gb18030"), "file.not_utf8"),
+        ('id = "demo"\ntitle = "检查表"\n'.encode("gb18030"), "file.not_utf8"),
         (b"[[items]]\n" * 3, "file.missing_key"),
         (b"items = 3\nid='x'\nversion=1\ntitle='t'\nsite_kinds=['funeral']\n", "file.missing_items"),
         (b"items = [1, 2]\nid='x'\nversion=1\ntitle='t'\nsite_kinds=['funeral']\n", "file.item_not_table"),
     ],
     ids=["empty", "binary", "gbk", "headers only", "items not a list", "items not tables"],
 )
-def test_files_that_are_not_checklists_are_refused_without_a_traceback(tmp_path: Path, content: bytes, message: str) -> None:
+def test_files_that_are_not_checklists_are_refused_without_a_traceback(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     _, problems = validate_files([write(tmp_path, content)])
     assert message in [p.message for p in problems]
 
@@ -202,7 +302,9 @@ def test_an_id_reused_with_another_meaning_in_a_new_version(tmp_path: Path) -> N
 
 def test_a_reworded_item_keeps_its_id(tmp_path: Path) -> None:
     write(tmp_path, GOOD, "v1.toml")
-    write(tmp_path, GOOD.replace("version = 1", "version = 2").replace("培训记录和签到表", "培训记录、签到表"), "v2.toml")
+    write(
+        tmp_path, GOOD.replace("version = 1", "version = 2").replace("培训记录和签到表", "培训记录、签到表"), "v2.toml"
+    )
     assert validate_files([tmp_path])[1] == []
 
 

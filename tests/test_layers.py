@@ -22,7 +22,9 @@ def test_core_imports_no_adapter_library() -> None:
     loaded = modules_after(
         "import inspector.core.visits, inspector.core.checklists, inspector.core.sites, inspector.core.canonical"
     )
-    leaked = [name for name in loaded for banned in FORBIDDEN_IN_CORE if name == banned or name.startswith(banned + ".")]
+    leaked = [
+        name for name in loaded for banned in FORBIDDEN_IN_CORE if name == banned or name.startswith(banned + ".")
+    ]
     assert leaked == []
 
 

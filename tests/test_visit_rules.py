@@ -80,7 +80,12 @@ def test_start_freezes_only_items_that_apply_and_stamps_arrival() -> None:
 def test_a_checklist_for_another_kind_is_refused() -> None:
     with pytest.raises(DomainError) as refused:
         rules.start_visit(
-            uuid="u", site=replace(SITE, kind=SiteKind.FUNERAL), checklist=CHECKLIST, lead="张", members=[], arrived_at=ARRIVED
+            uuid="u",
+            site=replace(SITE, kind=SiteKind.FUNERAL),
+            checklist=CHECKLIST,
+            lead="张",
+            members=[],
+            arrived_at=ARRIVED,
         )
     assert refused.value.code == "visit.checklist_not_for_site"
 
@@ -179,7 +184,11 @@ def test_an_amendment_is_a_new_version_naming_the_seal_it_supersedes() -> None:
     visit = signed({"a-1": "应急预案未修订"})
     first_seal = visit.seal
     amended = rules.amend(
-        visit, by="张建国", at=ARRIVED + timedelta(days=1), reason="误判，预案已于上月修订", answers=[answer("a-1", Result.PASS)]
+        visit,
+        by="张建国",
+        at=ARRIVED + timedelta(days=1),
+        reason="误判，预案已于上月修订",
+        answers=[answer("a-1", Result.PASS)],
     )
     assert amended.version == 2
     assert amended.amendments[0].supersedes_seal == first_seal
