@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -24,18 +23,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tinydb import TinyDB  # noqa: E402
-from tinydb.storages import JSONStorage  # noqa: E402
+from tinydb import TinyDB
+from tinydb.storages import JSONStorage
 
-from bench.results import write_section  # noqa: E402
-from inspector.core.visits import VisitSummary  # noqa: E402
-from inspector.core.vocabulary import Result  # noqa: E402
-from inspector.paths import sample_register  # noqa: E402
-from inspector.services.register import import_register  # noqa: E402
-from inspector.services.visits import record_answer, start_visit  # noqa: E402
-from inspector.store.store import Store  # noqa: E402
-from inspector.store.tinydb_storage import encode  # noqa: E402
-from tests.crash_harness import prepare, run_trial  # noqa: E402
+from bench.results import write_section
+from inspector.core.visits import VisitSummary
+from inspector.core.vocabulary import Result
+from inspector.paths import sample_register
+from inspector.services.register import import_register
+from inspector.services.visits import record_answer, start_visit
+from inspector.store.store import Store
+from inspector.store.tinydb_storage import encode
+from tests.crash_harness import prepare, run_trial
 
 ANSWERS_PER_VISIT = 60
 
@@ -178,7 +177,7 @@ def main() -> None:
             "",
             *table,
             "",
-            f"Targets: p95 ≤ 10 ms with 10,000 visits; ≥ 100× stock TinyDB at 1,000 visits.",
+            "Targets: p95 ≤ 10 ms with 10,000 visits; ≥ 100× stock TinyDB at 1,000 visits.",
             "",
             f"kill -9 soak: {trials} kills of a process saving answers, {acknowledged} answers acknowledged before "
             f"the kills, **{lost} lost**, **{unreadable} unreadable files** (target 0 and 0).",
