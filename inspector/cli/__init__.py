@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "inspector.cli.checklist_commands",
     "inspector.cli.site_commands",
     "inspector.cli.visit_commands",
+    "inspector.cli.rectification_commands",
 )
 
 

@@ -183,6 +183,8 @@ class Visit:
     seal: str | None = None
     cursor: str | None = field(default=None, compare=False)
     """The item the team was last on: where the runner resumes. Not part of the seal."""
+    reinspects: tuple[str, ...] = ()
+    """For a re-inspection (复查): the ids of the rectifications it verifies, one item each."""
 
     @property
     def version(self) -> int:
@@ -204,7 +206,7 @@ class Visit:
         return self.status is VisitStatus.SIGNED_OFF
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "format": FORMAT,
             "uuid": self.uuid,
             "site": self.site.to_dict(),
@@ -223,6 +225,10 @@ class Visit:
             "seal": self.seal,
             "cursor": self.cursor,
         }
+        # only a re-inspection carries the key, so the seals of all other visits stay as they were
+        if self.reinspects:
+            data["reinspects"] = list(self.reinspects)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Visit:
@@ -243,6 +249,7 @@ class Visit:
             amendments=tuple(Amendment.from_dict(a) for a in data.get("amendments", ())),
             seal=data.get("seal"),
             cursor=data.get("cursor"),
+            reinspects=tuple(data.get("reinspects", ())),
         )
 
 

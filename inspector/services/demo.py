@@ -7,9 +7,11 @@ import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from inspector.core.clock import BUREAU_TZ, now
+from inspector.core.clock import BUREAU_TZ, from_iso, local_date, now
+from inspector.core.rectifications import FeedbackStatus
 from inspector.core.vocabulary import Area, Result, VisitStatus
 from inspector.paths import sample_register
+from inspector.services import rectifications as rectification_services
 from inspector.services import visits as visit_services
 from inspector.services.register import import_register
 from inspector.store.store import Store
@@ -36,6 +38,22 @@ DEMO_VISITS = (
 )
 
 
+# The unit's feedback on some failed items of a signed-off visit: (site id, area of the item,
+# measures taken, person responsible, status, days after sign-off). The rest stay open, and
+# the oldest visit's items are overdue, so the rectification loop shows every state but closed.
+DEMO_FEEDBACK = (
+    (
+        "LS-EC-002",
+        Area.MECHANISM,
+        "已修订应急预案并印发，明确各环节责任人和联系电话。",
+        "刘桂兰",
+        FeedbackStatus.DONE,
+        5,
+    ),
+    ("LS-EC-002", Area.STOCKPILES, "已补购医用口罩2000只，台账补登有效期。", "王志刚", FeedbackStatus.IN_PROGRESS, 6),
+)
+
+
 def demo_is_empty(store: Store) -> bool:
     return not store.sites() and not store.visit_uuids()
 
@@ -56,6 +74,7 @@ def fill_demo(store: Store, *, today: datetime | None = None, photo_dir: Path | 
         arrived = min(arrived, today - timedelta(days=days_ago, hours=2))
         _demo_visit(store, site_id, arrived, status, failures, photo)
         made += 1
+    _demo_feedback(store, photo)
     photo.unlink(missing_ok=True)
     return made
 
@@ -90,6 +109,27 @@ def _demo_visit(store: Store, site_id: str, arrived: datetime, status: VisitStat
     visit_services.complete_visit(store, visit.uuid, departed)
     if status is VisitStatus.SIGNED_OFF:
         visit_services.sign_off_visit(store, visit.uuid, by=LEAD, at=departed + timedelta(minutes=5))
+
+
+def _demo_feedback(store: Store, photo: Path) -> None:
+    views = rectification_services.rectification_views(store)
+    for site_id, area, measures, responsible, status, days_after in DEMO_FEEDBACK:
+        view = next((v for v in views if v.record.site_id == site_id and v.record.area is area), None)
+        if view is None:
+            continue
+        signed_off_at = store.load_visit(view.record.visit_uuid).signed_off_at or ""
+        at = from_iso(signed_off_at) + timedelta(days=days_after)
+        rectification_services.record_feedback(
+            store,
+            view.id,
+            measures=measures,
+            responsible=responsible,
+            feedback_date=local_date(at),
+            status=status,
+            by=LEAD,
+            evidence_files=[photo] if status is FeedbackStatus.DONE else [],
+            at=at,
+        )
 
 
 def _demo_photo(folder: Path) -> Path:

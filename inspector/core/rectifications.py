@@ -1,0 +1,471 @@
+"""The life of a rectification (整改): notice, feedback, re-inspection (复查), closed (销号).
+
+The record itself comes from a signed-off visit (``visits.rectifications``); what happens to it
+afterwards is a list of events, appended and never changed. The current state is folded from
+the events, sorted by (moment, id), so two laptops holding the same events see the same state
+whatever order they received them in::
+
+    open ──feedback──▶ feedback_received ──re_inspected──▶ re_inspected ──closed──▶ closed
+      └────────────────re_inspected────────────────────────▲       │
+      ▲                                                             │ (failed)
+      └───────────────────────────reopened (new due date)───────────┘
+
+A re-inspection may come without feedback: a unit that sends none is checked all the same.
+Whether a rectification is overdue is computed from its due date and a day, never stored.
+Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from inspector.core.canonical import canonical_bytes, content_hash
+from inspector.core.checklists import Item
+from inspector.core.clock import from_iso, local_date, to_iso
+from inspector.core.errors import DomainError
+from inspector.core.sites import Site
+from inspector.core.visits import Answer, Evidence, FrozenChecklist, Rectification, Visit, rectifications
+from inspector.core.vocabulary import Area, Result
+
+
+class RectificationState(StrEnum):
+    OPEN = "open"
+    FEEDBACK_RECEIVED = "feedback_received"
+    RE_INSPECTED = "re_inspected"
+    CLOSED = "closed"
+
+
+class EventKind(StrEnum):
+    ISSUED = "issued"
+    FEEDBACK = "feedback"
+    RE_INSPECTED = "re_inspected"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+
+
+class FeedbackStatus(StrEnum):
+    """What the unit says on its feedback form: rectified, or still being rectified."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+
+
+REINSPECTION_CHECKLIST_ID = "reinspection"
+
+_OPEN_STATES = frozenset({RectificationState.OPEN, RectificationState.FEEDBACK_RECEIVED})
+_REQUIRED_PAYLOAD: dict[EventKind, tuple[str, ...]] = {
+    EventKind.ISSUED: ("notice_number",),
+    EventKind.FEEDBACK: ("measures", "responsible", "date", "status"),
+    EventKind.RE_INSPECTED: ("result", "visit_uuid"),
+    EventKind.REOPENED: ("due",),
+    EventKind.CLOSED: (),
+}
+
+
+@dataclass(frozen=True)
+class RectificationEvent:
+    """One step in a rectification's life: who, when, what (kind and payload), why, with what evidence."""
+
+    id: str
+    rectification_id: str
+    kind: EventKind
+    at: str
+    by: str
+    reason: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def moment(self) -> datetime:
+        return from_iso(self.at)
+
+    def sort_key(self) -> tuple[datetime, str, bytes]:
+        # the canonical bytes only break a tie between two different events sharing an id
+        return (self.moment, self.id, canonical_bytes(self.to_dict()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rectification_id": self.rectification_id,
+            "kind": self.kind.value,
+            "at": self.at,
+            "by": self.by,
+            "reason": self.reason,
+            "evidence": [item.to_dict() for item in self.evidence],
+            "payload": dict(self.payload),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RectificationEvent:
+        """Read an event from stored or received data; anything malformed is a DomainError saying what."""
+        if not isinstance(data, Mapping):
+            raise DomainError("rectification.bad_event", event="?", field="-")
+        event_id = str(data.get("id") or "?")
+        fields = {key: _text(data, key, event_id) for key in ("id", "rectification_id", "at")}
+        try:
+            kind = EventKind(data.get("kind"))
+        except ValueError:
+            raise DomainError("rectification.bad_event", event=event_id, field="kind") from None
+        try:
+            evidence = tuple(Evidence.from_dict(item) for item in data.get("evidence") or ())
+        except (KeyError, TypeError, ValueError):
+            raise DomainError("rectification.bad_event", event=event_id, field="evidence") from None
+        payload = data.get("payload") or {}
+        if not isinstance(payload, Mapping):
+            raise DomainError("rectification.bad_event", event=event_id, field="payload")
+        event = cls(
+            kind=kind,
+            by=str(data.get("by", "")),
+            reason=str(data.get("reason", "")),
+            evidence=evidence,
+            payload=dict(payload),
+            **fields,
+        )
+        check_event(event)
+        return event
+
+
+def _text(data: Mapping[str, Any], key: str, event_id: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise DomainError("rectification.bad_event", event=event_id, field=key)
+    return value
+
+
+def check_event(event: RectificationEvent) -> None:
+    """The rules an event keeps on its own, whatever state its rectification is in."""
+    try:
+        from_iso(event.at)
+    except ValueError:
+        raise DomainError("rectification.bad_event", event=event.id, field="at") from None
+    if not event.by.strip():
+        raise DomainError("rectification.by_required")
+    for key in _REQUIRED_PAYLOAD[event.kind]:
+        value = event.payload.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise DomainError(f"rectification.missing.{key}")
+    if event.kind is EventKind.FEEDBACK:
+        _payload_choice(event, "status", FeedbackStatus)
+        _payload_date(event, "date")
+    elif event.kind is EventKind.RE_INSPECTED:
+        result = event.payload["result"]
+        if result not in (Result.PASS.value, Result.FAIL.value):
+            raise DomainError("rectification.bad_result", result=result)
+    elif event.kind is EventKind.REOPENED:
+        due = _payload_date(event, "due")
+        if due < local_date(event.moment):
+            raise DomainError("rectification.due_in_past", due=due.isoformat())
+
+
+def _payload_choice(event: RectificationEvent, key: str, choices: type[StrEnum]) -> None:
+    if event.payload[key] not in {choice.value for choice in choices}:
+        raise DomainError("rectification.bad_event", event=event.id, field=key)
+
+
+def _payload_date(event: RectificationEvent, key: str) -> date:
+    try:
+        return date.fromisoformat(event.payload[key])
+    except ValueError:
+        raise DomainError("rectification.bad_date", field=key, value=event.payload[key]) from None
+
+
+def make_event(
+    *,
+    id: str,
+    rectification_id: str,
+    kind: EventKind,
+    at: datetime,
+    by: str,
+    reason: str = "",
+    evidence: Iterable[Evidence] = (),
+    payload: Mapping[str, Any] | None = None,
+) -> RectificationEvent:
+    """A new event, its texts trimmed and its own rules checked (not yet its rectification's state)."""
+    event = RectificationEvent(
+        id=id,
+        rectification_id=rectification_id,
+        kind=kind,
+        at=to_iso(at),
+        by=by.strip(),
+        reason=reason.strip(),
+        evidence=tuple(evidence),
+        payload={key: value.strip() if isinstance(value, str) else value for key, value in (payload or {}).items()},
+    )
+    check_event(event)
+    return event
+
+
+# -- the state, folded from the events -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The unit's 整改情况反馈, as typed in by the team from the returned form."""
+
+    measures: str
+    responsible: str
+    date: date
+    status: FeedbackStatus
+    evidence: tuple[Evidence, ...]
+    recorded_by: str
+    recorded_at: str
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """An event as it took part in the fold; ``refused`` names the rule that kept it out of the state.
+
+    An event is refused in the fold only when two laptops recorded conflicting steps (say, one
+    closed the item while the other took feedback): both events are kept and shown, neither lost.
+    """
+
+    event: RectificationEvent
+    refused: DomainError | None = None
+
+
+@dataclass(frozen=True)
+class RectificationView:
+    """A rectification as it stands: its record from the visit and the state its events lead to."""
+
+    record: Rectification
+    state: RectificationState
+    due: date
+    notice_number: str = ""
+    feedback: Feedback | None = None
+    last_result: Result | None = None
+    reinspections: tuple[str, ...] = ()
+    closed_at: str | None = None
+    closed_by: str | None = None
+    history: tuple[HistoryStep, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the unit or for a re-inspection: what a re-inspection visit checks."""
+        return self.state in _OPEN_STATES
+
+    def overdue_on(self, day: date) -> bool:
+        """Not closed after its due date: on the due date itself it is still in time."""
+        return self.state is not RectificationState.CLOSED and day > self.due
+
+    def days_overdue(self, day: date) -> int:
+        return (day - self.due).days if self.overdue_on(day) else 0
+
+    def overdue_at(self, moment: datetime) -> bool:
+        """Overdue at a moment, counted in the bureau's calendar days (Asia/Shanghai)."""
+        return self.overdue_on(local_date(moment))
+
+
+def initial_view(record: Rectification) -> RectificationView:
+    return RectificationView(record=record, state=RectificationState.OPEN, due=record.due)
+
+
+def refusal(view: RectificationView, event: RectificationEvent) -> DomainError | None:
+    """Why ``event`` cannot happen to the rectification in ``view``'s state, or None when it can."""
+    state, kind = view.state, event.kind
+    if event.rectification_id != view.id:
+        return DomainError("rectification.wrong_record", event=event.id, rectification_id=view.id)
+    if state is RectificationState.CLOSED:
+        return DomainError("rectification.closed", rectification_id=view.id)
+    if kind in (EventKind.ISSUED, EventKind.FEEDBACK, EventKind.RE_INSPECTED):
+        if state is RectificationState.RE_INSPECTED:
+            return DomainError("rectification.awaiting_decision")
+        if kind is EventKind.ISSUED and state is not RectificationState.OPEN:
+            return DomainError("rectification.notice_not_open")
+        return None
+    # what is left decides after a re-inspection: closed when it passed, re-opened when it failed
+    if state is not RectificationState.RE_INSPECTED:
+        return DomainError(f"rectification.{kind.value}_needs_reinspection")
+    if kind is EventKind.CLOSED and view.last_result is not Result.PASS:
+        return DomainError("rectification.close_after_fail")
+    if kind is EventKind.REOPENED and view.last_result is not Result.FAIL:
+        return DomainError("rectification.reopen_after_pass")
+    return None
+
+
+def advance(view: RectificationView, event: RectificationEvent) -> RectificationView:
+    """The rectification after ``event``; a refused transition raises DomainError with its rule."""
+    refused = refusal(view, event)
+    if refused is not None:
+        raise refused
+    return _apply(view, event)
+
+
+def _apply(view: RectificationView, event: RectificationEvent) -> RectificationView:
+    step = (*view.history, HistoryStep(event))
+    payload = event.payload
+    if event.kind is EventKind.ISSUED:
+        return replace(view, notice_number=payload["notice_number"], history=step)
+    if event.kind is EventKind.FEEDBACK:
+        feedback = Feedback(
+            measures=payload["measures"],
+            responsible=payload["responsible"],
+            date=date.fromisoformat(payload["date"]),
+            status=FeedbackStatus(payload["status"]),
+            evidence=event.evidence,
+            recorded_by=event.by,
+            recorded_at=event.at,
+        )
+        return replace(view, state=RectificationState.FEEDBACK_RECEIVED, feedback=feedback, history=step)
+    if event.kind is EventKind.RE_INSPECTED:
+        return replace(
+            view,
+            state=RectificationState.RE_INSPECTED,
+            last_result=Result(payload["result"]),
+            reinspections=(*view.reinspections, payload["visit_uuid"]),
+            history=step,
+        )
+    if event.kind is EventKind.REOPENED:
+        return replace(
+            view,
+            state=RectificationState.OPEN,
+            due=date.fromisoformat(payload["due"]),
+            history=step,
+        )
+    return replace(view, state=RectificationState.CLOSED, closed_at=event.at, closed_by=event.by, history=step)
+
+
+def fold(record: Rectification, events: Iterable[RectificationEvent]) -> RectificationView:
+    """The current state: the events in (moment, id) order, each applied if its transition is allowed.
+
+    The same set of events gives the same view in any order of arrival; an event seen twice
+    counts once. Events that conflict are kept in the history, marked refused.
+    """
+    unique: dict[str, RectificationEvent] = {}
+    for event in sorted(events, key=RectificationEvent.sort_key):
+        unique.setdefault(event.id, event)
+    view = initial_view(record)
+    for event in unique.values():
+        refused = refusal(view, event)
+        if refused is None:
+            view = _apply(view, event)
+        else:
+            view = replace(view, history=(*view.history, HistoryStep(event, refused)))
+    return view
+
+
+# -- re-inspection (复查) -----------------------------------------------------------------------
+
+
+def reinspection_items(views: Iterable[RectificationView], visits: Mapping[str, Visit]) -> tuple[Item, ...]:
+    """One item per open rectification: the original item, its id the rectification's.
+
+    The id is the rectification's, not the item's, because two visits to the same site may have
+    left the same item open twice. Items keep the five areas' order, then the due date.
+    """
+    items = []
+    for view in views:
+        if not view.is_open:
+            continue
+        original = visits[view.record.visit_uuid].checklist.item(view.record.item_id)
+        items.append((view, replace(original, id=view.id, severity=view.record.severity)))
+    order = list(Area)
+    items.sort(key=lambda pair: (order.index(pair[1].area), pair[0].due, pair[0].id))
+    return tuple(item for _, item in items)
+
+
+def reinspection_checklist(items: tuple[Item, ...], title: str) -> FrozenChecklist:
+    if not items:
+        raise DomainError("rectification.nothing_open")
+    content = [item.to_dict() for item in items]
+    return FrozenChecklist(
+        id=REINSPECTION_CHECKLIST_ID,
+        version=1,
+        content_hash=content_hash(content),
+        title=title,
+        items=items,
+    )
+
+
+def start_reinspection(
+    *,
+    uuid: str,
+    site: Site,
+    views: Iterable[RectificationView],
+    visits: Mapping[str, Visit],
+    title: str,
+    lead: str,
+    members: Iterable[str],
+    arrived_at: datetime,
+) -> Visit:
+    """A re-inspection visit whose checklist is exactly the site's open rectifications."""
+    if not lead.strip():
+        raise DomainError("visit.no_lead")
+    at_site = [view for view in views if view.record.site_id == site.id]
+    checklist = reinspection_checklist(reinspection_items(at_site, visits), title)
+    return Visit(
+        uuid=uuid,
+        site=site,
+        lead=lead.strip(),
+        members=tuple(name.strip() for name in members if name.strip()),
+        arrived_at=to_iso(arrived_at),
+        checklist=checklist,
+        cursor=checklist.items[0].id,
+        reinspects=tuple(item.id for item in checklist.items),
+    )
+
+
+def reinspection_outcome(visit: Visit) -> dict[str, Result]:
+    """What a signed-off re-inspection found for each rectification it checked (pass or fail only).
+
+    An item answered 'not applicable' or 'not checked' leaves its rectification as it was.
+    """
+    if not visit.reinspects or not visit.is_sealed:
+        return {}
+    answers = visit.answers
+    return {
+        rectification_id: answers[rectification_id].result
+        for rectification_id in visit.reinspects
+        if rectification_id in answers and answers[rectification_id].result in (Result.PASS, Result.FAIL)
+    }
+
+
+def reinspection_events(visit: Visit) -> list[RectificationEvent]:
+    """The events a signed-off re-inspection leads to: re-inspected, then closed or re-opened.
+
+    Their ids are derived from the visit and the rectification, so recording them again (after
+    a crash, or on another laptop) adds nothing. The decision comes one second after the
+    re-inspection so that the (moment, id) order always puts it second.
+    """
+    outcome = reinspection_outcome(visit)
+    if not outcome or visit.signed_off_at is None or visit.signed_off_by is None:
+        return []
+    inspected_at = from_iso(visit.signed_off_at)
+    decided_at = inspected_at + timedelta(seconds=1)
+    answers = visit.answers
+    new_dues = {record.item_id: record.due for record in rectifications(visit)}
+    events = []
+    for rectification_id, result in outcome.items():
+        answer = answers[rectification_id]
+        found = {"result": result.value, "visit_uuid": visit.uuid}
+        events.append(_derived_event(visit, answer, EventKind.RE_INSPECTED, inspected_at, found))
+        if result is Result.PASS:
+            events.append(_derived_event(visit, answer, EventKind.CLOSED, decided_at, {}))
+        else:
+            new_due = {"due": new_dues[rectification_id].isoformat()}
+            events.append(_derived_event(visit, answer, EventKind.REOPENED, decided_at, new_due))
+    return events
+
+
+def _derived_event(
+    visit: Visit, answer: Answer, kind: EventKind, at: datetime, payload: dict[str, Any]
+) -> RectificationEvent:
+    rectification_id = answer.item_id
+    return make_event(
+        id=str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, f"{visit.uuid}/{rectification_id}/{kind.value}")),
+        rectification_id=rectification_id,
+        kind=kind,
+        at=at,
+        by=visit.signed_off_by or visit.lead,
+        reason=answer.note,
+        evidence=answer.evidence,
+        payload=payload,
+    )

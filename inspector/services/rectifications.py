@@ -1,0 +1,379 @@
+"""Rectifications (整改): list them with their state, record feedback, re-inspect, merge remote events.
+
+The records come from the signed-off visits; their life is the events kept, append-only, in
+``rectifications.json``. Every event recorded here is also queued in the outbox for the
+bureau server; events pulled from the server come in through ``apply_remote_events``.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb.table import Table
+
+from inspector.core import rectifications as rules
+from inspector.core.checklists import Item
+from inspector.core.clock import local_date, now
+from inspector.core.errors import DomainError
+from inspector.core.rectifications import (
+    EventKind,
+    FeedbackStatus,
+    RectificationEvent,
+    RectificationState,
+    RectificationView,
+)
+from inspector.core.visits import Rectification, Visit, rectifications
+from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
+from inspector.services import visits as visit_services
+from inspector.store.store import Store
+
+EVENTS_FILE = "rectifications.json"
+OUTBOX_KIND = "rect_event"
+LOCAL, REMOTE = "local", "remote"
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def _events_table(store: Store) -> Table:
+    return store.db(EVENTS_FILE).table("events")
+
+
+def stored_events(store: Store) -> list[RectificationEvent]:
+    return [RectificationEvent.from_dict(row["event"]) for row in _events_table(store).all()]
+
+
+def _events_by_rectification(store: Store) -> dict[str, list[RectificationEvent]]:
+    grouped: dict[str, list[RectificationEvent]] = defaultdict(list)
+    for event in stored_events(store):
+        grouped[event.rectification_id].append(event)
+    return grouped
+
+
+def _signed_off_visits(store: Store) -> list[Visit]:
+    """The signed-off visits that give rise to rectifications (a re-inspection only checks them)."""
+    found = []
+    for summary in store.visit_summaries():
+        if summary.status is VisitStatus.SIGNED_OFF:
+            visit = store.load_visit(summary.uuid)
+            if not visit.reinspects:
+                found.append(visit)
+    return found
+
+
+def _records(store: Store) -> list[Rectification]:
+    return [record for visit in _signed_off_visits(store) for record in rectifications(visit)]
+
+
+def rectification_views(store: Store) -> list[RectificationView]:
+    """Every rectification with its current state, sorted by due date (the most pressing first)."""
+    events = _events_by_rectification(store)
+    views = [rules.fold(record, events.get(record.id, ())) for record in _records(store)]
+    return sorted(views, key=lambda view: (view.due, view.record.site_id, view.id))
+
+
+def _record(store: Store, rectification_id: str) -> Rectification:
+    visit_uuid, _, _ = rectification_id.partition("/")
+    if visit_uuid in store.visit_uuids():
+        for record in rectifications(store.load_visit(visit_uuid)):
+            if record.id == rectification_id:
+                return record
+    raise DomainError("rectification.unknown", text=rectification_id)
+
+
+def rectification_view(store: Store, rectification_id: str) -> RectificationView:
+    events = [event for event in stored_events(store) if event.rectification_id == rectification_id]
+    return rules.fold(_record(store, rectification_id), events)
+
+
+def resolve_rectification(store: Store, text: str) -> str:
+    """A rectification's id from its whole id, a unique prefix, or ``<visit prefix>/<item id>``."""
+    wanted = text.strip()
+    visit_part, _, item_part = wanted.partition("/")
+    if len(visit_part) < 4:
+        raise DomainError("rectification.prefix_too_short", text=text)
+    ids = [record.id for record in _records(store)]
+    matches = [found for found in ids if found == wanted]
+    if not matches:
+        matches = [found for found in ids if found.startswith(wanted) or _short_form_of(found, visit_part, item_part)]
+    if not matches:
+        raise DomainError("rectification.unknown", text=text)
+    if len(matches) > 1:
+        raise DomainError("rectification.ambiguous", text=text, count=len(matches))
+    return matches[0]
+
+
+def _short_form_of(rectification_id: str, visit_prefix: str, item_id: str) -> bool:
+    visit_uuid, _, rest = rectification_id.partition("/")
+    return bool(item_id) and visit_uuid.startswith(visit_prefix) and rest == item_id
+
+
+@dataclass(frozen=True)
+class RectificationFilter:
+    """What a list of rectifications is narrowed to; None or False means 'any'."""
+
+    township: str | None = None
+    site: str | None = None
+    area: Area | None = None
+    severity: Severity | None = None
+    state: RectificationState | None = None
+    overdue: bool = False
+
+    def matches(self, view: RectificationView, today: date) -> bool:
+        record = view.record
+        return (
+            (self.township is None or self.township in record.township)
+            and (self.site is None or self.site == record.site_id or self.site in record.site_name)
+            and (self.area is None or record.area is self.area)
+            and (self.severity is None or record.severity is self.severity)
+            and (self.state is None or view.state is self.state)
+            and (not self.overdue or view.overdue_on(today))
+        )
+
+
+def find_rectifications(
+    store: Store, wanted: RectificationFilter | None = None, *, today: date | None = None
+) -> list[RectificationView]:
+    """The rectifications matching ``wanted``, by due date; overdue as of ``today`` in Asia/Shanghai."""
+    day = today or local_date(now())
+    wanted = wanted or RectificationFilter()
+    return [view for view in rectification_views(store) if wanted.matches(view, day)]
+
+
+@dataclass(frozen=True)
+class RectificationCounts:
+    """What the home screen shows: how many in each state, how many overdue, the most overdue first."""
+
+    by_state: dict[RectificationState, int]
+    overdue: list[RectificationView]
+
+    @property
+    def not_closed(self) -> int:
+        return sum(count for state, count in self.by_state.items() if state is not RectificationState.CLOSED)
+
+
+def rectification_counts(store: Store, *, today: date | None = None) -> RectificationCounts:
+    day = today or local_date(now())
+    views = rectification_views(store)
+    by_state = {state: sum(1 for view in views if view.state is state) for state in RectificationState}
+    overdue = sorted((view for view in views if view.overdue_on(day)), key=lambda view: (view.due, view.id))
+    return RectificationCounts(by_state, overdue)
+
+
+# -- recording ---------------------------------------------------------------------------------
+
+
+def _append(store: Store, events: Iterable[RectificationEvent], *, origin: str) -> int:
+    """Store events not yet here (by id) in one write; local ones are queued for upload too.
+
+    The events file is written before the outbox: after a crash between the two,
+    ``queue_unsent_events`` finds the local events the outbox lacks.
+    """
+    table = _events_table(store)
+    known = {row["event"]["id"] for row in table.all()}
+    fresh: dict[str, RectificationEvent] = {}
+    for event in events:
+        if event.id not in known:
+            fresh.setdefault(event.id, event)
+    if not fresh:
+        return 0
+    table.insert_multiple({"origin": origin, "event": event.to_dict()} for event in fresh.values())
+    if origin == LOCAL:
+        for event in fresh.values():
+            _queue(store, event)
+    return len(fresh)
+
+
+def _queue(store: Store, event: RectificationEvent) -> None:
+    store.put_outbox({"kind": OUTBOX_KIND, "key": event.id, "event": event.to_dict(), "state": "pending"})
+
+
+def queue_unsent_events(store: Store) -> int:
+    """Queue every local event a crash left out of the outbox; returns how many."""
+    queued = {entry["key"] for entry in store.outbox() if entry["kind"] == OUTBOX_KIND}
+    missing = [row["event"] for row in _events_table(store).all() if row["origin"] == LOCAL]
+    missing = [event for event in missing if event["id"] not in queued]
+    for event in missing:
+        _queue(store, RectificationEvent.from_dict(event))
+    return len(missing)
+
+
+def _record_event(store: Store, event: RectificationEvent) -> RectificationView:
+    """Check the event against the rectification's current state, then store and queue it."""
+    view = rules.advance(rectification_view(store, event.rectification_id), event)
+    queue_unsent_events(store)
+    _append(store, [event], origin=LOCAL)
+    return view
+
+
+def _new_id() -> str:
+    return str(uuid_module.uuid4())
+
+
+def record_feedback(
+    store: Store,
+    rectification_id: str,
+    *,
+    measures: str,
+    responsible: str,
+    feedback_date: date,
+    status: FeedbackStatus,
+    by: str,
+    evidence_files: Iterable[Path] = (),
+    reason: str = "",
+    at: datetime | None = None,
+) -> RectificationView:
+    """The unit's 反馈, typed in from the returned form; its evidence files are copied into the store first."""
+    event = rules.make_event(
+        id=_new_id(),
+        rectification_id=rectification_id,
+        kind=EventKind.FEEDBACK,
+        at=at or now(),
+        by=by,
+        reason=reason,
+        payload={
+            "measures": measures,
+            "responsible": responsible,
+            "date": feedback_date.isoformat(),
+            "status": FeedbackStatus(status).value,
+        },
+    )
+    # checked before the files are copied, so a refused feedback leaves nothing behind
+    rules.advance(rectification_view(store, rectification_id), event)
+    evidence = tuple(store.add_evidence(Path(path)) for path in evidence_files)
+    return _record_event(store, replace(event, evidence=evidence))
+
+
+def record_notice(store: Store, visit_uuid: str, notice_number: str, *, by: str, at: datetime | None = None) -> int:
+    """Note on each open rectification of a visit that its notice (整改通知书) went out; returns how many.
+
+    Recording the same notice again adds nothing.
+    """
+    visit = store.load_visit(visit_uuid)
+    views = {view.id: view for view in rectification_views(store) if view.record.visit_uuid == visit.uuid}
+    events = []
+    for view in views.values():
+        if view.state is not RectificationState.OPEN or view.notice_number == notice_number.strip():
+            continue
+        event = rules.make_event(
+            id=_new_id(),
+            rectification_id=view.id,
+            kind=EventKind.ISSUED,
+            at=at or now(),
+            by=by,
+            payload={"notice_number": notice_number},
+        )
+        rules.advance(view, event)
+        events.append(event)
+    queue_unsent_events(store)
+    return _append(store, events, origin=LOCAL)
+
+
+def apply_remote_events(store: Store, events: list[dict[str, Any]]) -> int:
+    """Store events pulled from the bureau server; those already here (by id) are skipped.
+
+    Returns how many were new. Every event is read first: a malformed one is refused with its id
+    and nothing is stored. Conflicting steps are kept and shown as such in the history.
+    """
+    parsed = [RectificationEvent.from_dict(event) for event in events]
+    return _append(store, parsed, origin=REMOTE)
+
+
+# -- re-inspection (复查) ------------------------------------------------------------------------
+
+
+def open_at_site(store: Store, site_id: str) -> list[RectificationView]:
+    return [view for view in rectification_views(store) if view.record.site_id == site_id and view.is_open]
+
+
+def start_reinspection(
+    store: Store,
+    site_id: str,
+    *,
+    lead: str,
+    title: str,
+    members: Iterable[str] = (),
+    arrived_at: datetime | None = None,
+) -> Visit:
+    """Start a re-inspection at a site: a visit whose checklist is exactly the site's open items.
+
+    Refused while another re-inspection of the site is not yet signed off, so that one item is
+    never verified by two visits at once.
+    """
+    for summary in visit_services.visits_in_progress(store):
+        if summary.site_id == site_id and store.load_visit(summary.uuid).reinspects:
+            raise DomainError("rectification.reinspection_in_progress", uuid=summary.uuid[:8])
+    views = open_at_site(store, site_id)
+    if not views:
+        raise DomainError("rectification.nothing_open")
+    visits = {uuid: store.load_visit(uuid) for uuid in {view.record.visit_uuid for view in views}}
+    site = store.site(site_id) or visits[views[0].record.visit_uuid].site
+    visit = rules.start_reinspection(
+        uuid=str(uuid_module.uuid4()),
+        site=site,
+        views=views,
+        visits=visits,
+        title=title,
+        lead=lead,
+        members=members,
+        arrived_at=arrived_at or now(),
+    )
+    store.save_visit(visit)
+    store.update_settings(last_lead=visit.lead, last_members=list(visit.members))
+    return visit
+
+
+@dataclass(frozen=True)
+class ReinspectionItem:
+    """An item of a re-inspection shown with what led to it: the original finding, evidence, feedback."""
+
+    item: Item
+    view: RectificationView
+
+
+def reinspection_items(store: Store, visit_uuid: str) -> list[ReinspectionItem]:
+    visit = store.load_visit(visit_uuid)
+    if not visit.reinspects:
+        raise DomainError("rectification.not_a_reinspection", uuid=visit_uuid[:8])
+    events = _events_by_rectification(store)
+    shown = []
+    for item in visit.checklist.items:
+        view = rules.fold(_record(store, item.id), events.get(item.id, ()))
+        shown.append(ReinspectionItem(item, view))
+    return shown
+
+
+def complete_reinspection(store: Store, visit_uuid: str, *, by: str, at: datetime | None = None) -> Visit:
+    """Sign the re-inspection off and record its outcome: passed items closed, failed ones re-opened.
+
+    A failed item's new due date is the re-inspection's own deadline for it (the item's deadline,
+    or the one the team set on the answer). Safe to call again on a signed-off re-inspection:
+    the outcome's events have fixed ids, so only the missing ones are added.
+    """
+    visit = store.load_visit(visit_uuid)
+    if not visit.reinspects:
+        raise DomainError("rectification.not_a_reinspection", uuid=visit_uuid[:8])
+    if not visit.is_sealed:
+        _check_still_open(store, visit)
+        visit = visit_services.sign_off_visit(store, visit_uuid, by=by, at=at)
+    queue_unsent_events(store)
+    _append(store, rules.reinspection_events(visit), origin=LOCAL)
+    return visit
+
+
+def _check_still_open(store: Store, visit: Visit) -> None:
+    """Each item found passed or failed must still be open: another team may have closed it meanwhile."""
+    answers = visit.answers
+    for rectification_id in visit.reinspects:
+        answer = answers.get(rectification_id)
+        if answer is None or answer.result not in (Result.PASS, Result.FAIL):
+            continue
+        view = rectification_view(store, rectification_id)
+        if not view.is_open:
+            raise DomainError("rectification.no_longer_open", item_id=view.record.item_id)
