@@ -31,7 +31,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
-from tinydb.table import Document
+from tinydb.table import Document, Table
 
 from inspector.core.checklists import Checklist
 from inspector.core.clock import now
@@ -84,6 +84,7 @@ class Store:
         self._lock = lock
         self._dbs: dict[str, TinyDB] = {}
         self._visit_dbs: dict[str, TinyDB] = {}
+        self._index_ids: dict[str, int] | None = None
         self.problems: list[StoreProblem] = []
 
     # -- opening and closing -------------------------------------------------------------------
@@ -260,16 +261,28 @@ class Store:
         """
         self._require_writable()
         summary = VisitSummary.of(visit).to_dict()
-        index = self.db("index.json").table("visits")
-        indexed = index.get(Query().uuid == visit.uuid)
-        if indexed == summary:
+        index = self._index()
+        doc_id = self._index_doc_ids().get(visit.uuid)
+        if doc_id is not None and index.get(doc_id=doc_id) == summary:
             self._write_visit(visit)
             return
         marker = self.root / _REBUILD_MARKER
         atomic_write_bytes(marker, b"{}")
         self._write_visit(visit)
-        index.upsert(summary, Query().uuid == visit.uuid)
+        if doc_id is None:
+            self._index_doc_ids()[visit.uuid] = index.insert(summary)
+        else:
+            index.update(summary, doc_ids=[doc_id])
         marker.unlink()
+
+    def _index(self) -> Table:
+        return self.db("index.json").table("visits")
+
+    def _index_doc_ids(self) -> dict[str, int]:
+        """uuid → the index's doc id, so that finding a visit's summary does not scan the index."""
+        if self._index_ids is None:
+            self._index_ids = {doc["uuid"]: doc.doc_id for doc in self._index().all()}
+        return self._index_ids
 
     def _write_visit(self, visit: Visit) -> None:
         self._visit_db(visit.uuid).table("visit").upsert(Document(visit.to_dict(), doc_id=SINGLE))
@@ -298,15 +311,17 @@ class Store:
         error.moved_to = Path(problem.moved_to) if problem.moved_to else None
         error.params["moved_to"] = problem.moved_to
         if not self.readonly:
-            self.db("index.json").table("visits").remove(Query().uuid == uuid)
+            doc_id = self._index_doc_ids().pop(uuid, None)
+            if doc_id is not None:
+                self._index().remove(doc_ids=[doc_id])
 
     def visit_summaries(self) -> list[VisitSummary]:
         """Every visit in the index, newest arrival first."""
-        rows = [VisitSummary.from_dict(dict(doc)) for doc in self.db("index.json").table("visits").all()]
+        rows = [VisitSummary.from_dict(dict(doc)) for doc in self._index().all()]
         return sorted(rows, key=lambda row: row.arrived_at, reverse=True)
 
     def visit_uuids(self) -> list[str]:
-        return [doc["uuid"] for doc in self.db("index.json").table("visits").all()]
+        return [doc["uuid"] for doc in self._index().all()]
 
     def rebuild_index(self) -> None:
         """Read every visit file and write the index anew (after a crash mid-update or damage)."""
@@ -317,9 +332,10 @@ class Store:
                 summaries.append(VisitSummary.of(self.load_visit(path.stem)).to_dict())
             except StoreError:
                 continue
-        table = self.db("index.json").table("visits")
+        table = self._index()
         table.truncate()
         table.insert_multiple(summaries)
+        self._index_ids = None
         (self.root / _REBUILD_MARKER).unlink(missing_ok=True)
 
     # -- sealed bytes --------------------------------------------------------------------------
