@@ -1,0 +1,102 @@
+"""The export for Excel and WPS: read back with openpyxl, CSV with a BOM, opened by LibreOffice Calc."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from inspector.i18n import set_language
+from inspector.services import rectifications as services
+from inspector.services.export import export_tables, write_export
+from inspector.store.store import Store
+from tests.conftest import DEMO_TODAY
+
+TODAY = DEMO_TODAY.date()
+
+
+def test_xlsx_has_three_sheets_with_chinese_headers_and_real_dates(demo: Store, tmp_path: Path) -> None:
+    output = tmp_path / "督导检查.xlsx"
+    assert write_export(demo, output, "xlsx", today=TODAY) == [output]
+    workbook = openpyxl.load_workbook(output)
+    assert workbook.sheetnames == ["检查记录", "发现问题", "整改情况"]
+    visits, findings, rectifications = (workbook[name] for name in workbook.sheetnames)
+    assert [cell.value for cell in visits[1]][:5] == ["检查编号", "检查类别", "乡镇（街道）", "单位编号", "被检查单位"]
+    assert visits.max_row - 1 == len(demo.visit_uuids())
+    views = services.rectification_views(demo)
+    assert findings.max_row - 1 == len(views)
+    headers = [cell.value for cell in rectifications[1]]
+    rows = [
+        dict(zip(headers, (cell.value for cell in row), strict=True)) for row in rectifications.iter_rows(min_row=2)
+    ]
+    assert len(rows) == len(views)
+    assert {row["整改编号"] for row in rows} == {view.id for view in views}
+    assert all(isinstance(row["整改期限"], dt.datetime) for row in rows)
+    overdue = [row for row in rows if row["是否逾期"] == "是"]
+    assert overdue and all(row["逾期天数"] > 0 for row in overdue)
+    assert {row["整改状态"] for row in rows} == {"待整改", "已反馈"}
+    with_feedback = [row for row in rows if row["整改状态"] == "已反馈"]
+    assert all(row["整改措施"] and row["责任人"] and row["反馈日期"] for row in with_feedback)
+
+
+def test_english_headers_when_chosen(demo: Store, tmp_path: Path) -> None:
+    set_language("en")
+    write_export(demo, tmp_path / "out.xlsx", "xlsx", today=TODAY)
+    workbook = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert workbook.sheetnames == ["Visits", "Findings", "Rectifications"]
+    assert workbook["Rectifications"]["A1"].value == "Rectification"
+
+
+def test_csv_is_utf8_with_bom_one_file_per_sheet(demo: Store, tmp_path: Path) -> None:
+    written = write_export(demo, tmp_path / "报表.csv", "csv", today=TODAY)
+    assert [path.name for path in written] == ["报表_检查记录.csv", "报表_发现问题.csv", "报表_整改情况.csv"]
+    raw = written[2].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][0] == "整改编号" and len(rows) - 1 == len(services.rectification_views(demo))
+    tables = export_tables(demo, today=TODAY)
+    assert [len(table.rows) for table in tables] == [
+        len(list(csv.reader(path.read_bytes().decode("utf-8-sig").splitlines()))) - 1 for path in written
+    ]
+
+
+def test_export_command(run_cli, demo_dir: Path, tmp_path: Path) -> None:
+    done = run_cli("--data-dir", demo_dir, "export", "--format", "xlsx", "-o", tmp_path / "a.xlsx")
+    assert done.code == 0 and "a.xlsx" in done.out
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames[2] == "整改情况"
+    missing_folder = run_cli("--data-dir", demo_dir, "export", "-o", tmp_path / "no" / "a.xlsx")
+    assert missing_folder.code == 1 and "无法写入" in missing_folder.err
+    no_data = run_cli("--data-dir", tmp_path / "empty", "export", "-o", tmp_path / "b.xlsx")
+    assert no_data.code == 1 and not (tmp_path / "b.xlsx").exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_calc_opens_the_workbook(demo: Store, tmp_path: Path) -> None:
+    write_export(demo, tmp_path / "报表.xlsx", "xlsx", today=TODAY)
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            # every sheet to its own CSV (the last option, -1), UTF-8 (76)
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            str(tmp_path / "calc"),
+            str(tmp_path / "报表.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    sheet = (tmp_path / "calc" / "报表-整改情况.csv").read_text(encoding="utf-8")
+    header, first = sheet.splitlines()[:2]
+    assert header.startswith("整改编号,乡镇（街道）,被检查单位,领域")
+    assert "待整改" in sheet and "已反馈" in sheet
+    assert any(part.count("-") == 2 and part[:4].isdigit() for part in first.split(","))

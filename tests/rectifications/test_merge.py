@@ -1,0 +1,79 @@
+"""Events from two laptops, merged in any order, fold to the same state; none is lost."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from inspector.core.rectifications import RectificationEvent, RectificationState, RectificationView, fold
+
+from .helpers import PAYLOADS, START, event, record
+
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+def snapshot(view: RectificationView) -> tuple:
+    """What a view says, comparable across folds (a refusal compared by its rule)."""
+    return (
+        view.state,
+        view.due,
+        view.notice_number,
+        view.feedback,
+        view.last_result,
+        view.reinspections,
+        view.closed_at,
+        tuple((step.event.id, step.refused.code if step.refused else None) for step in view.history),
+    )
+
+
+@st.composite
+def laptop_events(draw: st.DrawFn) -> list[RectificationEvent]:
+    """Any steps, at any minutes, stamped in either zone: most of them conflict with each other."""
+    steps = draw(st.lists(st.sampled_from(sorted(PAYLOADS)), min_size=1, max_size=8))
+    events = []
+    for step in steps:
+        minute = draw(st.integers(min_value=0, max_value=30))
+        zone = draw(st.sampled_from([UTC, SHANGHAI]))
+        events.append(
+            event(
+                step,
+                at=(START + timedelta(minutes=minute)).astimezone(zone),
+                event_id=str(uuid.UUID(int=draw(st.integers(min_value=0, max_value=2**128 - 1)))),
+            )
+        )
+    return events
+
+
+@settings(max_examples=60, deadline=None)
+@given(laptop_a=laptop_events(), laptop_b=laptop_events(), data=st.data())
+def test_any_arrival_order_gives_the_same_state(
+    laptop_a: list[RectificationEvent], laptop_b: list[RectificationEvent], data: st.DataObject
+) -> None:
+    together = laptop_a + laptop_b
+    shuffled = data.draw(st.permutations(together))
+    with_repeats = shuffled + data.draw(st.lists(st.sampled_from(together), max_size=4))
+    merged = fold(record(), with_repeats)
+    assert snapshot(merged) == snapshot(fold(record(), together))
+    assert {step.event.id for step in merged.history} == {event.id for event in together}
+
+
+def test_same_moment_in_two_zones_is_ordered_by_id() -> None:
+    moment = START + timedelta(hours=1)
+    feedback = event("feedback", at=moment.astimezone(UTC), event_id="b-feedback")
+    passed = event("pass", at=moment.astimezone(SHANGHAI), event_id="a-pass")
+    view = fold(record(), [feedback, passed])
+    assert [step.event.id for step in view.history] == ["a-pass", "b-feedback"]
+    assert view.state is RectificationState.RE_INSPECTED
+    assert view.history[1].refused is not None and view.history[1].refused.code == "rectification.awaiting_decision"
+
+
+def test_a_closure_on_one_laptop_and_feedback_on_the_other_both_stay_in_the_history() -> None:
+    closed_on_a = [event("pass", at=START + timedelta(hours=1)), event("closed", at=START + timedelta(hours=2))]
+    feedback_on_b = [event("feedback", at=START + timedelta(hours=3))]
+    view = fold(record(), feedback_on_b + closed_on_a)
+    assert view.state is RectificationState.CLOSED
+    assert [step.event.kind.value for step in view.history] == ["re_inspected", "closed", "feedback"]
+    assert view.history[-1].refused is not None and view.history[-1].refused.code == "rectification.closed"
