@@ -49,47 +49,56 @@ def stored_events(store: Store) -> list[RectificationEvent]:
     return [RectificationEvent.from_dict(row["event"]) for row in _events_table(store).all()]
 
 
-def _events_by_rectification(store: Store) -> dict[str, list[RectificationEvent]]:
-    grouped: dict[str, list[RectificationEvent]] = defaultdict(list)
-    for event in stored_events(store):
-        grouped[event.rectification_id].append(event)
-    return grouped
+@dataclass(frozen=True)
+class _Ledger:
+    """What the signed-off visits say: the rectifications they found, and what re-inspections decided.
+
+    A re-inspection's outcome is derived from its sealed answers, so it counts however the visit
+    was signed off (here, or on the review screen like any visit); ``queue_unsent_events`` stores
+    and queues those events, whose fixed ids make storing them twice harmless.
+    """
+
+    records: dict[str, Rectification]
+    derived: list[RectificationEvent]
 
 
-def _signed_off_visits(store: Store) -> list[Visit]:
-    """The signed-off visits that give rise to rectifications (a re-inspection only checks them)."""
-    found = []
+def _ledger(store: Store) -> _Ledger:
+    records: dict[str, Rectification] = {}
+    derived: list[RectificationEvent] = []
     for summary in store.visit_summaries():
-        if summary.status is VisitStatus.SIGNED_OFF:
-            visit = store.load_visit(summary.uuid)
-            if not visit.reinspects:
-                found.append(visit)
-    return found
+        if summary.status is not VisitStatus.SIGNED_OFF:
+            continue
+        visit = store.load_visit(summary.uuid)
+        if visit.reinspects:
+            derived.extend(rules.reinspection_events(visit))
+        else:
+            records.update((record.id, record) for record in rectifications(visit))
+    return _Ledger(records, derived)
 
 
-def _records(store: Store) -> list[Rectification]:
-    return [record for visit in _signed_off_visits(store) for record in rectifications(visit)]
+def _views(store: Store, ledger: _Ledger) -> dict[str, RectificationView]:
+    grouped: dict[str, list[RectificationEvent]] = defaultdict(list)
+    for event in [*stored_events(store), *ledger.derived]:
+        grouped[event.rectification_id].append(event)
+    return {key: rules.fold(record, grouped.get(key, ())) for key, record in ledger.records.items()}
 
 
 def rectification_views(store: Store) -> list[RectificationView]:
     """Every rectification with its current state, sorted by due date (the most pressing first)."""
-    events = _events_by_rectification(store)
-    views = [rules.fold(record, events.get(record.id, ())) for record in _records(store)]
+    views = _views(store, _ledger(store)).values()
     return sorted(views, key=lambda view: (view.due, view.record.site_id, view.id))
 
 
-def _record(store: Store, rectification_id: str) -> Rectification:
-    visit_uuid, _, _ = rectification_id.partition("/")
-    if visit_uuid in store.visit_uuids():
-        for record in rectifications(store.load_visit(visit_uuid)):
-            if record.id == rectification_id:
-                return record
-    raise DomainError("rectification.unknown", text=rectification_id)
-
-
 def rectification_view(store: Store, rectification_id: str) -> RectificationView:
-    events = [event for event in stored_events(store) if event.rectification_id == rectification_id]
-    return rules.fold(_record(store, rectification_id), events)
+    return _view(store, _ledger(store), rectification_id)
+
+
+def _view(store: Store, ledger: _Ledger, rectification_id: str) -> RectificationView:
+    record = ledger.records.get(rectification_id)
+    if record is None:
+        raise DomainError("rectification.unknown", text=rectification_id)
+    events = [event for event in [*stored_events(store), *ledger.derived] if event.rectification_id == record.id]
+    return rules.fold(record, events)
 
 
 def resolve_rectification(store: Store, text: str) -> str:
@@ -98,7 +107,7 @@ def resolve_rectification(store: Store, text: str) -> str:
     visit_part, _, item_part = wanted.partition("/")
     if len(visit_part) < 4:
         raise DomainError("rectification.prefix_too_short", text=text)
-    ids = [record.id for record in _records(store)]
+    ids = list(_ledger(store).records)
     matches = [found for found in ids if found == wanted]
     if not matches:
         matches = [found for found in ids if found.startswith(wanted) or _short_form_of(found, visit_part, item_part)]
@@ -195,19 +204,26 @@ def _queue(store: Store, event: RectificationEvent) -> None:
 
 
 def queue_unsent_events(store: Store) -> int:
-    """Queue every local event a crash left out of the outbox; returns how many."""
+    """Store and queue what a signed-off re-inspection decided, and every local event a crash left
+    out of the outbox; returns how many were queued. The sync calls it before each upload."""
+    return _catch_up(store, _ledger(store))
+
+
+def _catch_up(store: Store, ledger: _Ledger) -> int:
+    added = _append(store, ledger.derived, origin=LOCAL)
     queued = {entry["key"] for entry in store.outbox() if entry["kind"] == OUTBOX_KIND}
     missing = [row["event"] for row in _events_table(store).all() if row["origin"] == LOCAL]
     missing = [event for event in missing if event["id"] not in queued]
     for event in missing:
         _queue(store, RectificationEvent.from_dict(event))
-    return len(missing)
+    return added + len(missing)
 
 
 def _record_event(store: Store, event: RectificationEvent) -> RectificationView:
     """Check the event against the rectification's current state, then store and queue it."""
-    view = rules.advance(rectification_view(store, event.rectification_id), event)
-    queue_unsent_events(store)
+    ledger = _ledger(store)
+    view = rules.advance(_view(store, ledger, event.rectification_id), event)
+    _catch_up(store, ledger)
     _append(store, [event], origin=LOCAL)
     return view
 
@@ -341,12 +357,8 @@ def reinspection_items(store: Store, visit_uuid: str) -> list[ReinspectionItem]:
     visit = store.load_visit(visit_uuid)
     if not visit.reinspects:
         raise DomainError("rectification.not_a_reinspection", uuid=visit_uuid[:8])
-    events = _events_by_rectification(store)
-    shown = []
-    for item in visit.checklist.items:
-        view = rules.fold(_record(store, item.id), events.get(item.id, ()))
-        shown.append(ReinspectionItem(item, view))
-    return shown
+    views = _views(store, _ledger(store))
+    return [ReinspectionItem(item, views[item.id]) for item in visit.checklist.items]
 
 
 def complete_reinspection(store: Store, visit_uuid: str, *, by: str, at: datetime | None = None) -> Visit:
@@ -363,17 +375,17 @@ def complete_reinspection(store: Store, visit_uuid: str, *, by: str, at: datetim
         _check_still_open(store, visit)
         visit = visit_services.sign_off_visit(store, visit_uuid, by=by, at=at)
     queue_unsent_events(store)
-    _append(store, rules.reinspection_events(visit), origin=LOCAL)
     return visit
 
 
 def _check_still_open(store: Store, visit: Visit) -> None:
     """Each item found passed or failed must still be open: another team may have closed it meanwhile."""
     answers = visit.answers
+    views = _views(store, _ledger(store))
     for rectification_id in visit.reinspects:
         answer = answers.get(rectification_id)
         if answer is None or answer.result not in (Result.PASS, Result.FAIL):
             continue
-        view = rectification_view(store, rectification_id)
+        view = views[rectification_id]
         if not view.is_open:
             raise DomainError("rectification.no_longer_open", item_id=view.record.item_id)

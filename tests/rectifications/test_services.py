@@ -279,3 +279,17 @@ def test_resolving_an_id(demo: Store) -> None:
         services.resolve_rectification(demo, "ab")
     with pytest.raises(DomainError, match="unknown"):
         services.resolve_rectification(demo, "ffffffff/none")
+
+
+def test_a_reinspection_signed_off_like_any_visit_still_decides(demo: Store) -> None:
+    passed, failed = by_site(demo, "LS-MR-001")
+    visit = services.start_reinspection(demo, "LS-MR-001", lead="张建国", title="复查")
+    visit_services.record_answer(demo, visit.uuid, passed.id, result=Result.PASS)
+    visit_services.record_answer(demo, visit.uuid, failed.id, result=Result.FAIL, note="仍未整改")
+    visit_services.sign_off_visit(demo, visit.uuid, by="张建国")  # as the review screen does
+    assert services.rectification_view(demo, passed.id).state is RectificationState.CLOSED
+    assert services.rectification_view(demo, failed.id).state is RectificationState.OPEN
+    outbox = len(rect_events_in_outbox(demo))
+    assert services.queue_unsent_events(demo) == 4
+    assert len(rect_events_in_outbox(demo)) == outbox + 4
+    assert services.queue_unsent_events(demo) == 0
