@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "inspector.cli.site_commands",
     "inspector.cli.visit_commands",
     "inspector.cli.rectification_commands",
+    "inspector.cli.document_commands",
 )
 
 

@@ -1,0 +1,107 @@
+"""``inspector notice|record|bulletin`` and ``inspector profile show|set``.
+
+The document services import python-docx inside their functions, so registering these commands
+costs the other commands nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from inspector.cli.common import emit_json, open_store, say
+from inspector.i18n import t
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    for name, handler in (("notice", run_notice), ("record", run_record)):
+        command = subparsers.add_parser(name, help=t(f"cli.{name}.help"), description=t(f"cli.{name}.help"))
+        command.add_argument("visit", metavar="VISIT", help=t("cli.opt.visit"))
+        command.add_argument("-o", "--output", metavar="FILE", type=Path, help=t("cli.document.output"))
+        command.set_defaults(handler=handler)
+
+    bulletin = subparsers.add_parser("bulletin", help=t("cli.bulletin.help"), description=t("cli.bulletin.help"))
+    bulletin.add_argument(
+        "--from", dest="start", metavar="DATE", type=_date, required=True, help=t("cli.bulletin.from")
+    )
+    bulletin.add_argument("--to", dest="end", metavar="DATE", type=_date, required=True, help=t("cli.bulletin.to"))
+    bulletin.add_argument("--visits", nargs="+", metavar="VISIT", default=[], help=t("cli.bulletin.visits"))
+    bulletin.add_argument("--date", dest="issued", metavar="DATE", type=_date, help=t("cli.bulletin.date"))
+    bulletin.add_argument("-o", "--output", metavar="FILE", type=Path, help=t("cli.document.output"))
+    bulletin.set_defaults(handler=run_bulletin)
+
+    profile = subparsers.add_parser("profile", help=t("cli.profile.help"))
+    commands = profile.add_subparsers(dest="profile_command", required=True, metavar=t("cli.command"))
+    show = commands.add_parser("show", help=t("cli.profile.show.help"))
+    show.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    show.set_defaults(handler=run_profile_show)
+    change = commands.add_parser("set", help=t("cli.profile.set.help"))
+    change.add_argument("key", metavar="KEY", help=t("cli.profile.key"))
+    change.add_argument("value", metavar="VALUE", help=t("cli.profile.value"))
+    change.set_defaults(handler=run_profile_set)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.bad_date", value=text)) from None
+
+
+def _report(path: Path, number: str) -> None:
+    say(t("cli.document.numbered", path=path, number=number) if number else t("cli.document.written", path=path))
+
+
+def run_notice(args: argparse.Namespace) -> int:
+    from inspector.services.documents import issue_notice
+
+    with open_store(args) as store:
+        written = issue_notice(store, args.visit, args.output)
+    _report(written.path, written.number)
+    return 0
+
+
+def run_record(args: argparse.Namespace) -> int:
+    from inspector.services.documents import write_record
+
+    with open_store(args) as store:
+        written = write_record(store, args.visit, args.output)
+    _report(written.path, written.number)
+    return 0
+
+
+def run_bulletin(args: argparse.Namespace) -> int:
+    from inspector.services.documents import issue_bulletin
+
+    with open_store(args) as store:
+        written = issue_bulletin(
+            store, start=args.start, end=args.end, visit_refs=args.visits, issued=args.issued, output=args.output
+        )
+    _report(written.path, written.number)
+    return 0
+
+
+def run_profile_show(args: argparse.Namespace) -> int:
+    from inspector.services.profile import load_profile
+
+    with open_store(args) as store:
+        values = load_profile(store).to_dict()
+    if args.json:
+        emit_json(values)
+        return 0
+    for key, value in values.items():
+        shown = t("doc.list_separator").join(value) if isinstance(value, list) else value
+        say(f"{key:16} {t(f'profile.{key}')}：{shown}")
+    return 0
+
+
+def run_profile_set(args: argparse.Namespace) -> int:
+    from inspector.services.profile import set_profile_value
+
+    with open_store(args) as store:
+        profile = set_profile_value(store, args.key, args.value)
+    value = profile.to_dict().get(args.key, args.value)
+    shown = t("doc.list_separator").join(value) if isinstance(value, list) else value
+    say(t("cli.profile.saved", key=args.key, value=shown))
+    return 0

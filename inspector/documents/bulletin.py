@@ -1,0 +1,160 @@
+"""督导检查情况通报: the round's bulletin to every township over a date range or a chosen set of visits."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from inspector.core.profile import BureauProfile
+from inspector.core.visits import Rectification, Visit, rectifications
+from inspector.core.vocabulary import Area
+from inspector.documents.common import close_document, long_date, short_date, start_document, title_segments
+from inspector.documents.gongwen import HEITI, WUHAO, Cell, Column, OfficialDocument, Row
+from inspector.documents.notice import chinese_ordinal
+from inspector.i18n import label, t
+
+TYPICAL_PER_AREA = 3
+"""How many problems each area quotes from the teams' notes."""
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A rectification not closed by its due date, as the bulletin lists it."""
+
+    record: Rectification
+    days: int
+    notice_number: str = ""
+
+
+@dataclass(frozen=True)
+class BulletinScope:
+    start: date
+    end: date
+    issued: date
+    visits: Sequence[Visit]
+    overdue: Sequence[Overdue]
+
+
+def build_bulletin(scope: BulletinScope, profile: BureauProfile, number: str) -> bytes:
+    found = [record for visit in scope.visits for record in rectifications(visit)]
+    period = _period(scope.start, scope.end)
+    title = title_segments("doc.bulletin.title", period=period)
+    document = start_document(profile, "".join(title), t("doc.bulletin.subject"), scope.issued)
+    document.organ_header(profile.organ_mark, number)
+    document.blank(2)
+    document.title(title)
+    document.blank()
+    document.addressee(t("doc.bulletin.addressee"))
+    townships = {visit.site.township for visit in scope.visits}
+    sites = {visit.site.id for visit in scope.visits}
+    document.text(
+        t(
+            "doc.bulletin.intro",
+            period=period,
+            townships=len(townships),
+            sites=len(sites),
+            visits=len(scope.visits),
+            problems=len(found),
+        )
+    )
+    document.heading(t("doc.bulletin.heading.overview"))
+    document.text(_overview(scope.visits, found))
+    _problems_by_township(document, found, sorted(townships))
+    document.heading(t("doc.bulletin.heading.problems"))
+    _typical_problems(document, found)
+    document.heading(t("doc.bulletin.heading.overdue"))
+    _overdue(document, scope)
+    document.heading(t("doc.bulletin.heading.requirements"))
+    for index, key in enumerate(("rectify", "township", "follow_up"), start=1):
+        head = t("doc.point", number=chinese_ordinal(index), head=t(f"doc.bulletin.req.{key}.head"))
+        document.point(head, t(f"doc.bulletin.req.{key}"))
+    document.text(t("doc.bulletin.closing"), keep_next=True)
+    document.signature(profile.organ_name, long_date(scope.issued))
+    return close_document(document, profile, scope.issued)
+
+
+def _period(start: date, end: date) -> str:
+    if start == end:
+        return long_date(start)
+    return t("doc.bulletin.period", start=long_date(start), end=short_date(end, start))
+
+
+def _overview(visits: Sequence[Visit], found: Sequence[Rectification]) -> str:
+    kinds = Counter(visit.site.kind for visit in visits)
+    by_kind = t("doc.list_separator").join(
+        t("doc.bulletin.kind_count", kind=label(kind), count=count) for kind, count in sorted(kinds.items())
+    )
+    clean = sum(1 for visit in visits if not rectifications(visit))
+    immediate = sum(1 for record in found if record.immediate)
+    return t("doc.bulletin.overview", by_kind=by_kind, clean=clean, immediate=immediate)
+
+
+def _problems_by_township(document: OfficialDocument, found: Sequence[Rectification], townships: list[str]) -> None:
+    areas = list(Area)
+    columns = [
+        Column(t("doc.bulletin.col.township"), 30, "center"),
+        *(Column(label(area), 21, "center") for area in areas),
+        Column(t("doc.bulletin.col.total"), 21, "center"),
+    ]
+    counts: dict[str, Counter[Area]] = defaultdict(Counter)
+    for record in found:
+        counts[record.township][record.area] += 1
+
+    def row(name: str, counter: Counter[Area], *, bold: bool = False) -> Row:
+        font = {"font": HEITI} if bold else {}
+        cells = [Cell(name, align="center", size=WUHAO, **font)]
+        cells += [Cell(str(counter[area]), align="center", size=WUHAO, **font) for area in areas]
+        cells.append(Cell(str(sum(counter.values())), align="center", size=WUHAO, **font))
+        return Row(cells)
+
+    rows = [row(township, counts[township]) for township in townships]
+    rows.append(row(t("doc.bulletin.col.total"), sum(counts.values(), Counter()), bold=True))
+    document.table(columns, rows, header_size=WUHAO)
+
+
+def _typical_problems(document: OfficialDocument, found: Sequence[Rectification]) -> None:
+    """Per area: how many, then the notes met most often, quoted with a unit that had them."""
+    by_area: dict[Area, list[Rectification]] = defaultdict(list)
+    for record in found:
+        by_area[record.area].append(record)
+    if not found:
+        document.text(t("doc.bulletin.no_problems"))
+    for index, area in enumerate(area for area in Area if by_area[area]):
+        records = by_area[area]
+        notes = Counter(record.note for record in records)
+        quoted = []
+        for note, _ in sorted(notes.items(), key=lambda pair: (-pair[1], pair[0]))[:TYPICAL_PER_AREA]:
+            site = next(record.site_name for record in records if record.note == note)
+            quoted.append(t("doc.bulletin.quote", site=site, note=note.rstrip("。")))
+        head = t("doc.point", number=chinese_ordinal(index + 1), head=t("doc.bulletin.area_head", area=label(area)))
+        rest = t("doc.bulletin.area_text", count=len(records), quotes=t("doc.bulletin.quote_separator").join(quoted))
+        document.point(head, rest)
+
+
+def _overdue(document: OfficialDocument, scope: BulletinScope) -> None:
+    if not scope.overdue:
+        document.text(t("doc.bulletin.no_overdue", date=long_date(scope.end)))
+        return
+    document.text(t("doc.bulletin.overdue_intro", date=long_date(scope.end), count=len(scope.overdue)))
+    columns = [
+        Column(t("doc.col.number"), 9, "center"),
+        Column(t("doc.bulletin.col.site"), 36),
+        Column(t("doc.col.problem"), 67),
+        Column(t("doc.bulletin.col.due"), 24, "center"),
+        Column(t("doc.bulletin.col.days"), 20, "center"),
+    ]
+    rows = [
+        Row(
+            [
+                Cell(str(index), align="center", size=WUHAO),
+                Cell(item.record.site_name, size=WUHAO),
+                Cell(item.record.note, size=WUHAO),
+                Cell(long_date(item.record.due), align="center", size=WUHAO),
+                Cell(str(item.days), align="center", size=WUHAO),
+            ]
+        )
+        for index, item in enumerate(scope.overdue, start=1)
+    ]
+    document.table(columns, rows, header_size=WUHAO)
