@@ -269,12 +269,17 @@ def record_feedback(
 def record_notice(store: Store, visit_uuid: str, notice_number: str, *, by: str, at: datetime | None = None) -> int:
     """Note on each open rectification of a visit that its notice (整改通知书) went out; returns how many.
 
+    The notice after a re-inspection (its follow-up) goes on the rectifications it re-opened.
     Recording the same notice again adds nothing.
     """
     visit = store.load_visit(visit_uuid)
-    views = {view.id: view for view in rectification_views(store) if view.record.visit_uuid == visit.uuid}
+    views = [
+        view
+        for view in rectification_views(store)
+        if view.id in visit.reinspects or view.record.visit_uuid == visit.uuid
+    ]
     events = []
-    for view in views.values():
+    for view in views:
         if view.state is not RectificationState.OPEN or view.notice_number == notice_number.strip():
             continue
         event = rules.make_event(

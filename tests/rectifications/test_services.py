@@ -293,3 +293,13 @@ def test_a_reinspection_signed_off_like_any_visit_still_decides(demo: Store) -> 
     assert services.queue_unsent_events(demo) == 4
     assert len(rect_events_in_outbox(demo)) == outbox + 4
     assert services.queue_unsent_events(demo) == 0
+
+
+def test_the_follow_up_notice_goes_on_the_reopened_items(demo: Store) -> None:
+    passed, failed = by_site(demo, "LS-MR-001")
+    uuid = reinspect(demo, "LS-MR-001", {failed.id: Result.FAIL})
+    assert (
+        services.record_notice(demo, uuid, "鲁民督改〔2026〕9号", by="张建国", at=DEMO_TODAY + timedelta(days=2)) == 1
+    )
+    assert services.rectification_view(demo, failed.id).notice_number == "鲁民督改〔2026〕9号"
+    assert services.rectification_view(demo, passed.id).notice_number == ""
