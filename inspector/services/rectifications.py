@@ -219,15 +219,6 @@ def _catch_up(store: Store, ledger: _Ledger) -> int:
     return added + len(missing)
 
 
-def _record_event(store: Store, event: RectificationEvent) -> RectificationView:
-    """Check the event against the rectification's current state, then store and queue it."""
-    ledger = _ledger(store)
-    view = rules.advance(_view(store, ledger, event.rectification_id), event)
-    _catch_up(store, ledger)
-    _append(store, [event], origin=LOCAL)
-    return view
-
-
 def _new_id() -> str:
     return str(uuid_module.uuid4())
 
@@ -260,10 +251,15 @@ def record_feedback(
             "status": FeedbackStatus(status).value,
         },
     )
+    ledger = _ledger(store)
+    before = _view(store, ledger, rectification_id)
     # checked before the files are copied, so a refused feedback leaves nothing behind
-    rules.advance(rectification_view(store, rectification_id), event)
-    evidence = tuple(store.add_evidence(Path(path)) for path in evidence_files)
-    return _record_event(store, replace(event, evidence=evidence))
+    rules.advance(before, event)
+    event = replace(event, evidence=tuple(store.add_evidence(Path(path)) for path in evidence_files))
+    after = rules.advance(before, event)
+    _catch_up(store, ledger)
+    _append(store, [event], origin=LOCAL)
+    return after
 
 
 def record_notice(store: Store, visit_uuid: str, notice_number: str, *, by: str, at: datetime | None = None) -> int:
