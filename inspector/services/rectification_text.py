@@ -1,0 +1,85 @@
+"""How a rectification reads, in the chosen language: one line, its feedback, its whole history.
+
+The command line and the app show the same words from here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from inspector.core.rectifications import RectificationView
+from inspector.core.vocabulary import Result
+from inspector.i18n import error_text, label, t
+
+
+def short_id(view: RectificationView) -> str:
+    return f"{view.record.visit_uuid[:8]}/{view.record.item_id}"
+
+
+def summary_line(view: RectificationView, today: date) -> str:
+    record = view.record
+    parts = [
+        short_id(view),
+        view.due.isoformat(),
+        label(view.state),
+        t("rect.overdue", days=view.days_overdue(today)) if view.overdue_on(today) else "",
+        f"{record.township} {record.site_name}",
+        f"[{label(record.severity)}] {label(record.area)}",
+        record.item_text,
+    ]
+    return "  ".join(part for part in parts if part)
+
+
+def describe(view: RectificationView, today: date) -> list[str]:
+    """A rectification with the whole story: the finding, the feedback, every event."""
+    record = view.record
+    state = label(view.state)
+    if view.overdue_on(today):
+        state += "  " + t("rect.overdue", days=view.days_overdue(today))
+    lines = [
+        t("rect.id", id=view.id),
+        t("rect.site", township=record.township, site=record.site_name),
+        t("rect.item", area=label(record.area), item_id=record.item_id, text=record.item_text),
+        f"[{label(record.severity)}]  {t('rect.due', due=view.due.isoformat())}",
+        t("rect.state", state=state),
+        t("rect.finding", note=record.note),
+    ]
+    if record.evidence:
+        lines.append(t("rect.evidence", names="、".join(item.name for item in record.evidence)))
+    if view.notice_number:
+        lines.append(t("rect.notice", number=view.notice_number))
+    lines.append(feedback_line(view))
+    lines.append(t("rect.history"))
+    lines.extend(f"  {line}" for line in history_lines(view))
+    return lines
+
+
+def feedback_line(view: RectificationView) -> str:
+    feedback = view.feedback
+    if feedback is None:
+        return t("rect.no_feedback")
+    return t(
+        "rect.feedback",
+        date=feedback.date.isoformat(),
+        status=label(feedback.status),
+        measures=feedback.measures,
+        responsible=feedback.responsible,
+    )
+
+
+def history_lines(view: RectificationView) -> list[str]:
+    """One line per event, oldest first; a conflicting event is shown with why it did not count."""
+    lines = []
+    for step in view.history:
+        event = step.event
+        payload = dict(event.payload)
+        if "result" in payload:
+            payload["result"] = label(Result(payload["result"]))
+        what = t(f"rect.event.{event.kind.value}", **payload)
+        parts = [event.at[:16].replace("T", " "), event.by, label(event.kind), what, event.reason]
+        if event.evidence:
+            parts.append(t("rect.evidence", names="、".join(item.name for item in event.evidence)))
+        if step.refused is not None:
+            parts.append(t("rect.refused", reason=error_text(step.refused)))
+        lines.append("  ".join(part for part in parts if part))
+    return lines
