@@ -23,6 +23,8 @@ COMMAND_MODULES = (
     "inspector.cli.visit_commands",
     "inspector.cli.rectification_commands",
     "inspector.cli.document_commands",
+    "inspector.cli.server_commands",
+    "inspector.cli.sync_commands",
 )
 
 

@@ -1,0 +1,258 @@
+"""``inspector serve`` and ``inspector server users|publish-checklists|publish-register``.
+
+These run on the bureau's machine and work on the server's database directly (``--data-dir``,
+``--db``). Starlette, SQLAlchemy and uvicorn are imported inside the handlers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from inspector.cli.common import EXIT_ERROR, CommandError, emit_json, say, say_error
+from inspector.i18n import t
+
+if TYPE_CHECKING:
+    from inspector.server.db import Database
+
+ROLES = ("inspector", "lead", "admin")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    serve = subparsers.add_parser("serve", help=t("cli.serve.help"), description=t("cli.serve.help"))
+    serve.add_argument("--host", default="127.0.0.1", help=t("cli.serve.host"))
+    serve.add_argument("--port", type=int, default=8443, help=t("cli.serve.port"))
+    _database_options(serve)
+    serve.add_argument("--tls-cert", type=Path, metavar="FILE.pem", help=t("cli.serve.tls_cert"))
+    serve.add_argument("--tls-key", type=Path, metavar="FILE.pem", help=t("cli.serve.tls_key"))
+    serve.add_argument("--rate", type=float, default=50.0, help=t("cli.serve.rate"))
+    serve.set_defaults(handler=run_serve)
+
+    server = subparsers.add_parser("server", help=t("cli.server.help"), description=t("cli.server.help"))
+    commands = server.add_subparsers(dest="server_command", required=True, metavar=t("cli.command"))
+    users = commands.add_parser("users", help=t("cli.server.users.help"))
+    user_commands = users.add_subparsers(dest="users_command", required=True, metavar=t("cli.command"))
+    add = user_commands.add_parser("add", help=t("cli.server.users.add.help"))
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=ROLES, help=t("cli.server.users.role"))
+    add.add_argument("--days", type=int, default=365, help=t("cli.server.users.days"))
+    add.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    _database_options(add)
+    add.set_defaults(handler=run_users_add)
+    listing = user_commands.add_parser("list", help=t("cli.server.users.list.help"))
+    listing.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    _database_options(listing)
+    listing.set_defaults(handler=run_users_list)
+    revoke = user_commands.add_parser("revoke", help=t("cli.server.users.revoke.help"))
+    revoke.add_argument("name", metavar="NAME")
+    _database_options(revoke)
+    revoke.set_defaults(handler=run_users_revoke)
+    checklists = commands.add_parser("publish-checklists", help=t("cli.server.publish_checklists.help"))
+    checklists.add_argument("folder", type=Path, metavar="DIR")
+    _database_options(checklists)
+    checklists.set_defaults(handler=run_publish_checklists)
+    register_csv = commands.add_parser("publish-register", help=t("cli.server.publish_register.help"))
+    register_csv.add_argument("file", type=Path, metavar="FILE.csv")
+    _database_options(register_csv)
+    register_csv.set_defaults(handler=run_publish_register)
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL", help=t("cli.serve.db"))
+    # also accepted after the command, where an operator on the server tends to put it
+    parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=t("cli.opt.data_dir"))
+
+
+def server_root(args: argparse.Namespace) -> Path:
+    """The server's folder: ``--data-dir``, else its own user data folder (apart from a laptop's)."""
+    if args.data_dir:
+        return Path(args.data_dir).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("inspector-server", appauthor=False))
+
+
+def _config(args: argparse.Namespace, **extra: Any) -> Any:
+    from inspector.server.app import ServerConfig
+    from inspector.server.db import sqlite_url
+
+    root = server_root(args)
+    root.mkdir(parents=True, exist_ok=True)
+    url = args.db or sqlite_url(root / "bureau.sqlite3")
+    return ServerConfig(database_url=url, photo_dir=root / "photos", **extra)
+
+
+def _open_database(args: argparse.Namespace) -> Database:
+    from inspector.core.clock import now, to_iso
+    from inspector.server.db import Database, NewerSchema, migrate
+
+    config = _config(args)
+    database = Database(config.database_url)
+    try:
+        migrate(database, applied_at=to_iso(now()))
+    except NewerSchema as error:
+        database.dispose()
+        raise CommandError(t("server.newer_schema", found=error.found)) from None
+    except Exception as error:  # SQLAlchemy's errors: a URL or a file it cannot open
+        database.dispose()
+        raise CommandError(t("server.db_unusable", url=_safe_url(config.database_url), reason=str(error))) from None
+    return database
+
+
+def _safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "?"
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CommandError(t("server.tls_pair"))
+    for path in (args.tls_cert, args.tls_key):
+        if path is not None and not path.is_file():
+            raise CommandError(t("server.tls_missing", path=path))
+    _open_database(args).dispose()
+    from inspector.server.app import serve
+
+    config = _config(args, rate_per_second=args.rate, burst=max(10, int(args.rate * 10)))
+    scheme = "https" if args.tls_cert else "http"
+    say(t("server.starting", url=f"{scheme}://{args.host}:{args.port}", db=_safe_url(config.database_url)))
+    serve(config, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key)
+    return 0
+
+
+def _account_error(error: Exception) -> CommandError:
+    code = getattr(error, "code", "unknown")
+    return CommandError(t(f"server.account.{code}", **getattr(error, "params", {})))
+
+
+def run_users_add(args: argparse.Namespace) -> int:
+    from inspector.server.accounts import AccountError, Role, add_account
+
+    database = _open_database(args)
+    try:
+        account, token = add_account(database, args.name, Role(args.role), valid_days=args.days)
+    except AccountError as error:
+        raise _account_error(error) from None
+    finally:
+        database.dispose()
+    if args.json:
+        emit_json({"name": account.name, "role": account.role.value, "expires_at": account.expires_at, "token": token})
+        return 0
+    say(
+        t(
+            "server.users.added",
+            name=account.name,
+            role=t(f"server.role.{account.role.value}"),
+            expires=account.expires_at,
+        )
+    )
+    say(t("server.users.token_once"))
+    say(token)
+    return 0
+
+
+def run_users_list(args: argparse.Namespace) -> int:
+    from inspector.core.clock import now
+    from inspector.server.accounts import list_accounts
+
+    database = _open_database(args)
+    try:
+        accounts = list_accounts(database)
+    finally:
+        database.dispose()
+    moment = now()
+    if args.json:
+        emit_json([account.to_dict(moment) for account in accounts])
+        return 0
+    if not accounts:
+        say(t("server.users.none"))
+    for account in accounts:
+        state = t(f"server.state.{account.state(moment)}")
+        role = t(f"server.role.{account.role.value}")
+        say(f"{account.id:>4}  {account.name}  {role}  {state}  {account.expires_at[:10]}")
+    return 0
+
+
+def run_users_revoke(args: argparse.Namespace) -> int:
+    from inspector.server.accounts import AccountError, revoke_account
+
+    database = _open_database(args)
+    try:
+        count = revoke_account(database, args.name)
+    except AccountError as error:
+        raise _account_error(error) from None
+    finally:
+        database.dispose()
+    say(t("server.users.revoked", name=args.name, count=count))
+    return 0
+
+
+def _publish(args: argparse.Namespace, publish: Any, items: list[Any]) -> tuple[int, int]:
+    from inspector.server.errors import ApiError
+
+    database = _open_database(args)
+    created = already = 0
+    try:
+        for item in items:
+            try:
+                stored = publish(database, item)
+            except ApiError as error:
+                raise CommandError(t("server.publish.refused", code=error.code, detail=error.detail)) from None
+            created += stored.created
+            already += not stored.created
+    finally:
+        database.dispose()
+    return created, already
+
+
+def run_publish_checklists(args: argparse.Namespace) -> int:
+    from inspector.checklist_files.validate import validate_files
+    from inspector.cli.checklist_commands import problem_line
+    from inspector.core.canonical import canonical_bytes
+    from inspector.server.records import publish_checklist
+
+    if not args.folder.exists():
+        raise CommandError(t("server.publish.no_such_path", path=args.folder))
+    checklists, problems = validate_files([args.folder])
+    for problem in problems:
+        say_error(problem_line(problem))
+    if problems:
+        say_error(t("cli.checklists.failed", count=len(problems)))
+        return EXIT_ERROR
+    created, already = _publish(
+        args,
+        lambda database, c: publish_checklist(database, None, c.id, c.version, canonical_bytes(c.to_dict())),
+        checklists,
+    )
+    say(t("server.publish.checklists_done", created=created, already=already))
+    return 0
+
+
+def run_publish_register(args: argparse.Namespace) -> int:
+    from inspector.core.canonical import canonical_bytes
+    from inspector.server.records import publish_register
+    from inspector.services.register import parse_register
+
+    try:
+        raw = args.file.read_bytes()
+    except OSError as error:
+        raise CommandError(
+            t("server.publish.cannot_read", path=args.file, reason=error.strerror or str(error))
+        ) from None
+    sites, problems = parse_register(raw)
+    for problem in problems:
+        column = f" {problem.field}:" if problem.field else ""
+        say_error(f"{args.file}: {t('cli.row', row=problem.row)}:{column} {t(problem.message)}")
+    if problems:
+        say_error(t("cli.sites.import.refused", count=len(problems)))
+        return EXIT_ERROR
+    body = canonical_bytes({"sites": [site.to_dict() for site in sites]})
+    created, _ = _publish(args, lambda database, data: publish_register(database, None, data), [body])
+    say(t("server.publish.register_done" if created else "server.publish.register_same", count=len(sites)))
+    return 0

@@ -1,0 +1,547 @@
+"""The bureau's HTTP API (Starlette). Routes, their roles and their body limits are one table
+(``OPERATIONS``), from which both the router and the OpenAPI document are built, so the two
+cannot drift apart.
+
+Every call but the OpenAPI document is authenticated by a bearer token; the role, the rate limit
+and the declared Content-Length are checked before the body is read. Blocking work (the
+database, fsync) runs in worker threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+import os
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from inspector.core.clock import now, to_iso
+from inspector.server import records
+from inspector.server.accounts import Account, Role, account_for_token
+from inspector.server.db import Database, migrate
+from inspector.server.errors import ApiError
+
+API_VERSION = 1
+SERVICE = "inspector-bureau"
+MARKER_HEADER = "Inspector-Server"
+MARKER_VALUE = f"{SERVICE}/{API_VERSION}"
+PREFIX = "/api/v1"
+NONCE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+MAX_TOKEN_LENGTH = 200
+
+log = logging.getLogger("inspector.server")
+
+ALL_ROLES = frozenset(Role)
+LEAD = frozenset({Role.LEAD})
+ADMIN = frozenset({Role.ADMIN})
+LEAD_OR_ADMIN = frozenset({Role.LEAD, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Largest body each kind of upload may have, in bytes."""
+
+    visit: int = 8 * 1024 * 1024
+    photo: int = 50 * 1024 * 1024
+    event: int = 256 * 1024
+    checklist: int = 2 * 1024 * 1024
+    register: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    database_url: str
+    photo_dir: Path
+    rate_per_second: float = 50.0
+    burst: int = 500
+    limits: Limits = field(default_factory=Limits)
+
+
+class RateLimiter:
+    """A token bucket per account: ``burst`` calls at once, then ``rate`` a second.
+
+    Kept in memory: one server process is one bucket set (enough for one county's laptops).
+    """
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._buckets: dict[int, tuple[float, float]] = {}
+
+    def wait_needed(self, key: int) -> float:
+        """0 when the call may go ahead (and it is counted), else the seconds until it could."""
+        moment = time.monotonic()
+        tokens, last = self._buckets.get(key, (float(self.burst), moment))
+        tokens = min(float(self.burst), tokens + (moment - last) * self.rate)
+        if tokens < 1:
+            self._buckets[key] = (tokens, moment)
+            return (1 - tokens) / self.rate
+        self._buckets[key] = (tokens - 1, moment)
+        return 0.0
+
+
+Handler = Callable[[Request, Account], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one path: who may call it, how large a body it takes, what it may answer."""
+
+    path: str
+    method: str
+    name: str
+    summary: str
+    roles: frozenset[Role]
+    answers: dict[int, str]
+    max_body: Callable[[Limits], int] | None = None
+    body_type: str = "application/json"
+    query: tuple[str, ...] = ()
+
+
+def _state(request: Request) -> AppState:
+    return request.app.state.inspector
+
+
+@dataclass
+class AppState:
+    config: ServerConfig
+    database: Database
+    photos: records.PhotoFolder
+    limiter: RateLimiter
+
+
+# -- reading requests --------------------------------------------------------------------------
+
+
+def _declared_length(request: Request, limit: int) -> None:
+    """Refuse an announced body that is too large before reading a byte of it."""
+    length = request.headers.get("content-length")
+    if length is None:
+        return
+    if not length.isdigit():
+        raise ApiError(400, "bad_length")
+    if int(length) > limit:
+        raise ApiError(413, "too_large", limit=limit)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, counted as it arrives (a chunked body announces no length)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "too_large", limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _int_query(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+    text = request.query_params.get(name)
+    if text is None:
+        return default
+    if not text.isdigit() or len(text) > 18:
+        raise ApiError(400, "bad_request", parameter=name)
+    value = int(text)
+    return min(value, maximum) if maximum is not None else value
+
+
+def _stored(stored: records.Stored) -> JSONResponse:
+    return JSONResponse(stored.receipt, status_code=201 if stored.created else 200)
+
+
+async def _authenticate(request: Request) -> Account:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(401, "token_missing")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise ApiError(401, "token_unknown")
+    account = await run_in_threadpool(account_for_token, _state(request).database, token)
+    if account is None:
+        raise ApiError(401, "token_unknown")
+    state = account.state(now())
+    if state != "active":
+        raise ApiError(401, f"token_{state}")
+    return account
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+
+async def hello(request: Request, account: Account) -> Response:
+    """The preflight: proves this is the bureau server that enrolled the token (an HMAC keyed by
+    the token's hash over the caller's nonce), which no captive portal can answer."""
+    nonce = request.query_params.get("nonce", "")
+    if not NONCE.match(nonce):
+        raise ApiError(400, "bad_request", parameter="nonce")
+    proof = hmac.new(bytes.fromhex(account.token_sha256), nonce.encode("ascii"), hashlib.sha256).hexdigest()
+    limits = _state(request).config.limits
+    return JSONResponse(
+        {
+            "service": SERVICE,
+            "api": API_VERSION,
+            "proof": proof,
+            "name": account.name,
+            "role": account.role.value,
+            "expires_at": account.expires_at,
+            "server_time": to_iso(now()),
+            "limits": limits.__dict__,
+        }
+    )
+
+
+async def put_visit(request: Request, account: Account) -> Response:
+    uuid = records.check_uuid(request.path_params["uuid"])
+    version = request.path_params["version"]
+    body = await _read_body(request, _state(request).config.limits.visit)
+    state = _state(request)
+    return _stored(await run_in_threadpool(records.store_visit, state.database, account, uuid, version, body))
+
+
+async def get_visit(request: Request, account: Account) -> Response:
+    uuid = records.check_uuid(request.path_params["uuid"])
+    body = await run_in_threadpool(records.visit_bytes, _state(request).database, uuid, request.path_params["version"])
+    return Response(body, media_type="application/json")
+
+
+async def list_visits(request: Request, account: Account) -> Response:
+    since = _int_query(request, "since", 0)
+    limit = max(1, _int_query(request, "limit", records.MAX_FEED_PAGE, records.MAX_FEED_PAGE))
+    return JSONResponse(await run_in_threadpool(records.list_visits, _state(request).database, since, limit))
+
+
+async def head_photo(request: Request, account: Account) -> Response:
+    state = _state(request)
+    sha256 = records.check_sha256(request.path_params["sha256"])
+    if not await run_in_threadpool(records.photo_known, state.database, state.photos, sha256):
+        raise ApiError(404, "not_found")
+    return Response(status_code=200)
+
+
+async def get_photo(request: Request, account: Account) -> Response:
+    await head_photo(request, account)
+    return FileResponse(
+        _state(request).photos.path(request.path_params["sha256"]), media_type="application/octet-stream"
+    )
+
+
+async def put_photo(request: Request, account: Account) -> Response:
+    state = _state(request)
+    sha256 = records.check_sha256(request.path_params["sha256"])
+    limit = state.config.limits.photo
+    staging = state.photos.staging_path()
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(staging, "xb") as out:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise ApiError(413, "too_large", limit=limit)
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            await run_in_threadpool(os.fsync, out.fileno())
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    stored = await run_in_threadpool(
+        records.record_photo, state.database, state.photos, account, sha256, staging, digest.hexdigest()
+    )
+    return _stored(stored)
+
+
+async def put_event(request: Request, account: Account) -> Response:
+    body = await _read_body(request, _state(request).config.limits.event)
+    event_id = request.path_params["event_id"]
+    return _stored(await run_in_threadpool(records.store_event, _state(request).database, account, event_id, body))
+
+
+async def get_feed(request: Request, account: Account) -> Response:
+    since = _int_query(request, "since", 0)
+    limit = max(1, _int_query(request, "limit", 200, records.MAX_FEED_PAGE))
+    return JSONResponse(await run_in_threadpool(records.feed_page, _state(request).database, since, limit))
+
+
+async def put_checklist(request: Request, account: Account) -> Response:
+    body = await _read_body(request, _state(request).config.limits.checklist)
+    checklist_id, version = request.path_params["checklist_id"], request.path_params["version"]
+    stored = await run_in_threadpool(
+        records.publish_checklist, _state(request).database, account, checklist_id, version, body
+    )
+    return _stored(stored)
+
+
+async def put_register(request: Request, account: Account) -> Response:
+    body = await _read_body(request, _state(request).config.limits.register)
+    return _stored(await run_in_threadpool(records.publish_register, _state(request).database, account, body))
+
+
+HANDLERS: dict[str, Handler] = {
+    "hello": hello,
+    "put_visit": put_visit,
+    "get_visit": get_visit,
+    "list_visits": list_visits,
+    "head_photo": head_photo,
+    "get_photo": get_photo,
+    "put_photo": put_photo,
+    "put_event": put_event,
+    "get_feed": get_feed,
+    "put_checklist": put_checklist,
+    "put_register": put_register,
+}
+
+_STORED = {200: "already stored: the original receipt", 201: "stored: the receipt"}
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        f"{PREFIX}/hello",
+        "GET",
+        "hello",
+        "Preflight: who am I, and proof that this is the server that enrolled the token",
+        ALL_ROLES,
+        {200: "the server's identity and proof"},
+        query=("nonce",),
+    ),
+    Operation(
+        f"{PREFIX}/visits",
+        "GET",
+        "list_visits",
+        "Receipts of stored visits after a sequence number",
+        ADMIN,
+        {200: "a page of receipts"},
+        query=("since", "limit"),
+    ),
+    Operation(
+        f"{PREFIX}/visits/{{uuid}}/{{version}}",
+        "PUT",
+        "put_visit",
+        "Upload a signed-off visit version: its sealed canonical bytes",
+        LEAD,
+        {
+            **_STORED,
+            409: "photos missing, base missing or stale, or other bytes under this version",
+            422: "not a signed-off visit, not canonical, or a wrong seal",
+        },
+        max_body=lambda limits: limits.visit,
+    ),
+    Operation(
+        f"{PREFIX}/visits/{{uuid}}/{{version}}",
+        "GET",
+        "get_visit",
+        "The stored bytes of a visit version",
+        ADMIN,
+        {200: "the sealed bytes", 404: "no such visit version"},
+    ),
+    Operation(
+        f"{PREFIX}/photos/{{sha256}}",
+        "HEAD",
+        "head_photo",
+        "Is this photo stored?",
+        LEAD_OR_ADMIN,
+        {200: "stored", 404: "not stored"},
+    ),
+    Operation(
+        f"{PREFIX}/photos/{{sha256}}",
+        "GET",
+        "get_photo",
+        "A stored photo's bytes",
+        ADMIN,
+        {200: "the photo", 404: "not stored"},
+    ),
+    Operation(
+        f"{PREFIX}/photos/{{sha256}}",
+        "PUT",
+        "put_photo",
+        "Upload a photo under its SHA-256 (re-hashed on receipt)",
+        LEAD,
+        {**_STORED, 422: "the bytes do not hash to the path's sha256"},
+        max_body=lambda limits: limits.photo,
+        body_type="application/octet-stream",
+    ),
+    Operation(
+        f"{PREFIX}/events/{{event_id}}",
+        "PUT",
+        "put_event",
+        "Upload a rectification event (kept once under its id, then in the feed)",
+        LEAD_OR_ADMIN,
+        {
+            **_STORED,
+            409: "photos missing, or other bytes under this id",
+            422: "not an event with this id and a rectification_id",
+        },
+        max_body=lambda limits: limits.event,
+    ),
+    Operation(
+        f"{PREFIX}/feed",
+        "GET",
+        "get_feed",
+        "The change feed after a sequence number: checklists, the register, rectification events",
+        ALL_ROLES,
+        {200: "a page of entries"},
+        query=("since", "limit"),
+    ),
+    Operation(
+        f"{PREFIX}/checklists/{{checklist_id}}/{{version}}",
+        "PUT",
+        "put_checklist",
+        "Publish a checklist version",
+        ADMIN,
+        {**_STORED, 409: "other content under this version", 422: "not a valid checklist"},
+        max_body=lambda limits: limits.checklist,
+    ),
+    Operation(
+        f"{PREFIX}/register",
+        "PUT",
+        "put_register",
+        "Publish the register of sites",
+        ADMIN,
+        {**_STORED, 422: "not a valid register"},
+        max_body=lambda limits: limits.register,
+    ),
+)
+
+# What any authenticated operation may answer besides its own statuses.
+COMMON_ANSWERS: dict[int, str] = {
+    400: "a malformed parameter or body",
+    401: "no token, or an unknown, revoked or expired one",
+    403: "the account's role may not do this",
+    429: "too many requests; see Retry-After",
+}
+BODY_ANSWERS: dict[int, str] = {413: "the body is too large (refused before it is read)"}
+
+
+def operation_answers(operation: Operation) -> dict[int, str]:
+    extra = BODY_ANSWERS if operation.max_body else {}
+    return dict(sorted({**COMMON_ANSWERS, **extra, **operation.answers}.items()))
+
+
+def _guarded(operations: dict[str, Operation]) -> Callable[[Request], Awaitable[Response]]:
+    """Auth, role, rate limit and declared size, in that order, before the handler reads anything."""
+
+    async def endpoint(request: Request) -> Response:
+        # Starlette answers HEAD on a GET route: it is the same operation without the body
+        operation = operations.get(request.method) or operations["GET"]
+        account = await _authenticate(request)
+        if account.role not in operation.roles:
+            raise ApiError(403, "role_forbidden", role=account.role.value)
+        wait = _state(request).limiter.wait_needed(account.id)
+        if wait:
+            raise ApiError(429, "rate_limited", headers={"Retry-After": str(math.ceil(wait))})
+        if operation.max_body:
+            _declared_length(request, operation.max_body(_state(request).config.limits))
+        return await HANDLERS[operation.name](request, account)
+
+    return endpoint
+
+
+def _routes() -> list[Route]:
+    by_path: dict[str, dict[str, Operation]] = {}
+    for operation in OPERATIONS:
+        by_path.setdefault(operation.path, {})[operation.method] = operation
+    routes = []
+    for path, operations in by_path.items():
+        starlette_path = path.replace("{version}", "{version:int}")
+        routes.append(Route(starlette_path, _guarded(operations), methods=list(operations)))
+    routes.append(Route("/openapi.json", openapi_document, methods=["GET"]))
+    return routes
+
+
+async def openapi_document(request: Request) -> Response:
+    from inspector.server.openapi import build_document
+
+    return JSONResponse(build_document())
+
+
+# -- answers -----------------------------------------------------------------------------------
+
+
+async def _api_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    headers = dict(error.headers)
+    if error.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if error.status >= 400:
+        log.info("refused %s %s: %s %s", request.method, request.url.path, error.status, error.code)
+    if request.method == "HEAD":
+        return Response(status_code=error.status, headers=headers)
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "bad_request")
+    return await _api_error(request, ApiError(error.status_code, code, headers=dict(error.headers or {})))
+
+
+class MarkResponses:
+    """Stamp every answer with the server's name, so the client can tell it from a captive portal's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (MARKER_HEADER.lower().encode(), MARKER_VALUE.encode())]
+            await send(message)
+
+        await self.app(scope, receive, marked)
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    """The app over a migrated database; blocking start-up work happens here, once."""
+    from starlette.middleware import Middleware
+
+    database = Database(config.database_url)
+    migrate(database, applied_at=to_iso(now()))
+    photos = records.PhotoFolder(config.photo_dir)
+    photos.sweep()
+    app = Starlette(
+        routes=_routes(),
+        middleware=[Middleware(MarkResponses)],
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+    )
+    app.state.inspector = AppState(config, database, photos, RateLimiter(config.rate_per_second, config.burst))
+    return app
+
+
+def serve(
+    config: ServerConfig,
+    *,
+    host: str,
+    port: int,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
+    log_level: str = "info",
+) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        ssl_certfile=str(tls_cert) if tls_cert else None,
+        ssl_keyfile=str(tls_key) if tls_key else None,
+        log_level=log_level,
+        server_header=False,
+    )

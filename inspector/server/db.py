@@ -1,0 +1,193 @@
+"""The server's database: SQLAlchemy Core tables, the engine, and numbered schema migrations.
+
+SQLite (WAL, ``synchronous=FULL``) is the default; nothing here is SQLite-only except the pragmas
+and the ``BEGIN IMMEDIATE`` of writing transactions, so PostgreSQL can follow by its URL alone.
+Uniqueness is the database's job: every upload is ``INSERT … ON CONFLICT DO NOTHING`` on a unique
+key, then read back, so two identical uploads racing each other make one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    insert,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+# One row per enrolment: a person may be enrolled again (a new laptop) after a revocation.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+)
+
+# ``seq`` is the receipt a laptop keeps: the server's number for this upload.
+visits = Table(
+    "visits",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("seal", String(64), nullable=False),
+    Column("body_sha256", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("site_id", String(40), nullable=False),
+    Column("uploaded_by", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("received_at", String(40), nullable=False),
+    UniqueConstraint("uuid", "version", name="uq_visits_uuid_version"),
+    sqlite_autoincrement=True,
+)
+
+photos = Table(
+    "photos",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("uploaded_by", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("received_at", String(40), nullable=False),
+)
+
+# The change feed every laptop pulls: checklists, registers, rectification events, numbered by seq.
+feed = Table(
+    "feed",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("body_sha256", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    # no account: published from the server's own command line
+    Column("published_by", Integer, ForeignKey("accounts.id")),
+    Column("published_at", String(40), nullable=False),
+    UniqueConstraint("kind", "key", name="uq_feed_kind_key"),
+    sqlite_autoincrement=True,
+)
+
+
+def _create_first_tables(conn: Connection) -> None:
+    for table in (accounts, visits, photos, feed):
+        table.create(conn, checkfirst=True)
+
+
+Migration = Callable[[Connection], None]
+MIGRATIONS: Sequence[Migration] = (_create_first_tables,)
+"""Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class NewerSchema(Exception):
+    """The database was written by a newer server than this one."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(f"schema version {found} > {SCHEMA_VERSION}")
+        self.found = found
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{Path(path).resolve().as_posix()}"
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_timeout=60)
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine)
+    return engine
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """WAL, fsync on every commit, wait for the lock, and BEGIN IMMEDIATE before any write.
+
+    pysqlite's own transaction handling is switched off (the documented SQLAlchemy recipe), so
+    that a writing transaction takes the write lock at BEGIN: a read-then-write transaction can
+    then never fail on lock upgrade while another writes.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=60000", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("writing", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """The engine and the two kinds of transaction the server uses."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(writing=True) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def migrate(database: Database, *, applied_at: str) -> int:
+    """Bring the schema up to date; returns the version it is at. Each step is one transaction."""
+    with database.writing() as conn:
+        schema_version.create(conn, checkfirst=True)
+        current = conn.execute(select(schema_version.c.version).order_by(schema_version.c.version.desc())).scalar()
+    current = current or 0
+    if current > SCHEMA_VERSION:
+        raise NewerSchema(current)
+    for number in range(current + 1, SCHEMA_VERSION + 1):
+        with database.writing() as conn:
+            MIGRATIONS[number - 1](conn)
+            conn.execute(insert(schema_version).values(version=number, applied_at=applied_at))
+    return SCHEMA_VERSION
+
+
+def insert_once(conn: Connection, table: Table, values: Mapping[str, Any], key: Sequence[str]) -> bool:
+    """Insert unless a row with the same unique ``key`` exists; True when this call made the row."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
+    return conn.execute(statement).rowcount == 1

@@ -1,0 +1,47 @@
+"""What the API answers when it refuses: a status, a stable code, and the details that explain it.
+
+The codes are the API's words; the laptop translates them (``sync.reason.<code>`` in the catalogue).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, headers: dict[str, str] | None = None, **detail: Any) -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.code, "detail": self.detail}
+
+
+ERROR_CODES: dict[str, str] = {
+    "token_missing": "no Authorization: Bearer token",
+    "token_unknown": "the token is not enrolled",
+    "token_revoked": "the token was revoked",
+    "token_expired": "the token has expired",
+    "role_forbidden": "the account's role may not do this",
+    "rate_limited": "too many requests for this token; retry after Retry-After seconds",
+    "too_large": "the body is larger than this endpoint accepts",
+    "bad_length": "Content-Length is not a number",
+    "bad_json": "the body is not a JSON object in UTF-8",
+    "bad_request": "a path or query parameter is malformed",
+    "not_canonical": "the visit's bytes are not its canonical JSON",
+    "visit_mismatch": "the body's uuid, version or status does not match the path",
+    "seal_mismatch": "the seal is not the SHA-256 of the sealed payload",
+    "bad_visit": "the body is not a signed-off visit record",
+    "photos_missing": "upload these photos first",
+    "base_missing": "the version this amendment supersedes is not on the server",
+    "stale_base": "the amendment supersedes a seal other than the server's previous version",
+    "different_bytes": "this uuid and version is already stored with other bytes",
+    "hash_mismatch": "the bytes received do not hash to the sha256 in the path",
+    "bad_event": "the event needs a string id equal to the path and a rectification_id",
+    "bad_checklist": "the checklist does not read or breaks a rule",
+    "bad_register": "the register does not read or a site breaks a rule",
+    "not_found": "no such record",
+}

@@ -1,0 +1,352 @@
+"""What the server keeps: signed-off visits, photos, and the change feed (checklists, register, events).
+
+Every function here is plain blocking code (the app runs it in a worker thread). Each upload is
+idempotent: the same bytes again are answered with the first receipt, other bytes under the same
+key are refused, and the database's unique keys decide, never a check made beforehand in Python.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid as uuid_module
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from inspector.core.canonical import canonical_bytes, sha256_hex
+from inspector.core.checklists import Checklist, checklist_problems
+from inspector.core.clock import now, to_iso
+from inspector.core.sites import Site, site_problems
+from inspector.core.visits import Visit
+from inspector.core.vocabulary import VisitStatus
+from inspector.server.accounts import Account
+from inspector.server.db import Database, feed, insert_once, photos, visits
+from inspector.server.errors import ApiError
+from inspector.store.atomic import durable_replace, is_temp_file, temp_path_for
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+FEED_KINDS = ("checklist", "register", "rect_event")
+MAX_FEED_PAGE = 500
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A receipt: the row the database holds for an upload and whether this call made it."""
+
+    receipt: dict[str, Any]
+    created: bool
+
+
+def parse_object(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, "bad_json") from None
+    if not isinstance(value, dict):
+        raise ApiError(400, "bad_json")
+    return value
+
+
+def check_uuid(text: str) -> str:
+    try:
+        return str(uuid_module.UUID(text))
+    except ValueError:
+        raise ApiError(400, "bad_request", parameter="uuid") from None
+
+
+def check_sha256(text: str) -> str:
+    if not SHA256.match(text):
+        raise ApiError(400, "bad_request", parameter="sha256")
+    return text
+
+
+# -- visits ------------------------------------------------------------------------------------
+
+
+def evidence_of(payload: dict[str, Any]) -> set[str]:
+    return {item["sha256"] for answer in payload.get("answer_log", ()) for item in answer.get("evidence", ())}
+
+
+def _checked_visit(uuid: str, version: int, body: bytes) -> tuple[dict[str, Any], Visit]:
+    payload = parse_object(body)
+    if canonical_bytes(payload) != body:
+        raise ApiError(422, "not_canonical")
+    try:
+        visit = Visit.from_dict(payload)
+        evidence_of(payload)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ApiError(422, "bad_visit", reason=f"{type(error).__name__}: {error}") from None
+    if visit.uuid != uuid or visit.status is not VisitStatus.SIGNED_OFF or visit.version != version:
+        raise ApiError(422, "visit_mismatch", uuid=visit.uuid, version=visit.version, status=visit.status.value)
+    unsealed = {key: value for key, value in payload.items() if key != "seal"}
+    if not isinstance(payload.get("seal"), str) or sha256_hex(canonical_bytes(unsealed)) != payload["seal"]:
+        raise ApiError(422, "seal_mismatch")
+    return payload, visit
+
+
+def store_visit(database: Database, account: Account, uuid: str, version: int, body: bytes) -> Stored:
+    """Keep a signed-off version once. Its photos must be here first; an amendment needs its base."""
+    payload, visit = _checked_visit(uuid, version, body)
+    missing = _missing_photos(database, evidence_of(payload))
+    if missing:
+        raise ApiError(409, "photos_missing", sha256=sorted(missing))
+    body_sha256 = sha256_hex(body)
+    with database.writing() as conn:
+        if version > 1:
+            base = conn.execute(
+                select(visits.c.seal).where(visits.c.uuid == uuid, visits.c.version == version - 1)
+            ).scalar()
+            if base is None:
+                raise ApiError(409, "base_missing", version=version - 1)
+            if base != visit.amendments[-1].supersedes_seal:
+                raise ApiError(409, "stale_base", server_seal=base)
+        created = insert_once(
+            conn,
+            visits,
+            {
+                "uuid": uuid,
+                "version": version,
+                "seal": visit.seal,
+                "body_sha256": body_sha256,
+                "body": body,
+                "site_id": visit.site.id,
+                "uploaded_by": account.id,
+                "received_at": to_iso(now()),
+            },
+            ("uuid", "version"),
+        )
+        row = conn.execute(select(visits).where(visits.c.uuid == uuid, visits.c.version == version)).one()
+    if row.body_sha256 != body_sha256:
+        raise ApiError(409, "different_bytes", seq=row.seq, seal=row.seal)
+    return Stored(_visit_receipt(row), created)
+
+
+def _visit_receipt(row: Any) -> dict[str, Any]:
+    return {
+        "seq": row.seq,
+        "uuid": row.uuid,
+        "version": row.version,
+        "seal": row.seal,
+        "sha256": row.body_sha256,
+        "site_id": row.site_id,
+        "received_at": row.received_at,
+    }
+
+
+def list_visits(database: Database, since: int, limit: int) -> dict[str, Any]:
+    with database.reading() as conn:
+        rows = conn.execute(
+            select(visits.c.seq, visits.c.uuid, visits.c.version, visits.c.seal)
+            .add_columns(visits.c.body_sha256, visits.c.site_id, visits.c.received_at)
+            .where(visits.c.seq > since)
+            .order_by(visits.c.seq)
+            .limit(limit + 1)
+        ).all()
+    return _page([_visit_receipt(row) for row in rows], since, limit)
+
+
+def visit_bytes(database: Database, uuid: str, version: int) -> bytes:
+    with database.reading() as conn:
+        body = conn.execute(select(visits.c.body).where(visits.c.uuid == uuid, visits.c.version == version)).scalar()
+    if body is None:
+        raise ApiError(404, "not_found")
+    return bytes(body)
+
+
+def _page(entries: list[dict[str, Any]], since: int, limit: int) -> dict[str, Any]:
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return {"entries": entries, "next": entries[-1]["seq"] if entries else since, "more": more}
+
+
+# -- photos ------------------------------------------------------------------------------------
+
+
+class PhotoFolder:
+    """Photos as files named by their SHA-256 under ``root/ab/``; the database row is the commit point."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def staging_path(self) -> Path:
+        return temp_path_for(self.root / "upload")
+
+    def commit(self, staging: Path, sha256: str) -> None:
+        target = self.path(sha256)
+        target.parent.mkdir(exist_ok=True)
+        durable_replace(staging, target)
+
+    def sweep(self) -> None:
+        """Uploads cut short leave staging files: nobody's, removed at start-up."""
+        for path in self.root.iterdir():
+            if is_temp_file(path):
+                path.unlink(missing_ok=True)
+
+
+def photo_known(database: Database, folder: PhotoFolder, sha256: str) -> bool:
+    with database.reading() as conn:
+        known = conn.execute(select(photos.c.sha256).where(photos.c.sha256 == sha256)).first() is not None
+    return known and folder.path(sha256).is_file()
+
+
+def record_photo(
+    database: Database, folder: PhotoFolder, account: Account, sha256: str, staging: Path, received: str
+) -> Stored:
+    """Keep the received file under its hash, then record it (once).
+
+    ``received`` is the SHA-256 computed over the bytes as they arrived, never the client's word.
+    """
+    if received != sha256:
+        staging.unlink(missing_ok=True)
+        raise ApiError(422, "hash_mismatch", received=received)
+    size = staging.stat().st_size
+    folder.commit(staging, sha256)
+    with database.writing() as conn:
+        created = insert_once(
+            conn,
+            photos,
+            {"sha256": sha256, "size": size, "uploaded_by": account.id, "received_at": to_iso(now())},
+            ("sha256",),
+        )
+    return Stored({"sha256": sha256, "size": size}, created)
+
+
+def _missing_photos(database: Database, wanted: Iterable[str]) -> set[str]:
+    wanted = set(wanted)
+    if not wanted:
+        return set()
+    with database.reading() as conn:
+        have = set(conn.execute(select(photos.c.sha256).where(photos.c.sha256.in_(wanted))).scalars())
+    return wanted - have
+
+
+# -- the change feed ---------------------------------------------------------------------------
+
+
+def _publish(conn: Connection, account: Account | None, kind: str, key: str, content: Any) -> Stored:
+    body = canonical_bytes(content)
+    body_sha256 = sha256_hex(body)
+    created = insert_once(
+        conn,
+        feed,
+        {
+            "kind": kind,
+            "key": key,
+            "body_sha256": body_sha256,
+            "body": body.decode("utf-8"),
+            "published_by": account.id if account else None,
+            "published_at": to_iso(now()),
+        },
+        ("kind", "key"),
+    )
+    row = conn.execute(select(feed).where(feed.c.kind == kind, feed.c.key == key)).one()
+    if row.body_sha256 != body_sha256:
+        raise ApiError(409, "different_bytes", seq=row.seq)
+    return Stored({"seq": row.seq, "kind": kind, "key": key, "sha256": body_sha256}, created)
+
+
+def store_event(database: Database, account: Account, event_id: str, body: bytes) -> Stored:
+    """A rectification event, kept once under its id and handed to every laptop through the feed."""
+    event = parse_object(body)
+    if event.get("id") != event_id or not isinstance(event.get("rectification_id"), str):
+        raise ApiError(422, "bad_event")
+    missing = _missing_photos(database, _event_evidence(event))
+    if missing:
+        raise ApiError(409, "photos_missing", sha256=sorted(missing))
+    with database.writing() as conn:
+        return _publish(conn, account, "rect_event", event_id, event)
+
+
+def _event_evidence(event: dict[str, Any]) -> set[str]:
+    evidence = event.get("evidence") or []
+    try:
+        found = {item["sha256"] for item in evidence}
+    except (KeyError, TypeError):
+        raise ApiError(422, "bad_event", field="evidence") from None
+    if not all(isinstance(sha, str) and SHA256.match(sha) for sha in found):
+        raise ApiError(422, "bad_event", field="evidence")
+    return found
+
+
+def publish_checklist(
+    database: Database, account: Account | None, checklist_id: str, version: int, body: bytes
+) -> Stored:
+    data = parse_object(body)
+    try:
+        checklist = Checklist.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ApiError(422, "bad_checklist", reason=f"{type(error).__name__}: {error}") from None
+    if (checklist.id, checklist.version) != (checklist_id, version):
+        raise ApiError(422, "bad_checklist", reason="id or version differs from the path")
+    problems = checklist_problems(checklist)
+    if problems:
+        raise ApiError(422, "bad_checklist", problems=[p.__dict__ for p in problems[:20]])
+    with database.writing() as conn:
+        return _publish(conn, account, "checklist", f"{checklist.id}.v{checklist.version}", checklist.to_dict())
+
+
+def publish_register(database: Database, account: Account | None, body: bytes) -> Stored:
+    """The whole register as one feed entry; the same register again is not a new entry.
+
+    The key names the previous register too, so publishing A, then B, then A again reaches the laptops.
+    """
+    data = parse_object(body)
+    try:
+        sites = [Site.from_dict(row) for row in data["sites"]]
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ApiError(422, "bad_register", reason=f"{type(error).__name__}: {error}") from None
+    problems = [
+        {"site": site.id, "field": field, "code": code} for site in sites for field, code in site_problems(site)
+    ]
+    if len({site.id for site in sites}) != len(sites):
+        problems.append({"site": "", "field": "id", "code": "register.duplicate_id"})
+    if problems:
+        raise ApiError(422, "bad_register", problems=problems[:20])
+    content = {"sites": sorted((site.to_dict() for site in sites), key=lambda row: row["id"])}
+    digest = sha256_hex(canonical_bytes(content))
+    with database.writing() as conn:
+        latest = conn.execute(
+            select(feed.c.seq, feed.c.body_sha256).where(feed.c.kind == "register").order_by(feed.c.seq.desc()).limit(1)
+        ).first()
+        if latest is not None and latest.body_sha256 == digest:
+            return Stored({"seq": latest.seq, "kind": "register", "key": "", "sha256": digest}, False)
+        return _publish(conn, account, "register", f"{digest}@{latest.seq if latest else 0}", content)
+
+
+def feed_page(database: Database, since: int, limit: int) -> dict[str, Any]:
+    """Entries after ``since`` in the server's order.
+
+    With SQLite, writers are serialised, so numbers become visible in order. PostgreSQL hands out
+    sequence numbers before commit; moving there needs the feed read to stop below the oldest
+    transaction still in flight (noted for that issue).
+    """
+    with database.reading() as conn:
+        rows = conn.execute(select(feed).where(feed.c.seq > since).order_by(feed.c.seq).limit(limit + 1)).all()
+    entries = [
+        {
+            "seq": row.seq,
+            "kind": row.kind,
+            "key": row.key,
+            "published_at": row.published_at,
+            "body": json.loads(row.body),
+        }
+        for row in rows
+    ]
+    return _page(entries, since, limit)
+
+
+def counts(database: Database) -> dict[str, int]:
+    with database.reading() as conn:
+        return {
+            "visits": conn.execute(select(func.count()).select_from(visits)).scalar_one(),
+            "photos": conn.execute(select(func.count()).select_from(photos)).scalar_one(),
+            "feed": conn.execute(select(func.count()).select_from(feed)).scalar_one(),
+        }

@@ -1,0 +1,1 @@
+"""The laptop's side of sync: an httpx client for the bureau server (``client``)."""

@@ -1,0 +1,243 @@
+"""The bureau server's client: one reused httpx client, explicit timeouts, retries with backoff.
+
+Retries (through stamina: exponential backoff with jitter) cover what may pass by itself: a lost
+connection, a timeout, 429 (after its Retry-After) and 5xx. Every upload is idempotent on the
+server, so sending again after a cut is always safe. A certificate that does not verify is never
+retried and never bypassed: the county's own CA is given with ``ca_file``.
+
+A response counts as the server's only when it carries the server's mark, and the preflight
+(``hello``) checks an HMAC over a fresh nonce keyed by the token's hash: a captive portal's
+"200 OK" page is recognised as not the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import stamina
+
+from inspector.sync.errors import Refused, SyncError
+
+API = "/api/v1"
+SERVICE = "inspector-bureau"
+MARKER_HEADER = "Inspector-Server"
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=10.0)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The server's answer to an upload: its record (with ``seq``), and whether this call made it."""
+
+    record: dict[str, Any]
+    created: bool
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    total_seconds: float = 90.0
+    wait_initial: float = 0.5
+    wait_max: float = 10.0
+    wait_jitter: float = 1.0
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What the preflight learned: who the token belongs to and what the server accepts."""
+
+    name: str
+    role: str
+    expires_at: str
+    server_time: str
+    limits: dict[str, int] = field(default_factory=dict)
+
+
+class _RetryableAnswer(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _certificate_failed(error: BaseException) -> bool:
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _retry_after(response: httpx.Response, cap: float) -> float | bool:
+    value = response.headers.get("retry-after", "")
+    return min(float(value), cap) if value.isdigit() else True
+
+
+def token_fingerprint(token: str) -> str:
+    """The token's SHA-256, as the server keeps it: the key of the preflight's proof."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class BureauClient:
+    """One server, one token, one connection pool. Use as a context manager, or ``close()``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        ca_file: Path | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self.retry = retry or RetryPolicy()
+        verify: ssl.SSLContext | bool = True
+        if ca_file is not None:
+            try:
+                verify = ssl.create_default_context(cafile=str(ca_file))
+            except (OSError, ssl.SSLError) as error:
+                raise SyncError("bad_ca_file", path=str(ca_file), reason=str(error)) from None
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "inspector-sync"},
+            timeout=timeout,
+            verify=verify,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> BureauClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the calls ---------------------------------------------------------------------------
+
+    def hello(self) -> ServerInfo:
+        nonce = secrets.token_urlsafe(24)
+        response = self._call("GET", "/hello", params={"nonce": nonce})
+        self._raise_for(response)
+        data = self._json(response)
+        expected = hmac.new(bytes.fromhex(token_fingerprint(self._token)), nonce.encode(), hashlib.sha256).hexdigest()
+        proof = data.get("proof")
+        if data.get("service") != SERVICE or not isinstance(proof, str) or not hmac.compare_digest(proof, expected):
+            raise SyncError("unknown_server", url=self.base_url)
+        return ServerInfo(
+            name=str(data.get("name", "")),
+            role=str(data.get("role", "")),
+            expires_at=str(data.get("expires_at", "")),
+            server_time=str(data.get("server_time", "")),
+            limits=dict(data.get("limits") or {}),
+        )
+
+    def upload_visit(self, uuid: str, version: int, body: bytes) -> Receipt:
+        return self._put(f"/visits/{uuid}/{version}", body, "application/json")
+
+    def has_photo(self, sha256: str) -> bool:
+        response = self._call("HEAD", f"/photos/{sha256}")
+        if response.status_code == 404:
+            return False
+        self._raise_for(response)
+        return True
+
+    def put_photo(self, sha256: str, data: bytes) -> Receipt:
+        return self._put(f"/photos/{sha256}", data, "application/octet-stream")
+
+    def put_event(self, event_id: str, body: bytes) -> Receipt:
+        return self._put(f"/events/{event_id}", body, "application/json")
+
+    def feed(self, since: int, limit: int = 200) -> dict[str, Any]:
+        response = self._call("GET", "/feed", params={"since": since, "limit": limit})
+        self._raise_for(response)
+        return self._json(response)
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _put(self, path: str, body: bytes, content_type: str) -> Receipt:
+        response = self._call("PUT", path, content=body, headers={"Content-Type": content_type})
+        self._raise_for(response)
+        return Receipt(self._json(response), created=response.status_code == 201)
+
+    def _retryable(self, error: Exception) -> bool | float:
+        if isinstance(error, _RetryableAnswer):
+            return _retry_after(error.response, self.retry.wait_max)
+        if isinstance(error, httpx.TransportError):
+            return not _certificate_failed(error)
+        return False
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        policy = self.retry
+        try:
+            for attempt in stamina.retry_context(
+                on=self._retryable,
+                attempts=policy.attempts,
+                timeout=policy.total_seconds,
+                wait_initial=policy.wait_initial,
+                wait_max=policy.wait_max,
+                wait_jitter=policy.wait_jitter,
+            ):
+                with attempt:
+                    response = self._http.request(method, API + path, **kwargs)
+                    if response.status_code == 429 or response.status_code >= 500:
+                        raise _RetryableAnswer(response)
+        except _RetryableAnswer as error:
+            return error.response
+        except httpx.TimeoutException:
+            raise SyncError("timeout", url=self.base_url) from None
+        except httpx.TransportError as error:
+            if _certificate_failed(error):
+                raise SyncError("cert_untrusted", url=self.base_url) from None
+            raise SyncError("offline", url=self.base_url) from None
+        return response
+
+    def _raise_for(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if response.headers.get(MARKER_HEADER, "").split("/")[0] != SERVICE:
+            if status >= 500:
+                raise SyncError("server_error", status=status)
+            raise SyncError("unknown_server", url=self.base_url)
+        if status < 300:
+            return
+        code, detail = self._error_of(response)
+        if status == 401:
+            raise SyncError("auth_refused", reason=code)
+        if status == 403:
+            raise SyncError("forbidden", reason=code)
+        if status == 429:
+            raise SyncError("rate_limited")
+        if status >= 500:
+            raise SyncError("server_error", status=status)
+        raise Refused(code, status, detail)
+
+    @staticmethod
+    def _error_of(response: httpx.Response) -> tuple[str, dict[str, Any]]:
+        try:
+            data = response.json()
+        except ValueError:
+            return f"http_{response.status_code}", {}
+        if not isinstance(data, dict):
+            return f"http_{response.status_code}", {}
+        detail = data.get("detail")
+        return str(data.get("error") or f"http_{response.status_code}"), detail if isinstance(detail, dict) else {}
+
+    def _json(self, response: httpx.Response) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError:
+            raise SyncError("unknown_server", url=self.base_url) from None
+        if not isinstance(data, dict):
+            raise SyncError("unknown_server", url=self.base_url)
+        return data
