@@ -37,6 +37,8 @@ PENDING = "pending"
 VISIT = "visit"
 RECT_EVENT = "rect_event"
 FEED_PAGE = 200
+# what each role may send (the server enforces it too); the rest waits for a lead's laptop
+SENDERS = {VISIT: {"lead"}, RECT_EVENT: {"lead", "admin"}}
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class SyncReport:
     sites_changed: int = 0
     events_received: int = 0
     feed_position: int = 0
+    held_for_role: int = 0
+    """Items this account's role may not send: they stay queued."""
 
     @property
     def sent_anything(self) -> bool:
@@ -158,19 +162,20 @@ def sync(store: Store, client: BureauClient, *, on_progress: ProgressCallback | 
     """Push, then pull. Raises ``SyncError`` when the run cannot go on; what was done stays done."""
     notify = on_progress or (lambda _progress: None)
     report = SyncReport()
-    client.hello()
+    role = client.hello().role
     _queue_unsent(store)
     queue = pending(store)
+    allowed = [entry for entry in queue if role in SENDERS.get(entry["kind"], set())]
+    report.held_for_role = len(queue) - len(allowed)
+    queue = allowed
     confirmed_photos: set[str] = set()
     for done, entry in enumerate(queue):
         notify(Progress("push", done, len(queue)))
         try:
             if entry["kind"] == VISIT:
                 _push_visit(store, client, entry, confirmed_photos, report)
-            elif entry["kind"] == RECT_EVENT:
-                _push_event(store, client, entry, confirmed_photos, report)
             else:
-                continue
+                _push_event(store, client, entry, confirmed_photos, report)
         except Refused as refusal:  # the item waits, with the server's reason; the rest goes on
             _record_refusal(store, entry, refusal.code, refusal.detail, report)
     notify(Progress("push", len(queue), len(queue)))

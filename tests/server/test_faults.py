@@ -1,0 +1,78 @@
+"""Seeded fault trials through the loopback fault proxy: whatever breaks, nothing is lost or doubled.
+
+CI runs ``INSPECTOR_FAULT_TRIALS`` trials (50 by default); bench/sync_bench.py runs 500.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from inspector.services import sync as sync_service
+from inspector.store.store import Store
+from inspector.sync.errors import SyncError
+from tests.server.fault_proxy import CUT_REQUEST, CUT_RESPONSE, STALL_RESPONSE, Fault, FaultProxy
+from tests.server.harness import FAST_RETRY, SwappableApp, ThreadServer, make_bureau
+from tests.server.invariants import check_invariants, local_versions
+
+TRIALS = int(os.environ.get("INSPECTOR_FAULT_TRIALS", "50"))
+TRIAL_TIMEOUT = httpx.Timeout(connect=2.0, read=0.3, write=2.0, pool=2.0)
+STALL_SECONDS = 0.5
+
+
+@pytest.fixture(scope="module")
+def listening() -> Iterator[tuple[SwappableApp, ThreadServer]]:
+    app = SwappableApp(None)
+    server = ThreadServer(app).start()
+    yield app, server
+    server.stop()
+
+
+def choose_fault(rng: random.Random, upload_bytes: int) -> tuple[Fault, int]:
+    """A fault, and the number of the connection it strikes (the first, or one opened by a retry)."""
+    kind = rng.choice((CUT_REQUEST, CUT_RESPONSE, STALL_RESPONSE))
+    after = rng.randrange(upload_bytes) if kind == CUT_REQUEST else rng.randrange(12_000)
+    return Fault(kind, after, STALL_SECONDS), rng.choice((0, 0, 0, 1))
+
+
+def run_trial(seed: int, listening: tuple[SwappableApp, ThreadServer], template: Path, workdir: Path) -> str:
+    rng = random.Random(seed)
+    app, server = listening
+    bureau = make_bureau(workdir / "bureau")
+    app.app = bureau.app
+    root = workdir / "laptop"
+    shutil.copytree(template, root)
+    upload_bytes = sum(len(data) for data in local_versions(root).values()) + 4_000
+    fault, strikes = choose_fault(rng, upload_bytes)
+    outcome = "synced"
+    try:
+        plan = lambda number: fault if number == strikes else Fault()  # noqa: E731
+        with (
+            FaultProxy(server.port, plan) as proxy,
+            Store.open(root) as store,
+            bureau.client(url=proxy.url, timeout=TRIAL_TIMEOUT) as client,
+        ):
+            try:
+                sync_service.sync(store, client)
+            except SyncError as error:
+                outcome = error.code
+        bureau.url = server.url
+        with Store.open(root) as store, bureau.client(retry=FAST_RETRY) as client:
+            sync_service.sync(store, client)
+        check_invariants(bureau.database, bureau.config.photo_dir, [root])
+    finally:
+        bureau.database.dispose()
+    return outcome
+
+
+@pytest.mark.parametrize("seed", range(TRIALS))
+def test_a_broken_connection_loses_and_doubles_nothing(
+    seed: int, listening: tuple[SwappableApp, ThreadServer], demo_template: Path, tmp_path: Path
+) -> None:
+    assert run_trial(seed, listening, demo_template, tmp_path) in {"synced", "offline", "timeout"}
