@@ -9,7 +9,7 @@ from typing import Any
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, headers: dict[str, str] | None = None, **detail: Any) -> None:
+    def __init__(self, status: int, code: str, /, headers: dict[str, str] | None = None, **detail: Any) -> None:
         super().__init__(f"{status} {code}")
         self.status = status
         self.code = code
