@@ -159,6 +159,14 @@ def _int_query(request: Request, name: str, default: int, maximum: int | None = 
     return min(value, maximum) if maximum is not None else value
 
 
+def _version(request: Request) -> int:
+    """A version from the path: checked here rather than by the router, so a bad one is a 400, not a 404."""
+    text = request.path_params["version"]
+    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+        raise ApiError(400, "bad_request", parameter="version")
+    return int(text)
+
+
 def _stored(stored: records.Stored) -> JSONResponse:
     return JSONResponse(stored.receipt, status_code=201 if stored.created else 200)
 
@@ -207,7 +215,7 @@ async def hello(request: Request, account: Account) -> Response:
 
 async def put_visit(request: Request, account: Account) -> Response:
     uuid = records.check_uuid(request.path_params["uuid"])
-    version = request.path_params["version"]
+    version = _version(request)
     body = await _read_body(request, _state(request).config.limits.visit)
     state = _state(request)
     return _stored(await run_in_threadpool(records.store_visit, state.database, account, uuid, version, body))
@@ -215,7 +223,7 @@ async def put_visit(request: Request, account: Account) -> Response:
 
 async def get_visit(request: Request, account: Account) -> Response:
     uuid = records.check_uuid(request.path_params["uuid"])
-    body = await run_in_threadpool(records.visit_bytes, _state(request).database, uuid, request.path_params["version"])
+    body = await run_in_threadpool(records.visit_bytes, _state(request).database, uuid, _version(request))
     return Response(body, media_type="application/json")
 
 
@@ -280,7 +288,7 @@ async def get_feed(request: Request, account: Account) -> Response:
 
 async def put_checklist(request: Request, account: Account) -> Response:
     body = await _read_body(request, _state(request).config.limits.checklist)
-    checklist_id, version = request.path_params["checklist_id"], request.path_params["version"]
+    checklist_id, version = request.path_params["checklist_id"], _version(request)
     stored = await run_in_threadpool(
         records.publish_checklist, _state(request).database, account, checklist_id, version, body
     )
@@ -455,8 +463,7 @@ def _routes() -> list[Route]:
         by_path.setdefault(operation.path, {})[operation.method] = operation
     routes = []
     for path, operations in by_path.items():
-        starlette_path = path.replace("{version}", "{version:int}")
-        routes.append(Route(starlette_path, _guarded(operations), methods=list(operations)))
+        routes.append(Route(path, _guarded(operations), methods=list(operations)))
     routes.append(Route("/openapi.json", openapi_document, methods=["GET"]))
     return routes
 
