@@ -119,10 +119,21 @@ def store_visit(database: Database, account: Account, uuid: str, version: int, b
             },
             ("uuid", "version"),
         )
-        row = conn.execute(select(visits).where(visits.c.uuid == uuid, visits.c.version == version)).one()
+        row = conn.execute(select(*_RECEIPT_COLUMNS).where(visits.c.uuid == uuid, visits.c.version == version)).one()
     if row.body_sha256 != body_sha256:
         raise ApiError(409, "different_bytes", seq=row.seq, seal=row.seal)
     return Stored(_visit_receipt(row), created)
+
+
+_RECEIPT_COLUMNS = (
+    visits.c.seq,
+    visits.c.uuid,
+    visits.c.version,
+    visits.c.seal,
+    visits.c.body_sha256,
+    visits.c.site_id,
+    visits.c.received_at,
+)
 
 
 def _visit_receipt(row: Any) -> dict[str, Any]:
@@ -140,11 +151,7 @@ def _visit_receipt(row: Any) -> dict[str, Any]:
 def list_visits(database: Database, since: int, limit: int) -> dict[str, Any]:
     with database.reading() as conn:
         rows = conn.execute(
-            select(visits.c.seq, visits.c.uuid, visits.c.version, visits.c.seal)
-            .add_columns(visits.c.body_sha256, visits.c.site_id, visits.c.received_at)
-            .where(visits.c.seq > since)
-            .order_by(visits.c.seq)
-            .limit(limit + 1)
+            select(*_RECEIPT_COLUMNS).where(visits.c.seq > since).order_by(visits.c.seq).limit(limit + 1)
         ).all()
     return _page([_visit_receipt(row) for row in rows], since, limit)
 

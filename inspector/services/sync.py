@@ -14,16 +14,18 @@ library; an authentication, certificate or connection failure ends the run as ``
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspector.core.canonical import canonical_bytes
 from inspector.core.checklists import Checklist
 from inspector.core.clock import from_iso, now, to_iso
 from inspector.core.sites import Site
-from inspector.core.visits import Visit
 from inspector.services.visits import ensure_outbox
 from inspector.store.store import SINGLE, Store
 from inspector.sync.errors import Refused, SyncError
@@ -37,6 +39,8 @@ PENDING = "pending"
 VISIT = "visit"
 RECT_EVENT = "rect_event"
 FEED_PAGE = 200
+PUSH_WORKERS = 4
+RECEIPT_BATCH = 50
 # what each role may send (the server enforces it too); the rest waits for a lead's laptop
 SENDERS = {VISIT: {"lead"}, RECT_EVENT: {"lead", "admin"}}
 
@@ -167,82 +171,142 @@ def sync(store: Store, client: BureauClient, *, on_progress: ProgressCallback | 
     queue = pending(store)
     allowed = [entry for entry in queue if role in SENDERS.get(entry["kind"], set())]
     report.held_for_role = len(queue) - len(allowed)
-    queue = allowed
-    confirmed_photos: set[str] = set()
-    for done, entry in enumerate(queue):
-        notify(Progress("push", done, len(queue)))
-        try:
-            if entry["kind"] == VISIT:
-                _push_visit(store, client, entry, confirmed_photos, report)
-            else:
-                _push_event(store, client, entry, confirmed_photos, report)
-        except Refused as refusal:  # the item waits, with the server's reason; the rest goes on
-            _record_refusal(store, entry, refusal.code, refusal.detail, report)
-    notify(Progress("push", len(queue), len(queue)))
+    _push(store, client, allowed, report, notify)
     _pull(store, client, report, notify)
     return report
 
 
-def _record_refusal(store: Store, entry: dict[str, Any], code: str, detail: dict[str, Any], report: SyncReport) -> None:
-    refusal = {"code": code, "detail": detail, "at": to_iso(now())}
-    store.put_outbox({**entry, "state": PENDING, "refused": refusal})
-    report.refused.append(RefusedItem(entry["kind"], entry["key"], code, detail))
+@dataclass
+class _Outcome:
+    entry: dict[str, Any]
+    record: dict[str, Any] = field(default_factory=dict)
+    created: bool = False
+    refusal: tuple[str, dict[str, Any]] | None = None
+    photos_sent: int = 0
 
 
-def _mark_sent(store: Store, entry: dict[str, Any], receipt: dict[str, Any]) -> None:
-    store.put_outbox({**entry, "state": SENT, "receipt": receipt.get("seq"), "sent_at": to_iso(now()), "refused": None})
+def _chains(queue: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Work that may run side by side: each visit's versions in order (an amendment needs its base
+    on the server first); each event alone."""
+    chains: dict[str, list[dict[str, Any]]] = {}
+    for entry in queue:
+        chains.setdefault(entry["uuid"] if entry["kind"] == VISIT else f"event:{entry['key']}", []).append(entry)
+    return list(chains.values())
 
 
-def _push_photos(
-    store: Store, client: BureauClient, shas: set[str], confirmed: set[str], report: SyncReport
-) -> list[str]:
-    """Send the photos the server lacks; returns those the laptop itself no longer has."""
-    lost = []
-    for sha256 in sorted(shas - confirmed):
-        if not client.has_photo(sha256):
-            try:
-                data = store.evidence_path(sha256).read_bytes()
-            except OSError:
-                lost.append(sha256)
-                continue
-            client.put_photo(sha256, data)
-            report.photos_sent += 1
-        confirmed.add(sha256)
-    return lost
-
-
-def _push_visit(
-    store: Store, client: BureauClient, entry: dict[str, Any], confirmed: set[str], report: SyncReport
+def _push(
+    store: Store, client: BureauClient, queue: list[dict[str, Any]], report: SyncReport, notify: ProgressCallback
 ) -> None:
-    body = store.sealed(entry["uuid"], entry["version"])
-    visit = Visit.from_dict(json.loads(body))
-    shas = {item.sha256 for answer in visit.answer_log for item in answer.evidence}
-    lost = _push_photos(store, client, shas, confirmed, report)
-    if lost:
-        _record_refusal(store, entry, "photo_missing_locally", {"sha256": lost}, report)
+    """Send the queue from a few worker threads (the server's latency, not the laptop, is the limit).
+
+    Only this thread writes to the store: receipts are written in batches; a receipt lost to a crash
+    costs a replay, which the server answers with the same receipt.
+    """
+    pusher = _Pusher(store, client)
+    sent: list[dict[str, Any]] = []
+    done = 0
+    notify(Progress("push", 0, len(queue)))
+    pool = ThreadPoolExecutor(max_workers=PUSH_WORKERS, thread_name_prefix="sync-push")
+    try:
+        futures = [pool.submit(pusher.send_chain, chain) for chain in _chains(queue)]
+        for future in as_completed(futures):
+            for outcome in future.result():
+                _record(store, outcome, sent, report)
+                done += 1
+            if len(sent) >= RECEIPT_BATCH:
+                store.put_outbox_many(sent)
+                sent.clear()
+            notify(Progress("push", done, len(queue)))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        store.put_outbox_many(sent)
+
+
+def _record(store: Store, outcome: _Outcome, sent: list[dict[str, Any]], report: SyncReport) -> None:
+    entry = outcome.entry
+    report.photos_sent += outcome.photos_sent
+    if outcome.refusal is not None:
+        code, detail = outcome.refusal
+        refusal = {"code": code, "detail": detail, "at": to_iso(now())}
+        store.put_outbox({**entry, "state": PENDING, "refused": refusal})
+        report.refused.append(RefusedItem(entry["kind"], entry["key"], code, detail))
         return
-    receipt = client.upload_visit(entry["uuid"], entry["version"], body)
-    _mark_sent(store, entry, receipt.record)
-    if receipt.created:
+    sent.append(
+        {**entry, "state": SENT, "receipt": outcome.record.get("seq"), "sent_at": to_iso(now()), "refused": None}
+    )
+    if entry["kind"] == RECT_EVENT:
+        report.events_sent += 1
+    elif outcome.created:
         report.visits_sent += 1
     else:
         report.visits_already += 1
 
 
-def _push_event(
-    store: Store, client: BureauClient, entry: dict[str, Any], confirmed: set[str], report: SyncReport
-) -> None:
-    from inspector.core.canonical import canonical_bytes
+class _Pusher:
+    """Sends outbox entries from worker threads; it only reads from the store (frozen files)."""
 
-    event = entry["event"]
-    shas = {item["sha256"] for item in event.get("evidence") or ()}
-    lost = _push_photos(store, client, shas, confirmed, report)
-    if lost:
-        _record_refusal(store, entry, "photo_missing_locally", {"sha256": lost}, report)
-        return
-    receipt = client.put_event(event["id"], canonical_bytes(event))
-    _mark_sent(store, entry, receipt.record)
-    report.events_sent += 1
+    def __init__(self, store: Store, client: BureauClient) -> None:
+        self.store = store
+        self.client = client
+        self._confirmed: set[str] = set()
+        self._lock = threading.Lock()
+        self._photo_locks: dict[str, threading.Lock] = {}
+
+    def send_chain(self, chain: list[dict[str, Any]]) -> list[_Outcome]:
+        outcomes = []
+        for entry in chain:
+            try:
+                outcomes.append(self._send(entry))
+            except Refused as refusal:  # the item waits, with the server's reason; the rest goes on
+                outcomes.append(_Outcome(entry, refusal=(refusal.code, refusal.detail)))
+        return outcomes
+
+    def _send(self, entry: dict[str, Any]) -> _Outcome:
+        if entry["kind"] == VISIT:
+            body = self.store.sealed(entry["uuid"], entry["version"])
+            shas = _evidence(json.loads(body).get("answer_log", ()))
+        else:
+            body = canonical_bytes(entry["event"])
+            shas = _evidence([entry["event"]])
+        outcome = _Outcome(entry)
+        lost = self._photos(shas, outcome)
+        if lost:
+            outcome.refusal = ("photo_missing_locally", {"sha256": lost})
+            return outcome
+        if entry["kind"] == VISIT:
+            receipt = self.client.upload_visit(entry["uuid"], entry["version"], body)
+        else:
+            receipt = self.client.put_event(entry["event"]["id"], body)
+        outcome.record, outcome.created = receipt.record, receipt.created
+        return outcome
+
+    def _photos(self, shas: set[str], outcome: _Outcome) -> list[str]:
+        """Send the photos the server lacks; returns those the laptop itself no longer has.
+
+        One lock per photo: visits sharing a photo, sent side by side, send it once.
+        """
+        lost = []
+        for sha256 in sorted(shas):
+            with self._lock:
+                photo_lock = self._photo_locks.setdefault(sha256, threading.Lock())
+            with photo_lock:
+                if sha256 in self._confirmed:
+                    continue
+                if not self.client.has_photo(sha256):
+                    try:
+                        data = self.store.evidence_path(sha256).read_bytes()
+                    except OSError:
+                        lost.append(sha256)
+                        continue
+                    self.client.put_photo(sha256, data)
+                    outcome.photos_sent += 1
+                self._confirmed.add(sha256)
+        return lost
+
+
+def _evidence(holders: Iterable[dict[str, Any]]) -> set[str]:
+    """The photos named by answers or events (each holder's "evidence" list)."""
+    return {item["sha256"] for holder in holders for item in holder.get("evidence") or ()}
 
 
 # -- pulling -----------------------------------------------------------------------------------

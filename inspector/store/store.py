@@ -461,6 +461,30 @@ class Store:
         query = (Query().kind == entry["kind"]) & (Query().key == entry["key"])
         self.db("outbox.json").table("outbox").upsert(entry, query)
 
+    def put_outbox_many(self, entries: Iterable[dict[str, Any]]) -> None:
+        """Add or update many outbox entries, keyed by (kind, key): one write for those already there.
+
+        Sync records receipts in batches this way, so a long upload does not rewrite the outbox per item.
+        """
+        self._require_writable()
+        wanted = {(entry["kind"], entry["key"]): entry for entry in entries}
+        if not wanted:
+            return
+        table = self.db("outbox.json").table("outbox")
+        present = {(doc["kind"], doc["key"]) for doc in table.all()}
+
+        def is_wanted(doc: Any) -> bool:
+            return (doc["kind"], doc["key"]) in wanted
+
+        def refresh(doc: Any) -> None:
+            doc.update(wanted[(doc["kind"], doc["key"])])
+
+        if present & wanted.keys():
+            table.update(refresh, is_wanted)  # type: ignore[arg-type]
+        fresh = [entry for key, entry in wanted.items() if key not in present]
+        if fresh:
+            table.insert_multiple(fresh)
+
     # -- evidence ------------------------------------------------------------------------------
 
     def evidence_path(self, sha256: str) -> Path:
