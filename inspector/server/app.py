@@ -55,6 +55,7 @@ class Limits:
     """Largest body each kind of upload may have, in bytes."""
 
     visit: int = 8 * 1024 * 1024
+    visit_batch: int = 32 * 1024 * 1024
     photo: int = 50 * 1024 * 1024
     event: int = 256 * 1024
     checklist: int = 2 * 1024 * 1024
@@ -222,6 +223,12 @@ async def put_visit(request: Request, account: Account) -> Response:
     return _stored(await run_in_threadpool(records.store_visit, state.database, account, uuid, version, body))
 
 
+async def post_visits(request: Request, account: Account) -> Response:
+    body = await _read_body(request, _state(request).config.limits.visit_batch)
+    results = await run_in_threadpool(records.store_visits, _state(request).database, account, body)
+    return JSONResponse({"results": results})
+
+
 async def get_visit(request: Request, account: Account) -> Response:
     uuid = records.check_uuid(request.path_params["uuid"])
     body = await run_in_threadpool(records.visit_bytes, _state(request).database, uuid, _version(request))
@@ -304,6 +311,7 @@ async def put_register(request: Request, account: Account) -> Response:
 HANDLERS: dict[str, Handler] = {
     "hello": hello,
     "put_visit": put_visit,
+    "post_visits": post_visits,
     "get_visit": get_visit,
     "list_visits": list_visits,
     "head_photo": head_photo,
@@ -334,6 +342,16 @@ OPERATIONS: tuple[Operation, ...] = (
         ADMIN,
         {200: "a page of receipts"},
         query=("since", "limit"),
+    ),
+    Operation(
+        f"{PREFIX}/visits",
+        "POST",
+        "post_visits",
+        "Upload up to 100 signed-off versions at once: {visits: [{uuid, version, sha256, visit}]}; each "
+        "item is answered as the single upload would answer it (status, then receipt or error)",
+        LEAD,
+        {200: "one result per item, in order"},
+        max_body=lambda limits: limits.visit_batch,
     ),
     Operation(
         f"{PREFIX}/visits/{{uuid}}/{{version}}",

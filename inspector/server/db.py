@@ -8,6 +8,7 @@ key, then read back, so two identical uploads racing each other make one row.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -194,6 +195,11 @@ def migrate(database: Database, *, applied_at: str) -> int:
 
 def insert_once(conn: Connection, table: Table, values: Mapping[str, Any], key: Sequence[str]) -> bool:
     """Insert unless a row with the same unique ``key`` exists; True when this call made the row."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
-    return conn.execute(statement).rowcount == 1
+    return conn.execute(_insert_once_statement(conn.dialect.name, table, tuple(key)), dict(values)).rowcount == 1
+
+
+@functools.cache
+def _insert_once_statement(dialect_name: str, table: Table, key: tuple[str, ...]) -> Any:
+    # built once per table: building a statement per upload costs more than running it
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(key))

@@ -21,7 +21,6 @@ from inspector.core.canonical import canonical_bytes, sha256_hex
 from inspector.core.checklists import Checklist, checklist_problems
 from inspector.core.clock import now, to_iso
 from inspector.core.sites import Site, site_problems
-from inspector.core.visits import Visit
 from inspector.core.vocabulary import VisitStatus
 from inspector.server.accounts import Account
 from inspector.server.db import Database, feed, insert_once, photos, visits
@@ -71,55 +70,153 @@ def evidence_of(payload: dict[str, Any]) -> set[str]:
     return {item["sha256"] for answer in payload.get("answer_log", ()) for item in answer.get("evidence", ())}
 
 
-def _checked_visit(uuid: str, version: int, body: bytes) -> tuple[dict[str, Any], Visit]:
-    payload = parse_object(body)
-    if canonical_bytes(payload) != body:
-        raise ApiError(422, "not_canonical")
+def sealed_forms(payload: dict[str, Any]) -> tuple[bytes, bytes]:
+    """The canonical bytes of the visit without its seal (what the seal hashes) and with it (what
+    the laptop sends), from one pass of encoding.
+
+    Canonical JSON sorts keys, so the "seal" member sits between the keys before it and those
+    after it: the two halves are encoded once and joined both ways.
+    """
+    seal = payload.get("seal")
+    before = canonical_bytes({key: value for key, value in payload.items() if key < "seal"})[1:-1]
+    after = canonical_bytes({key: value for key, value in payload.items() if key > "seal"})[1:-1]
+    unsealed = b"{" + b",".join(part for part in (before, after) if part) + b"}"
+    member = b'"seal":' + canonical_bytes(seal)
+    sealed = b"{" + b",".join(part for part in (before, member, after) if part) + b"}"
+    return unsealed, sealed
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    """What the server itself needs from an uploaded visit; the rest it keeps as sealed, unread."""
+
+    uuid: str
+    version: int
+    seal: str
+    site_id: str
+    supersedes_seal: str | None
+    evidence: frozenset[str]
+
+
+def _visit_facts(payload: dict[str, Any]) -> VisitFacts:
+    """Read the fields the server relies on, each checked for its type (a full parse of every
+    answer and item would double the cost of an upload, for fields only the laptops use)."""
     try:
-        visit = Visit.from_dict(payload)
-        evidence_of(payload)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        amendments = payload["amendments"]
+        site_id = payload["site"]["id"]
+        seal = payload["seal"]
+        uuid = payload["uuid"]
+        if not all(isinstance(value, str) for value in (site_id, seal, uuid)) or not isinstance(amendments, list):
+            raise TypeError("uuid, seal, site.id must be text and amendments a list")
+        supersedes = amendments[-1]["supersedes_seal"] if amendments else None
+        evidence = frozenset(evidence_of(payload))
+    except (KeyError, TypeError, IndexError, AttributeError) as error:
         raise ApiError(422, "bad_visit", reason=f"{type(error).__name__}: {error}") from None
-    if visit.uuid != uuid or visit.status is not VisitStatus.SIGNED_OFF or visit.version != version:
-        raise ApiError(422, "visit_mismatch", uuid=visit.uuid, version=visit.version, status=visit.status.value)
-    unsealed = {key: value for key, value in payload.items() if key != "seal"}
-    if not isinstance(payload.get("seal"), str) or sha256_hex(canonical_bytes(unsealed)) != payload["seal"]:
+    if not all(isinstance(sha, str) and SHA256.match(sha) for sha in evidence):
+        raise ApiError(422, "bad_visit", reason="evidence sha256")
+    if payload.get("status") != VisitStatus.SIGNED_OFF.value:
+        raise ApiError(422, "visit_mismatch", status=payload.get("status"))
+    return VisitFacts(uuid, 1 + len(amendments), seal, site_id, supersedes, evidence)
+
+
+def _checked_visit(uuid: str, version: int, payload: Any, body_sha256: str) -> tuple[VisitFacts, bytes]:
+    """The visit's facts and its canonical bytes, which must hash to ``body_sha256`` (the bytes
+    the laptop holds): a laptop's sealed file is canonical, so anything else is refused."""
+    if not isinstance(payload, dict):
+        raise ApiError(400, "bad_json")
+    unsealed, sealed = sealed_forms(payload)
+    if sha256_hex(sealed) != body_sha256:
+        raise ApiError(422, "not_canonical")
+    facts = _visit_facts(payload)
+    if (facts.uuid, facts.version) != (uuid, version):
+        raise ApiError(422, "visit_mismatch", uuid=facts.uuid, version=facts.version)
+    if sha256_hex(unsealed) != facts.seal:
         raise ApiError(422, "seal_mismatch")
-    return payload, visit
+    return facts, sealed
 
 
 def store_visit(database: Database, account: Account, uuid: str, version: int, body: bytes) -> Stored:
     """Keep a signed-off version once. Its photos must be here first; an amendment needs its base."""
-    payload, visit = _checked_visit(uuid, version, body)
-    missing = _missing_photos(database, evidence_of(payload))
+    facts, sealed = _checked_visit(uuid, version, parse_object(body), sha256_hex(body))
+    missing = _missing_photos(database, facts.evidence)
     if missing:
         raise ApiError(409, "photos_missing", sha256=sorted(missing))
-    body_sha256 = sha256_hex(body)
     with database.writing() as conn:
-        if version > 1:
-            base = conn.execute(
-                select(visits.c.seal).where(visits.c.uuid == uuid, visits.c.version == version - 1)
-            ).scalar()
-            if base is None:
-                raise ApiError(409, "base_missing", version=version - 1)
-            if base != visit.amendments[-1].supersedes_seal:
-                raise ApiError(409, "stale_base", server_seal=base)
-        created = insert_once(
-            conn,
-            visits,
-            {
-                "uuid": uuid,
-                "version": version,
-                "seal": visit.seal,
-                "body_sha256": body_sha256,
-                "body": body,
-                "site_id": visit.site.id,
-                "uploaded_by": account.id,
-                "received_at": to_iso(now()),
-            },
-            ("uuid", "version"),
-        )
-        row = conn.execute(select(*_RECEIPT_COLUMNS).where(visits.c.uuid == uuid, visits.c.version == version)).one()
+        return _insert_visit(conn, account, facts, sealed)
+
+
+MAX_BATCH = 100
+
+
+def store_visits(database: Database, account: Account, body: bytes) -> list[dict[str, Any]]:
+    """Keep many versions in one transaction (one fsync); each item is answered on its own, as
+    ``store_visit`` would answer it: a status, and the receipt or the refusal.
+
+    Items go in order, so an amendment may follow its base in the same batch.
+    """
+    items = parse_object(body).get("visits")
+    if not isinstance(items, list) or not 0 < len(items) <= MAX_BATCH:
+        raise ApiError(400, "bad_json", reason=f"visits: a list of 1 to {MAX_BATCH}")
+    results: list[dict[str, Any]] = []
+    checked: list[tuple[int, VisitFacts, bytes]] = []
+    for index, item in enumerate(items):
+        results.append({})
+        try:
+            if not isinstance(item, dict):
+                raise ApiError(400, "bad_json")
+            uuid, version = check_uuid(str(item.get("uuid"))), item.get("version")
+            if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+                raise ApiError(400, "bad_request", parameter="version")
+            facts, sealed = _checked_visit(uuid, version, item.get("visit"), str(item.get("sha256")))
+            checked.append((index, facts, sealed))
+        except ApiError as error:
+            results[index] = _refusal(error)
+    missing = _missing_photos(database, {sha for _, facts, _ in checked for sha in facts.evidence})
+    with database.writing() as conn:
+        for index, facts, sealed in checked:
+            try:
+                lacking = facts.evidence & missing
+                if lacking:
+                    raise ApiError(409, "photos_missing", sha256=sorted(lacking))
+                stored = _insert_visit(conn, account, facts, sealed)
+                results[index] = {"status": 201 if stored.created else 200, "receipt": stored.receipt}
+            except ApiError as error:
+                results[index] = _refusal(error)
+    return results
+
+
+def _refusal(error: ApiError) -> dict[str, Any]:
+    return {"status": error.status, **error.body()}
+
+
+def _insert_visit(conn: Connection, account: Account, facts: VisitFacts, body: bytes) -> Stored:
+    if facts.version > 1:
+        base = conn.execute(
+            select(visits.c.seal).where(visits.c.uuid == facts.uuid, visits.c.version == facts.version - 1)
+        ).scalar()
+        if base is None:
+            raise ApiError(409, "base_missing", version=facts.version - 1)
+        if base != facts.supersedes_seal:
+            raise ApiError(409, "stale_base", server_seal=base)
+    body_sha256 = sha256_hex(body)
+    created = insert_once(
+        conn,
+        visits,
+        {
+            "uuid": facts.uuid,
+            "version": facts.version,
+            "seal": facts.seal,
+            "body_sha256": body_sha256,
+            "body": body,
+            "site_id": facts.site_id,
+            "uploaded_by": account.id,
+            "received_at": to_iso(now()),
+        },
+        ("uuid", "version"),
+    )
+    row = conn.execute(
+        select(*_RECEIPT_COLUMNS).where(visits.c.uuid == facts.uuid, visits.c.version == facts.version)
+    ).one()
     if row.body_sha256 != body_sha256:
         raise ApiError(409, "different_bytes", seq=row.seq, seal=row.seal)
     return Stored(_visit_receipt(row), created)

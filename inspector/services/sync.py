@@ -41,6 +41,10 @@ RECT_EVENT = "rect_event"
 FEED_PAGE = 200
 PUSH_WORKERS = 4
 RECEIPT_BATCH = 50
+# visits go to the server in batches: one request and one transaction for many (round trips are
+# what a township's network is slow at); a visit's versions stay together and in order
+BATCH_VISITS = 25
+BATCH_BYTES = 4 * 1024 * 1024
 # what each role may send (the server enforces it too); the rest waits for a lead's laptop
 SENDERS = {VISIT: {"lead"}, RECT_EVENT: {"lead", "admin"}}
 
@@ -185,13 +189,30 @@ class _Outcome:
     photos_sent: int = 0
 
 
-def _chains(queue: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Work that may run side by side: each visit's versions in order (an amendment needs its base
-    on the server first); each event alone."""
+def _tasks(store: Store, queue: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Work that may run side by side: batches of visits (each visit's versions together, in
+    order: an amendment needs its base on the server first), and each event alone."""
     chains: dict[str, list[dict[str, Any]]] = {}
+    events = []
     for entry in queue:
-        chains.setdefault(entry["uuid"] if entry["kind"] == VISIT else f"event:{entry['key']}", []).append(entry)
-    return list(chains.values())
+        if entry["kind"] == VISIT:
+            chains.setdefault(entry["uuid"], []).append(entry)
+        else:
+            events.append([entry])
+    batches: list[list[dict[str, Any]]] = []
+    size = 0
+    for chain in chains.values():
+        chain_size = sum(_sealed_size(store, entry) for entry in chain)
+        if not batches or len(batches[-1]) + len(chain) > BATCH_VISITS or size + chain_size > BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].extend(chain)
+        size += chain_size
+    return [*batches, *events]
+
+
+def _sealed_size(store: Store, entry: dict[str, Any]) -> int:
+    return len(store.sealed(entry["uuid"], entry["version"]))
 
 
 def _push(
@@ -208,7 +229,7 @@ def _push(
     notify(Progress("push", 0, len(queue)))
     pool = ThreadPoolExecutor(max_workers=PUSH_WORKERS, thread_name_prefix="sync-push")
     try:
-        futures = [pool.submit(pusher.send_chain, chain) for chain in _chains(queue)]
+        futures = [pool.submit(pusher.send, task) for task in _tasks(store, queue)]
         for future in as_completed(futures):
             for outcome in future.result():
                 _record(store, outcome, sent, report)
@@ -252,31 +273,44 @@ class _Pusher:
         self._lock = threading.Lock()
         self._photo_locks: dict[str, threading.Lock] = {}
 
-    def send_chain(self, chain: list[dict[str, Any]]) -> list[_Outcome]:
-        outcomes = []
-        for entry in chain:
-            try:
-                outcomes.append(self._send(entry))
-            except Refused as refusal:  # the item waits, with the server's reason; the rest goes on
-                outcomes.append(_Outcome(entry, refusal=(refusal.code, refusal.detail)))
-        return outcomes
+    def send(self, task: list[dict[str, Any]]) -> list[_Outcome]:
+        if task[0]["kind"] == VISIT:
+            return self._send_visits(task)
+        return [self._send_event(entry) for entry in task]
 
-    def _send(self, entry: dict[str, Any]) -> _Outcome:
-        if entry["kind"] == VISIT:
+    def _send_visits(self, entries: list[dict[str, Any]]) -> list[_Outcome]:
+        outcomes = {entry["key"]: _Outcome(entry) for entry in entries}
+        ready = []
+        for entry in entries:
+            outcome = outcomes[entry["key"]]
             body = self.store.sealed(entry["uuid"], entry["version"])
-            shas = _evidence(json.loads(body).get("answer_log", ()))
-        else:
-            body = canonical_bytes(entry["event"])
-            shas = _evidence([entry["event"]])
+            lost = self._photos(_evidence(json.loads(body).get("answer_log", ())), outcome)
+            if lost:
+                outcome.refusal = ("photo_missing_locally", {"sha256": lost})
+            else:
+                ready.append((entry, body))
+        if ready:
+            answers = self.client.upload_visits([(entry["uuid"], entry["version"], body) for entry, body in ready])
+            for (entry, _), answer in zip(ready, answers, strict=True):
+                outcome = outcomes[entry["key"]]
+                if isinstance(answer, Refused):
+                    outcome.refusal = (answer.code, answer.detail)
+                else:
+                    outcome.record, outcome.created = answer.record, answer.created
+        return list(outcomes.values())
+
+    def _send_event(self, entry: dict[str, Any]) -> _Outcome:
         outcome = _Outcome(entry)
-        lost = self._photos(shas, outcome)
+        event = entry["event"]
+        lost = self._photos(_evidence([event]), outcome)
         if lost:
             outcome.refusal = ("photo_missing_locally", {"sha256": lost})
             return outcome
-        if entry["kind"] == VISIT:
-            receipt = self.client.upload_visit(entry["uuid"], entry["version"], body)
-        else:
-            receipt = self.client.put_event(entry["event"]["id"], body)
+        try:
+            receipt = self.client.put_event(event["id"], canonical_bytes(event))
+        except Refused as refusal:  # the item waits, with the server's reason; the rest goes on
+            outcome.refusal = (refusal.code, refusal.detail)
+            return outcome
         outcome.record, outcome.created = receipt.record, receipt.created
         return outcome
 

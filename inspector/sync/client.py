@@ -79,6 +79,19 @@ def _retry_after(response: httpx.Response, cap: float) -> float | bool:
     return min(float(value), cap) if value.isdigit() else True
 
 
+_JSON = {"Content-Type": "application/json"}
+
+
+def _item_answer(result: Any) -> Receipt | Refused:
+    status = result.get("status") if isinstance(result, dict) else None
+    if status in (200, 201) and isinstance(result.get("receipt"), dict):
+        return Receipt(result["receipt"], created=status == 201)
+    if not isinstance(status, int):
+        return Refused("bad_answer", 0)
+    detail = result.get("detail")
+    return Refused(str(result.get("error") or f"http_{status}"), status, detail if isinstance(detail, dict) else {})
+
+
 def token_fingerprint(token: str) -> str:
     """The token's SHA-256, as the server keeps it: the key of the preflight's proof."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -145,6 +158,24 @@ class BureauClient:
 
     def upload_visit(self, uuid: str, version: int, body: bytes) -> Receipt:
         return self._put(f"/visits/{uuid}/{version}", body, "application/json")
+
+    def upload_visits(self, items: list[tuple[str, int, bytes]]) -> list[Receipt | Refused]:
+        """Upload several versions in one request; one answer per item, in order.
+
+        Each version's bytes go into the request exactly as stored, with their SHA-256, so the
+        server checks that what it keeps is byte for byte what the laptop holds.
+        """
+        parts = [
+            b'{"sha256":"%s","uuid":"%s","version":%d,"visit":%s}'
+            % (hashlib.sha256(body).hexdigest().encode(), uuid.encode(), version, body)
+            for uuid, version, body in items
+        ]
+        response = self._call("POST", "/visits", content=b'{"visits":[' + b",".join(parts) + b"]}", headers=_JSON)
+        self._raise_for(response)
+        results = self._json(response).get("results")
+        if not isinstance(results, list) or len(results) != len(items):
+            raise SyncError("unknown_server", url=self.base_url)
+        return [_item_answer(result) for result in results]
 
     def has_photo(self, sha256: str) -> bool:
         response = self._call("HEAD", f"/photos/{sha256}")

@@ -203,7 +203,32 @@ def test_tokens_never_reach_the_logs(
     with httpx.Client(base_url=bureau.url) as http:
         for token in callers.values():
             http.get("/api/v1/feed", headers={"Authorization": f"Bearer {token}"} if token else {})
-    assert "/api/v1/visits/" in caplog.text
+    assert "/api/v1/visits" in caplog.text and "/api/v1/feed" in caplog.text
     for token in callers.values():
         if token:
             assert token not in caplog.text
+
+
+def test_a_batch_answers_each_visit_as_a_single_upload_would(bureau: Bureau, laptop: Callable[..., Path]) -> None:
+    root = laptop("a")
+    versions = list(local_versions(root).items())
+    with Store.open(root, readonly=True) as store, bureau.client() as client:
+        for path in store.iter_evidence():
+            client.put_photo(path.name, path.read_bytes())
+        (uuid, version), data = versions[0]
+        first = client.upload_visits([(uuid, version, data)])
+        tampered = data.replace(json.loads(data)["lead"].encode(), "冒名".encode())
+        answers = client.upload_visits(
+            [(uuid, version, data), (versions[1][0][0], 1, versions[1][1]), (versions[2][0][0], 1, tampered)]
+        )
+    assert first[0].created and not answers[0].created
+    assert answers[0].record["seq"] == first[0].record["seq"]
+    assert answers[1].created
+    assert answers[2].code in {"visit_mismatch", "seal_mismatch"}
+
+
+def test_a_batch_must_be_a_list_of_one_to_a_hundred(bureau: Bureau) -> None:
+    with bureau.client() as client:
+        http = client._http
+        assert http.post("/api/v1/visits", content=b'{"visits": []}').status_code == 400
+        assert http.post("/api/v1/visits", content=b'{"visits": [7]}').json()["results"][0]["status"] == 400
