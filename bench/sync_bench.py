@@ -249,11 +249,35 @@ def concurrent_ingest(
     }
 
 
+def batched_ingest(uploads: list[tuple[str, int, bytes]], url: str, token: str) -> dict[str, float]:
+    """The same uploads through the client's batch call (25 a request), 8 clients at once."""
+    shares = [uploads[n::CLIENTS] for n in range(CLIENTS)]
+
+    def client(share: list[tuple[str, int, bytes]]) -> None:
+        with BureauClient(url, token) as bureau:
+            for start in range(0, len(share), 25):
+                answers = bureau.upload_visits(share[start : start + 25])
+                assert all(not isinstance(answer, Exception) for answer in answers)
+
+    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"rate": len(uploads) / (time.perf_counter() - began)}
+
+
 def ingest(template: Path, work: Path, count: int) -> tuple[dict[str, float], dict[str, float]]:
     uploads = bodies(template)[:count]
     real, url, token = start_real(work / "ingest-real")
     try:
         ours = concurrent_ingest(uploads, url, "/api/v1/visits/{uuid}/{version}", token)
+    finally:
+        real.stop()
+    real, url, token = start_real(work / "ingest-batched")
+    try:
+        ours["batched_rate"] = batched_ingest(uploads, url, token)["rate"]
     finally:
         real.stop()
     bare, bare_url = start_bare(work / "ingest-bare")
@@ -264,20 +288,24 @@ def ingest(template: Path, work: Path, count: int) -> tuple[dict[str, float], di
     return ours, baseline
 
 
-def fault_trials(trials: int, template: Path, work: Path) -> tuple[dict[str, int], int, float]:
+def fault_trials(trials: int, template: Path, work: Path) -> tuple[dict[str, int], int, int, float]:
+    from stamina.instrumentation import set_on_retry_hooks
+
     from tests.server.harness import SwappableApp, ThreadServer
     from tests.server.test_faults import run_trial
 
+    set_on_retry_hooks([])  # the retries are the point here: counted in the outcomes, not logged
     app = SwappableApp(None)
     server = ThreadServer(app).start()
     outcomes: dict[str, int] = {}
-    broken = 0
+    broken = struck = 0
     began = time.perf_counter()
     try:
         for seed in range(trials):
             folder = work / f"trial-{seed}"
             try:
-                outcome = run_trial(seed, (app, server), template, folder)
+                outcome, hit = run_trial(seed, (app, server), template, folder)
+                struck += hit
             except AssertionError:
                 outcome = "INVARIANT BROKEN"
                 broken += 1
@@ -285,7 +313,7 @@ def fault_trials(trials: int, template: Path, work: Path) -> tuple[dict[str, int
             shutil.rmtree(folder, ignore_errors=True)
     finally:
         server.stop()
-    return outcomes, broken, time.perf_counter() - began
+    return outcomes, broken, struck, time.perf_counter() - began
 
 
 def demo_template(work: Path) -> Path:
@@ -328,9 +356,9 @@ def main() -> None:
         print("sync", sync_run, flush=True)
         ours, bare = ingest(template, work, args.concurrent)
         print("ingest", ours, bare, flush=True)
-        outcomes, broken, seconds = fault_trials(args.trials, demo_template(work), work)
-        print("faults", outcomes, broken, flush=True)
-    body = report(args, sync_run, ours, bare, outcomes, broken, seconds)
+        outcomes, broken, struck, seconds = fault_trials(args.trials, demo_template(work), work)
+        print("faults", outcomes, broken, struck, flush=True)
+    body = report(args, sync_run, ours, bare, outcomes, broken, struck, seconds)
     if args.dry:
         print(body)
     else:
@@ -355,6 +383,7 @@ def report(
     bare: dict[str, float],
     outcomes: dict[str, int],
     broken: int,
+    struck: int,
     seconds: float,
 ) -> str:
     ratio = sync_run["ours"] / sync_run["bare"]
@@ -369,16 +398,28 @@ read-back, with no auth, no checks and no receipts kept by the client.
 |---|---:|---:|---:|---:|
 | sync of {sync_run["count"]:,} signed-off visits ({ANSWERS} answers each), one client | {sync_run["ours"]:.1f} s | {sync_run["bare"]:.1f} s | {ratio:.2f}× | ≤ 1.5× |
 | ingest, {CLIENTS} concurrent clients, {args.concurrent} uploads: uploads/s | {ours["rate"]:.0f}/s | {bare["rate"]:.0f}/s | {ingest_ratio:.2f}× | ≤ 1.5× |
+| ingest, same uploads in batches of 25 (what `sync` sends): uploads/s | {ours["batched_rate"]:.0f}/s | {bare["rate"]:.0f}/s (single) | {bare["rate"] / ours["batched_rate"]:.2f}× | |
 | ingest p50 latency | {ours["p50"]:.1f} ms | {bare["p50"]:.1f} ms | | |
 | ingest p95 latency | {ours["p95"]:.1f} ms | {bare["p95"]:.1f} ms | | |
 
-"Ours" for the sync is the whole `services.sync.sync` run: preflight, each version PUT with its
-seal and canonical form checked by the server, each receipt written into the laptop's outbox
-(atomic write + fsync), then the feed pulled. The bare loop keeps nothing on the laptop.
+"Ours" for the sync is the whole `services.sync.sync` run: preflight; versions sent in batches
+of 25 (one request and one transaction each) from 4 worker threads, every version's canonical
+form and seal checked by the server; receipts written into the laptop's outbox (atomic write +
+fsync, in batches of 50); then the feed pulled. The bare loop sends one PUT per body and keeps
+nothing on the laptop.
+
+The single-upload ingest row is the per-request price of what the bare endpoint skips: the token
+lookup, the rate limit, one JSON decode plus one canonical re-encode and two SHA-256 per upload
+(the canonical form and the seal), and the receipt. On this 2-core machine, where the clients
+share the CPUs with the server, that is about 1 ms of CPU per upload on top of the bare ~1.2 ms.
+`sync` therefore sends batches; the single PUT stays for one-off uploads.
 
 Fault trials (loopback fault proxy: cut request, cut response after commit, stall past the read
 timeout; then a clean sync; then the invariants): **{sum(outcomes.values())} trials, {broken} broken
-invariants** in {seconds:.0f} s. Outcome of the faulted sync: {outcome_text}.
+invariants** in {seconds:.0f} s. The fault struck in {struck} of them (a cut drawn past the end of
+the traffic breaks nothing). Outcome of the faulted sync: {outcome_text} — the client's retries
+on a new connection usually finish the run itself; the clean sync after it must then send nothing
+twice.
 """
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -471,7 +471,12 @@ def _guarded(operations: dict[str, Operation]) -> Callable[[Request], Awaitable[
             raise ApiError(429, "rate_limited", headers={"Retry-After": str(math.ceil(wait))})
         if operation.max_body:
             _declared_length(request, operation.max_body(_state(request).config.limits))
-        return await HANDLERS[operation.name](request, account)
+        try:
+            return await HANDLERS[operation.name](request, account)
+        except ClientDisconnect:
+            # the laptop went away mid-upload (a dropped network): nothing was stored, nobody to answer
+            log.info("client left during %s %s", request.method, request.url.path)
+            return Response(status_code=400)
 
     return endpoint
 

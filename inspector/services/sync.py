@@ -22,6 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinydb.table import Document
+
 from inspector.core.canonical import canonical_bytes
 from inspector.core.checklists import Checklist
 from inspector.core.clock import from_iso, now, to_iso
@@ -118,9 +120,7 @@ def saved_login(store: Store) -> Login | None:
     return Login(**{key: row[key] for key in Login.__dataclass_fields__}) if row else None
 
 
-def _document(data: dict[str, Any]) -> Any:
-    from tinydb.table import Document
-
+def _document(data: dict[str, Any]) -> Document:
     return Document(data, doc_id=SINGLE)
 
 

@@ -82,6 +82,10 @@ def _retry_after(response: httpx.Response, cap: float) -> float | bool:
 _JSON = {"Content-Type": "application/json"}
 
 
+def _is_ours(response: httpx.Response) -> bool:
+    return response.headers.get(MARKER_HEADER, "").split("/")[0] == SERVICE
+
+
 def _item_answer(result: Any) -> Receipt | Refused:
     status = result.get("status") if isinstance(result, dict) else None
     if status in (200, 201) and isinstance(result.get("receipt"), dict):
@@ -179,7 +183,7 @@ class BureauClient:
 
     def has_photo(self, sha256: str) -> bool:
         response = self._call("HEAD", f"/photos/{sha256}")
-        if response.status_code == 404:
+        if response.status_code == 404 and _is_ours(response):
             return False
         self._raise_for(response)
         return True
@@ -236,7 +240,7 @@ class BureauClient:
 
     def _raise_for(self, response: httpx.Response) -> None:
         status = response.status_code
-        if response.headers.get(MARKER_HEADER, "").split("/")[0] != SERVICE:
+        if not _is_ours(response):
             if status >= 500:
                 raise SyncError("server_error", status=status)
             raise SyncError("unknown_server", url=self.base_url)

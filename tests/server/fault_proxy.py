@@ -1,10 +1,10 @@
-"""A small loopback TCP proxy that breaks connections on purpose (toxiproxy is not in Debian).
+"""A small loopback TCP proxy that breaks a connection on purpose (toxiproxy is not in Debian).
 
-Each accepted connection gets a ``Fault`` from the plan, by its number (0 for the first):
-cut the request stream after k bytes, cut the response stream after k bytes (the server has
-committed what it answers), or hold the response past the client's read timeout and then drop
-it. Bytes are counted over the whole connection, so with keep-alive the cut may fall in any
-request of a sync.
+The fault strikes once, where the proxied traffic as a whole reaches it: cut the request stream
+after k bytes (counted over every connection, so with keep-alive and parallel connections the
+cut may fall in any request of a sync), cut the response stream after k bytes (the server has
+committed what it answers), or hold the first response past the client's read timeout and then
+drop it. Connections opened afterwards (the client's retries) pass untouched.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from tests.server.harness import loopback_socket
@@ -32,13 +31,12 @@ class Fault:
 
 
 class _Link:
-    """One proxied connection: the client's socket, the server's, and the fault that applies."""
+    """One proxied connection: the client's socket and the server's."""
 
-    def __init__(self, client: socket.socket, server: socket.socket, fault: Fault, proxy: FaultProxy) -> None:
+    def __init__(self, client: socket.socket, server: socket.socket, proxy: FaultProxy) -> None:
         self.proxy = proxy
         self.client = client
         self.server = server
-        self.fault = fault
         self.closed = threading.Event()
 
     def close(self) -> None:
@@ -48,8 +46,7 @@ class _Link:
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
 
-    def pump(self, source: socket.socket, target: socket.socket, cut_kind: str) -> None:
-        sent = 0
+    def pump(self, source: socket.socket, target: socket.socket, direction: str) -> None:
         try:
             while not self.closed.is_set():
                 data = source.recv(_CHUNK)
@@ -57,34 +54,54 @@ class _Link:
                     with contextlib.suppress(OSError):
                         target.shutdown(socket.SHUT_WR)
                     return
-                if self.fault.kind == STALL_RESPONSE and cut_kind == CUT_RESPONSE:
-                    self.closed.wait(self.fault.stall_seconds)
+                action, keep = self.proxy.account(direction, len(data))
+                if action == STALL_RESPONSE:
+                    self.closed.wait(self.proxy.fault.stall_seconds)
                     self.close()
                     return
-                if self.fault.kind == cut_kind and sent + len(data) >= self.fault.after:
-                    target.sendall(data[: self.fault.after - sent])
+                target.sendall(data[:keep])
+                if action is not None:
                     self.close()
                     return
-                target.sendall(data)
-                sent += len(data)
-                if cut_kind == CUT_REQUEST:
-                    self.proxy.bytes_up += len(data)
         except OSError:
             self.close()
 
 
 class FaultProxy:
-    def __init__(self, upstream_port: int, plan: Callable[[int], Fault]) -> None:
+    def __init__(self, upstream_port: int, fault: Fault | None = None) -> None:
         self.upstream_port = upstream_port
-        self.plan = plan
+        self.fault = fault or Fault()
         self.listener = loopback_socket()
         self.listener.listen(64)
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.connections = 0
         self.bytes_up = 0
+        self.bytes_down = 0
+        self.struck = False
+        """Whether the fault broke a connection (a cut drawn past the end of the traffic never does)."""
+        self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def account(self, direction: str, size: int) -> tuple[str | None, int]:
+        """Count ``size`` bytes going ``direction``; returns the fault to act out now (if any) and
+        how many of the bytes to pass on before it."""
+        with self._lock:
+            before = self.bytes_up if direction == CUT_REQUEST else self.bytes_down
+            if direction == CUT_REQUEST:
+                self.bytes_up += size
+            else:
+                self.bytes_down += size
+            if self.struck:
+                return None, size
+            kind = self.fault.kind
+            if kind == STALL_RESPONSE and direction == CUT_RESPONSE:
+                self.struck = True
+                return STALL_RESPONSE, 0
+            if kind == direction and before + size >= self.fault.after:
+                self.struck = True
+                return kind, self.fault.after - before
+        return None, size
 
     def __enter__(self) -> FaultProxy:
         self._thread.start()
@@ -107,18 +124,12 @@ class FaultProxy:
             if self._stopping.is_set():
                 client.close()
                 return
-            fault = self.plan(self.connections)
-            self.connections += 1
             try:
                 server = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
             except OSError:
                 client.close()
                 continue
             server.settimeout(None)
-            link = _Link(client, server, fault, self)
+            link = _Link(client, server, self)
             threading.Thread(target=link.pump, args=(client, server, CUT_REQUEST), daemon=True).start()
             threading.Thread(target=link.pump, args=(server, client, CUT_RESPONSE), daemon=True).start()
-
-
-def first_connection_only(fault: Fault) -> Callable[[int], Fault]:
-    return lambda number: fault if number == 0 else Fault()

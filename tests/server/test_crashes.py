@@ -20,7 +20,7 @@ from inspector.services import sync as sync_service
 from inspector.store.store import Store
 from inspector.sync.client import BureauClient
 from inspector.sync.errors import SyncError
-from tests.server.fault_proxy import Fault, FaultProxy
+from tests.server.fault_proxy import FaultProxy
 from tests.server.harness import FAST_RETRY, FAST_TIMEOUT, Bureau, ServerProcess, free_port, wait_until
 from tests.server.invariants import check_invariants, local_versions
 
@@ -65,7 +65,7 @@ def test_kill_9_of_the_server_mid_sync(seed: int, laptop: Callable[..., Path], t
     server = ServerProcess(server_dir, free_port(), tmp_path / "server.log").start()
     done = threading.Event()
     try:
-        with FaultProxy(server.port, lambda _number: Fault()) as proxy:
+        with FaultProxy(server.port) as proxy:
             watcher = kill_when(proxy, threshold, server.kill, done)
             outcome = _sync(root, proxy.url, token)
             done.set()
@@ -88,7 +88,7 @@ def test_kill_9_of_the_client_mid_sync(seed: int, bureau: Bureau, laptop: Callab
     root = laptop("a")
     total = sum(len(data) for data in local_versions(root).values())
     threshold = random.Random(seed).randrange(total)
-    with FaultProxy(int(bureau.url.rsplit(":", 1)[1]), lambda _number: Fault()) as proxy:
+    with FaultProxy(int(bureau.url.rsplit(":", 1)[1])) as proxy:
         with Store.open(root) as store, bureau.client() as client:
             sync_service.login(store, client, proxy.url, bureau.tokens["lead"], None)
         command = [sys.executable, "-m", "inspector", "--data-dir", str(root), "sync"]
