@@ -119,3 +119,30 @@ def test_publishing_from_the_server_command_line(
 def test_serve_needs_both_tls_files(run_cli: Callable, tmp_path: Path) -> None:
     answer = run_cli("--data-dir", tmp_path / "srv", "serve", "--tls-cert", tmp_path / "c.pem")
     assert answer.code == 1 and "--tls-key" in answer.err
+
+
+def test_users_commands_honour_db(run_cli: Callable, tmp_path: Path) -> None:
+    from inspector.server.db import sqlite_url
+
+    url = sqlite_url(tmp_path / "elsewhere.sqlite3")
+    added = run_cli("--data-dir", tmp_path / "srv", "server", "users", "add", "孙七", "--role", "admin", "--db", url)
+    assert added.code == 0 and (tmp_path / "elsewhere.sqlite3").exists()
+    assert not (tmp_path / "srv" / "bureau.sqlite3").exists()
+    listed = run_cli("server", "users", "list", "--db", url, "--data-dir", tmp_path / "srv")
+    assert "孙七" in listed.out
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "认证页面"), ("en", "captive portal")])
+def test_login_behind_a_captive_portal_says_so(
+    run_cli: Callable, monkeypatch: pytest.MonkeyPatch, laptop: Callable[..., Path], lang: str, words: str
+) -> None:
+    from tests.server.harness import ThreadServer
+    from tests.server.test_trust import portal_app
+
+    server = ThreadServer(portal_app("login_page")).start()
+    try:
+        monkeypatch.setattr("sys.stdin", io.StringIO("some-token\n"))
+        answer = run_cli("--lang", lang, "--data-dir", laptop("a"), "login", server.url)
+    finally:
+        server.stop()
+    assert answer.code == 1 and words in answer.err
