@@ -128,6 +128,8 @@ def run_sync(args: argparse.Namespace) -> int:
             events=report.events_received,
         )
     )
+    if report.held_for_role:
+        say(t("sync.report.held_for_role", count=report.held_for_role))
     for item in report.refused:
         say_error(t("sync.report.refused_item", key=item.key, reason=refusal_text(item.code)))
     if report.refused:

@@ -95,6 +95,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已下载：检查表 {checklists} 份，单位新增 {added} 个、变更 {changed} 个，整改动态 {events} 条。",
         "Received: {checklists} checklists, {added} new and {changed} changed sites, {events} rectification events.",
     ),
+    "sync.report.held_for_role": (
+        "{count} 项须由检查组组长账号上传，仍留在待发送队列中。",
+        "{count} items need a team lead's account to be sent; they stay queued.",
+    ),
     "sync.report.refused_item": ("未被接收：{key}：{reason}", "Not accepted: {key}: {reason}"),
     "sync.report.refused": (
         "{count} 项未被服务器接收，仍留在待发送队列中，原因见上。",

@@ -33,7 +33,7 @@ from inspector.store.store import SINGLE, Store
 from inspector.sync.errors import Refused, SyncError
 
 if TYPE_CHECKING:
-    from inspector.sync.client import BureauClient, ServerInfo
+    from inspector.sync.client import BureauClient, Receipt, ServerInfo
 
 SYNC_FILE = "sync.json"
 SENT = "sent"
@@ -290,7 +290,11 @@ class _Pusher:
             else:
                 ready.append((entry, body))
         if ready:
-            answers = self.client.upload_visits([(entry["uuid"], entry["version"], body) for entry, body in ready])
+            items = [(entry["uuid"], entry["version"], body) for entry, body in ready]
+            try:
+                answers: list[Receipt | Refused] = self.client.upload_visits(items)
+            except Refused as refusal:  # the whole request was refused (too large, malformed): each item waits
+                answers = [refusal] * len(ready)
             for (entry, _), answer in zip(ready, answers, strict=True):
                 outcome = outcomes[entry["key"]]
                 if isinstance(answer, Refused):

@@ -187,3 +187,20 @@ def test_only_signed_off_visits_are_uploaded(bureau: Bureau, laptop: Callable[..
         signed = {s.uuid for s in store.visit_summaries() if s.status is VisitStatus.SIGNED_OFF}
     with bureau.database.reading() as conn:
         assert set(conn.execute(select(visits.c.uuid)).scalars()) == signed
+
+
+def test_a_batch_the_server_refuses_whole_leaves_each_visit_queued(tmp_path: Path, laptop: Callable[..., Path]) -> None:
+    from inspector.server.app import Limits
+    from tests.server.harness import ThreadServer, make_bureau
+
+    small = make_bureau(tmp_path / "small", limits=Limits(visit_batch=2_000))
+    server = ThreadServer(small.app).start()
+    small.url = server.url
+    root = laptop("a")
+    try:
+        report = run_sync(small, root)
+    finally:
+        server.stop()
+        small.database.dispose()
+    assert {item.code for item in report.refused} == {"too_large"}
+    assert len(pending_entries(root)) == len(local_versions(root))
