@@ -74,7 +74,10 @@ def server_root(args: argparse.Namespace) -> Path:
 
 
 def _config(args: argparse.Namespace, **extra: Any) -> Any:
-    from inspector.server.app import ServerConfig
+    try:
+        from inspector.server.app import ServerConfig
+    except ImportError as error:  # installed without the server extra
+        raise CommandError(t("server.extra_missing", module=error.name or "?")) from None
     from inspector.server.db import sqlite_url
 
     root = server_root(args)

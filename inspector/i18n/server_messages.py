@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "server.account.bad_name": ("姓名不能为空，且不超过100字：{name}", "The name must be 1 to 100 characters: {name}"),
     "server.account.bad_days": ("有效天数须至少为 1：{days}", "Days must be at least 1: {days}"),
     "server.account.unknown": ("没有 {name} 的有效令牌。", "No active token of {name}."),
+    "server.extra_missing": (
+        "未安装服务器组件（缺少 {module}）。请运行：pip install 'inspector[server]'",
+        "The server parts are not installed ({module} is missing); run: pip install 'inspector[server]'",
+    ),
     "server.newer_schema": (
         "数据库由更新版本的服务器写入（版本 {found}），请升级本程序。",
         "The database was written by a newer server (schema {found}); upgrade this program.",
