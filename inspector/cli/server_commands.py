@@ -87,10 +87,10 @@ def _config(args: argparse.Namespace, **extra: Any) -> Any:
 
 
 def _open_database(args: argparse.Namespace) -> Database:
+    config = _config(args)  # first: it says so when the server extra is missing
     from inspector.core.clock import now, to_iso
     from inspector.server.db import Database, NewerSchema, migrate
 
-    config = _config(args)
     database = Database(config.database_url)
     try:
         migrate(database, applied_at=to_iso(now()))

@@ -148,12 +148,13 @@ def test_login_behind_a_captive_portal_says_so(
     assert answer.code == 1 and words in answer.err
 
 
-def test_without_the_server_extra_serve_says_what_to_install(tmp_path: Path) -> None:
+@pytest.mark.parametrize("missing", ["starlette", "sqlalchemy"])
+def test_without_the_server_extra_serve_says_what_to_install(tmp_path: Path, missing: str) -> None:
     import subprocess
     import sys
 
     probe = (
-        "import sys\nsys.modules['starlette'] = None\nfrom inspector.cli import main\n"
+        f"import sys\nsys.modules[{missing!r}] = None\nfrom inspector.cli import main\n"
         f"sys.exit(main(['--lang', 'en', '--data-dir', {str(tmp_path)!r}, 'serve']))"
     )
     answer = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
