@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from inspector.core.canonical import canonical_bytes, sha256_hex
 from inspector.core.checklists import Checklist, checklist_problems
@@ -28,7 +28,6 @@ from inspector.server.errors import ApiError
 from inspector.store.atomic import durable_replace, is_temp_file, temp_path_for
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-FEED_KINDS = ("checklist", "register", "rect_event")
 MAX_FEED_PAGE = 500
 
 
@@ -445,12 +444,3 @@ def feed_page(database: Database, since: int, limit: int) -> dict[str, Any]:
         for row in rows
     ]
     return _page(entries, since, limit)
-
-
-def counts(database: Database) -> dict[str, int]:
-    with database.reading() as conn:
-        return {
-            "visits": conn.execute(select(func.count()).select_from(visits)).scalar_one(),
-            "photos": conn.execute(select(func.count()).select_from(photos)).scalar_one(),
-            "feed": conn.execute(select(func.count()).select_from(feed)).scalar_one(),
-        }
