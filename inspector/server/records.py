@@ -385,11 +385,12 @@ def publish_checklist(
     data = parse_object(body)
     try:
         checklist = Checklist.from_dict(data)
+        # the rules read every field, so a field of the wrong type fails here too
+        problems = checklist_problems(checklist)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ApiError(422, "bad_checklist", reason=f"{type(error).__name__}: {error}") from None
     if (checklist.id, checklist.version) != (checklist_id, version):
         raise ApiError(422, "bad_checklist", reason="id or version differs from the path")
-    problems = checklist_problems(checklist)
     if problems:
         raise ApiError(422, "bad_checklist", problems=[p.__dict__ for p in problems[:20]])
     with database.writing() as conn:
@@ -404,12 +405,13 @@ def publish_register(database: Database, account: Account | None, body: bytes) -
     data = parse_object(body)
     try:
         sites = [Site.from_dict(row) for row in data["sites"]]
+        problems = [
+            {"site": site.id, "field": field, "code": code} for site in sites for field, code in site_problems(site)
+        ]
+        duplicated = len({site.id for site in sites}) != len(sites)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ApiError(422, "bad_register", reason=f"{type(error).__name__}: {error}") from None
-    problems = [
-        {"site": site.id, "field": field, "code": code} for site in sites for field, code in site_problems(site)
-    ]
-    if len({site.id for site in sites}) != len(sites):
+    if duplicated:
         problems.append({"site": "", "field": "id", "code": "register.duplicate_id"})
     if problems:
         raise ApiError(422, "bad_register", problems=problems[:20])
