@@ -1,0 +1,1 @@
+"""The inspection app (Textual): screens and widgets over the services, words from the catalogue."""

@@ -1,0 +1,159 @@
+"""What every screen of the app shares: keys shown in the user's language, the palette, errors.
+
+A screen's ``BINDINGS`` carry catalogue keys as descriptions (``tui.key.pass``); they are put
+into the current language when the screen is made, so the footer, the help screen and the
+command palette all show the same words. The palette offers every action of the screen's keys,
+so each main action can be found by name as well as by key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, TypeVar
+
+from textual.actions import parse as parse_action
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+
+from inspector.core.errors import DomainError
+from inspector.i18n import error_text, t
+from inspector.store.errors import StoreError
+from inspector.store.store import Store
+from inspector.tui.screens.busy import BusyDialog
+from inspector.tui.session import Session
+
+CATALOGUE_PREFIX = "tui."
+ResultType = TypeVar("ResultType")
+T = TypeVar("T")
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Replace the node's key descriptions (catalogue keys) by their words in the current language."""
+    # Textual keeps a node's bindings in ``_bindings``, copied from the class when the node is made;
+    # the class-level descriptions cannot be translated once (the language is chosen at run time).
+    groups: dict[int, Binding.Group] = {}
+
+    def group_of(binding: Binding) -> Binding.Group | None:
+        # the footer puts bindings side by side when they share one group object
+        if binding.group is None:
+            return None
+        key = id(binding.group)
+        if key not in groups:
+            groups[key] = Binding.Group(t(binding.group.description), binding.group.compact)
+        return groups[key]
+
+    def words(description: str) -> str:
+        # Textual's own bindings (Tab: "Focus Next" …) have no words in the catalogue: left unlisted
+        return t(description) if description.startswith(CATALOGUE_PREFIX) else ""
+
+    node._bindings = BindingsMap(
+        replace(binding, description=words(binding.description), group=group_of(binding))
+        for _, binding in node._bindings
+    )
+
+
+def problem_text(error: Exception) -> str:
+    """One line saying what went wrong, for a rule that said no or a file that could not be used."""
+    if isinstance(error, DomainError):
+        return error_text(error)
+    if isinstance(error, StoreError):
+        params = {key: value for key, value in error.params.items() if key != "path"}
+        return t(f"store.{error.code}", path=error.path, **params)
+    return str(error)
+
+
+@dataclass(frozen=True)
+class KeyHelp:
+    """One action of a screen as the help screen lists it: every key for it, and what it does."""
+
+    keys: str
+    description: str
+    action: str
+    shown: bool
+
+
+def key_help(node: DOMNode) -> list[KeyHelp]:
+    """The actions bound on ``node``, in the order declared, each with all its keys."""
+    by_action: dict[str, list[Binding]] = {}
+    for _, binding in node._bindings:
+        if binding.description:
+            by_action.setdefault(binding.action, []).append(binding)
+    rows = []
+    for action, bindings in by_action.items():
+        keys = " / ".join(dict.fromkeys(node.app.get_key_display(binding) for binding in bindings))
+        rows.append(KeyHelp(keys, bindings[0].description, action, any(b.show for b in bindings)))
+    return rows
+
+
+class _Translated:
+    """Translation of the keys and error display, for full screens and dialogs alike."""
+
+    def show_problem(self, error: Exception) -> None:
+        self.notify(problem_text(error), severity="error", timeout=8)  # type: ignore[attr-defined]
+
+
+class InspectorScreen(_Translated, Screen[ResultType]):
+    """A full screen of the app."""
+
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        translate_bindings(self)
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    def on_mount(self) -> None:
+        self.session.settle_cursors(self)
+
+    def run_busy(self, message: str, job: Callable[[], T], done: Callable[[T], None]) -> None:
+        """Run slow work (copying a photo, writing a document) in a thread behind a progress dialog.
+
+        The dialog takes the keys meanwhile, so nothing else writes to the store until the job ends.
+        """
+        busy = BusyDialog(message)
+        self.app.push_screen(busy)
+
+        async def run() -> None:
+            try:
+                result = await asyncio.to_thread(job)
+            except (DomainError, StoreError, OSError) as error:
+                busy.dismiss()
+                self.show_problem(error)
+                return
+            busy.dismiss()
+            done(result)
+
+        self.run_worker(run(), group="busy")
+
+    def palette_actions(self) -> Iterable[KeyHelp]:
+        """The screen's actions offered in the command palette: those allowed right now."""
+        for row in key_help(self):
+            _, name, parameters = parse_action(row.action)
+            if self.check_action(name, parameters) is True:
+                yield row
+
+    def help_notes(self) -> list[str]:
+        """Lines the help screen shows under the keys (a legend, how saving works …)."""
+        return []
+
+
+class InspectorDialog(_Translated, ModalScreen[ResultType]):
+    """A dialog over a screen; Escape closes it with no result."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.cancel")]
+
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        translate_bindings(self)
+
+    def on_mount(self) -> None:
+        self.session.settle_cursors(self)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,193 @@
+"""Home: visits in progress (resume with one key), recent visits, rectifications, what waits to sync."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from inspector.core.clock import from_iso
+from inspector.core.rectifications import RectificationState, RectificationView
+from inspector.core.visits import VisitSummary
+from inspector.core.vocabulary import VisitStatus
+from inspector.i18n import label, t
+from inspector.services.rectifications import find_rectifications
+from inspector.services.visits import visits_in_progress
+from inspector.store.errors import StoreError
+from inspector.tui.screens.base import InspectorScreen
+from inspector.tui.screens.new_visit import NewVisitScreen
+from inspector.tui.screens.review import ReviewScreen
+from inspector.tui.screens.runner import RunnerScreen
+from inspector.tui.widgets.visit_table import VisitTable
+
+RECENT_SHOWN = 50
+SYNC_PENDING = "pending"
+
+
+def _when(iso: str | None) -> str:
+    return from_iso(iso).strftime("%m-%d %H:%M") if iso else ""
+
+
+class HomeScreen(InspectorScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "resume", "tui.key.resume"),
+        Binding("f2", "new_visit", "tui.key.new_visit"),
+        Binding("enter", "open_selected", "tui.key.open", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="home-title")
+        with TabbedContent(id="home-tabs"):
+            with TabPane(t("tui.home.tab.in_progress"), id="tab-in-progress"):
+                yield VisitTable(id="in-progress")
+                yield Static(id="in-progress-empty", classes="empty")
+            with TabPane(t("tui.home.tab.recent"), id="tab-recent"):
+                yield VisitTable(id="recent")
+            with TabPane(t("tui.home.tab.rectifications"), id="tab-rectifications"):
+                yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="rect-loading")
+                yield VisitTable(id="rectifications")
+            with TabPane(t("tui.home.tab.outbox"), id="tab-outbox"):
+                yield VisitTable(id="outbox")
+                yield Static(t("tui.home.outbox_hint"), classes="empty")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.refresh_lists()
+        self.query_one("#in-progress", VisitTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_lists()
+
+    def refresh_lists(self) -> None:
+        summaries = self.store.visit_summaries()
+        in_progress = visits_in_progress(self.store)
+        self._fill_in_progress(in_progress)
+        self._fill_recent(summaries)
+        pending = self._fill_outbox(summaries)
+        self.query_one("#home-title", Static).update(
+            t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
+        )
+        self._set_tab_label("tab-in-progress", t("tui.home.tab.in_progress"), len(in_progress))
+        self._set_tab_label("tab-outbox", t("tui.home.tab.outbox"), pending)
+        self.query_one("#rect-loading").display = True
+        self.load_rectifications()
+
+    def _set_tab_label(self, pane_id: str, text: str, count: int) -> None:
+        self.query_one(TabbedContent).get_tab(pane_id).label = f"{text} {count}"
+
+    def _fill_in_progress(self, rows: list[VisitSummary]) -> None:
+        table = self.query_one("#in-progress", VisitTable)
+        table.fill(
+            [t("tui.col.site"), t("tui.col.township"), t("tui.col.status"), t("tui.col.arrived")],
+            [(row.uuid, [row.site_name, row.township, label(row.status), _when(row.arrived_at)]) for row in rows],
+        )
+        empty = self.query_one("#in-progress-empty", Static)
+        empty.update(t("tui.home.nothing_in_progress") if not rows else t("tui.home.resume_hint"))
+
+    def _fill_recent(self, summaries: list[VisitSummary]) -> None:
+        self.query_one("#recent", VisitTable).fill(
+            [t("tui.col.site"), t("tui.col.status"), t("tui.col.arrived"), t("tui.col.findings")],
+            [
+                (row.uuid, [row.site_name, label(row.status), _when(row.arrived_at), str(row.failed or "")])
+                for row in summaries[:RECENT_SHOWN]
+            ],
+        )
+
+    def _fill_outbox(self, summaries: list[VisitSummary]) -> int:
+        by_uuid = {row.uuid: row for row in summaries}
+        pending = [
+            entry
+            for entry in self.store.outbox()
+            if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in by_uuid
+        ]
+        self.query_one("#outbox", VisitTable).fill(
+            [t("tui.col.site"), t("tui.col.version"), t("tui.col.signed_off")],
+            [
+                (
+                    entry["uuid"],
+                    [
+                        by_uuid[entry["uuid"]].site_name,
+                        str(entry["version"]),
+                        _when(by_uuid[entry["uuid"]].signed_off_at),
+                    ],
+                )
+                for entry in pending
+            ],
+        )
+        return len(pending)
+
+    @work(thread=True, exclusive=True, group="rectifications")
+    def load_rectifications(self) -> None:
+        """Every signed-off visit is read to list its rectifications: slow with thousands, so off the UI.
+
+        The worker only reads; files are replaced atomically, so it sees each one whole.
+        """
+        views = find_rectifications(self.store, today=self.session.today())
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_rectifications, views)
+
+    def _show_rectifications(self, views: list[RectificationView]) -> None:
+        today = self.session.today()
+        open_views = [view for view in views if view.state is not RectificationState.CLOSED]
+        overdue = sum(1 for view in open_views if view.overdue_on(today))
+        self.query_one("#rect-loading").display = False
+        self.query_one("#rectifications", VisitTable).fill(
+            [t("tui.col.site"), t("tui.col.finding"), t("tui.col.due"), t("tui.col.state")],
+            [
+                (
+                    view.record.visit_uuid,
+                    [
+                        view.record.site_name,
+                        view.record.item_text,
+                        view.due.isoformat(),
+                        t("rect.overdue", days=view.days_overdue(today))
+                        if view.overdue_on(today)
+                        else label(view.state),
+                    ],
+                )
+                for view in open_views
+            ],
+        )
+        self.query_one(TabbedContent).get_tab("tab-rectifications").label = t(
+            "tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue
+        )
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.open_visit(event.row_key.value.partition("#")[0])
+
+    def action_open_selected(self) -> None:
+        table = self.focused
+        if isinstance(table, VisitTable) and table.selected_key:
+            self.open_visit(table.selected_key)
+
+    def open_visit(self, uuid: str) -> None:
+        try:
+            visit = self.store.load_visit(uuid)
+        except StoreError as error:  # a damaged file is moved aside by the store; say so and stay here
+            self.show_problem(error)
+            self.refresh_lists()
+            return
+        if visit.status is VisitStatus.SIGNED_OFF:
+            self.app.push_screen(ReviewScreen(self.session, uuid))
+        else:
+            self.app.push_screen(RunnerScreen(self.session, uuid))
+
+    def action_resume(self) -> None:
+        """Open the visit in progress that started last, on the item the team was on."""
+        in_progress = visits_in_progress(self.store)
+        if not in_progress:
+            self.notify(t("tui.home.nothing_in_progress"), severity="warning")
+            return
+        self.open_visit(in_progress[0].uuid)
+
+    def action_new_visit(self) -> None:
+        self.app.push_screen(NewVisitScreen(self.session))

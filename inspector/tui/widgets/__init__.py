@@ -1,0 +1,1 @@
+"""One module per widget the screens share or that needs its own behaviour."""
