@@ -20,6 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.key.open": ("打开所选", "Open selected"),
     "tui.key.resume": ("继续检查", "Resume"),
     "tui.key.new_visit": ("新建检查", "New visit"),
+    "tui.key.rectification_board": ("整改台账", "Rectification board"),
     "tui.key.start": ("开始检查", "Start"),
     "tui.key.answer": ("作答", "Answer"),
     "tui.key.pass": ("合格", "Pass"),
@@ -161,8 +162,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Press 1 pass  2 fail  3 n/a  4 not checked",
     ),
     "tui.detail.answered_by": ("（{by} {time}）", " ({by} {time})"),
-    "tui.detail.evidence": ("证据：{names}（F3 添加）", "Evidence: {names} (F3 adds)"),
-    "tui.detail.no_evidence": ("证据：无（F3 添加照片或扫描件）", "Evidence: none (F3 adds a photo or scan)"),
+    "tui.detail.evidence": ("证据：{names}", "Evidence: {names}"),
+    "tui.detail.evidence_add": ("（F3 添加照片或扫描件）", " (F3 adds a photo or scan)"),
     "tui.not_checked.title": ("标为未检查", "Mark not checked"),
     "tui.not_checked.prompt": (
         "本次未能检查此项的原因（如：负责人不在、资料锁在档案室）",

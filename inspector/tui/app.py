@@ -55,12 +55,12 @@ class InspectorApp(App[int]):
         self.theme = saved_theme if saved_theme in THEMES else THEMES[0]
 
     def get_key_display(self, binding: Binding) -> str:
-        """Keys as printed on the keyboard: F5 and Esc, not f5 and esc."""
+        """Keys as printed on the keyboard: F5, Esc and ^P, not f5, esc and ^p."""
         display = super().get_key_display(binding)
         if display[:1] == "f" and display[1:].isdigit():
             return display.upper()
         if display.startswith("^"):
-            return "Ctrl+" + display[1:].upper()
+            return display.upper()
         return display.capitalize() if display == "esc" else display
 
     def on_mount(self) -> None:

@@ -116,7 +116,7 @@ def test_a_whole_visit_from_the_door_to_the_seal(session: Session, tmp_path: Pat
         home.open_visit(uuids[0])
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen) and app.screen.visit.is_sealed
-        assert app.screen.check_action("sign_off", ()) is None and app.screen.check_action("amend", ()) is True
+        assert app.screen.check_action("sign_off", ()) is False and app.screen.check_action("amend", ()) is True
 
     drive(session, reopen)
 

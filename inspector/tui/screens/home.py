@@ -20,6 +20,7 @@ from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
 from inspector.tui.screens.new_visit import NewVisitScreen
+from inspector.tui.screens.rectifications import RectificationBoardScreen, RectificationDetailScreen
 from inspector.tui.screens.review import ReviewScreen
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.widgets.visit_table import VisitTable
@@ -36,6 +37,7 @@ class HomeScreen(InspectorScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "resume", "tui.key.resume"),
         Binding("f2", "new_visit", "tui.key.new_visit"),
+        Binding("f6", "rectification_board", "tui.key.rectification_board"),
         Binding("enter", "open_selected", "tui.key.open", show=False),
     ]
 
@@ -140,7 +142,7 @@ class HomeScreen(InspectorScreen[None]):
             [t("tui.col.site"), t("tui.col.finding"), t("tui.col.due"), t("tui.col.state")],
             [
                 (
-                    view.record.visit_uuid,
+                    view.id,
                     [
                         view.record.site_name,
                         view.record.item_text,
@@ -162,12 +164,19 @@ class HomeScreen(InspectorScreen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value:
-            self.open_visit(event.row_key.value.partition("#")[0])
+            self.open_row(event.data_table, event.row_key.value.partition("#")[0])
 
     def action_open_selected(self) -> None:
         table = self.focused
         if isinstance(table, VisitTable) and table.selected_key:
-            self.open_visit(table.selected_key)
+            self.open_row(table, table.selected_key)
+
+    def open_row(self, table: DataTable, key: str) -> None:
+        """A rectification row opens that rectification with its history; any other row its visit."""
+        if table.id == "rectifications":
+            self.app.push_screen(RectificationDetailScreen(self.session, key))
+        else:
+            self.open_visit(key)
 
     def open_visit(self, uuid: str) -> None:
         try:
@@ -188,6 +197,9 @@ class HomeScreen(InspectorScreen[None]):
             self.notify(t("tui.home.nothing_in_progress"), severity="warning")
             return
         self.open_visit(in_progress[0].uuid)
+
+    def action_rectification_board(self) -> None:
+        self.app.push_screen(RectificationBoardScreen(self.session))
 
     def action_new_visit(self) -> None:
         self.app.push_screen(NewVisitScreen(self.session))

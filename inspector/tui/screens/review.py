@@ -75,12 +75,13 @@ class ReviewScreen(InspectorScreen[str]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         sealed = self.visit.is_sealed
+        # an action that does not apply to the visit as it stands is hidden, so the footer stays short
         if action in {"sign_off", "mark_unanswered"}:
-            return None if sealed else True
+            return not sealed
         if action == "amend":
-            return True if sealed else None
+            return sealed
         if action == "notice":
-            return True if sealed and rules.failed_items(self.visit) else None
+            return sealed and bool(rules.failed_items(self.visit))
         return True
 
     def _blockers(self) -> list[rules.Blocker]:
@@ -200,7 +201,7 @@ class ReviewScreen(InspectorScreen[str]):
                         deadline=deadline_text(effective_deadline_days(item, answer)),
                     ),
                     "  ",
-                    evidence_text(answer.evidence),
+                    evidence_text(answer.evidence, addable=False),
                 )
             )
         self.query_one("#failed-items", Static).update(

@@ -38,6 +38,7 @@ from inspector.tui.widgets.save_status import SaveStatus
 NOTE_SAVE_DELAY = 1.0
 """Seconds after the last keystroke in a note before it is saved (leaving the note saves at once)."""
 EVIDENCE_DIR_SETTING = "tui_evidence_dir"
+_CHANGING_ACTIONS = frozenset({"answer", "not_checked", "edit_note", "evidence", "override", "next_unanswered"})
 ANSWER_KEYS = Binding.Group("tui.key.answer")
 """The footer shows the four answer keys together; the detail pane says which is which."""
 
@@ -99,16 +100,8 @@ class RunnerScreen(InspectorScreen[None]):
         return [t("tui.runner.legend", legend=legend), t("tui.runner.help_saving")]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.visit.is_sealed and action in {
-            "answer",
-            "not_checked",
-            "edit_note",
-            "evidence",
-            "override",
-            "next_unanswered",
-        }:
-            return None
-        return True
+        """A sealed visit is read-only: the actions that would change it are hidden."""
+        return not (self.visit.is_sealed and action in _CHANGING_ACTIONS)
 
     # -- what is shown ---------------------------------------------------------------------------
 

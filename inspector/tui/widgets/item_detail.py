@@ -23,10 +23,10 @@ def deadline_text(days: int) -> str:
     return t("deadline.immediate") if days == 0 else t("deadline.days", days=days)
 
 
-def evidence_text(evidence: tuple[Evidence, ...]) -> str:
-    if not evidence:
-        return t("tui.detail.no_evidence")
-    return t("tui.detail.evidence", names="、".join(f"{e.name} ({_size(e.size)})" for e in evidence))
+def evidence_text(evidence: tuple[Evidence, ...], *, addable: bool = True) -> str:
+    """The evidence files of an answer; ``addable`` adds how to attach one (in the runner)."""
+    names = "、".join(f"{e.name} ({_size(e.size)})" for e in evidence) or t("tui.review.none")
+    return t("tui.detail.evidence", names=names) + (t("tui.detail.evidence_add") if addable else "")
 
 
 def _size(size: int) -> str:

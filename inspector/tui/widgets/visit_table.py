@@ -1,4 +1,4 @@
-"""A table of visits (or of things belonging to visits) whose rows are keyed by the visit's uuid."""
+"""A table of visits (or of rectifications) whose rows are keyed by the visit's uuid (or the rectification's id)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ class VisitTable(DataTable[str]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
 
     def fill(self, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> None:
-        """Replace the whole table; rows are (uuid, cells). Several rows may share a visit."""
+        """Replace the whole table; rows are (key, cells). Several rows may share a key."""
         self.clear(columns=True)
         self.add_columns(*columns)
         for number, (uuid, cells) in enumerate(rows):
@@ -20,7 +20,7 @@ class VisitTable(DataTable[str]):
 
     @property
     def selected_key(self) -> str | None:
-        """The uuid of the visit on the highlighted row."""
+        """The key (a visit's uuid, a rectification's id) of the highlighted row."""
         if not self.row_count:
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value

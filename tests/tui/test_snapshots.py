@@ -1,0 +1,54 @@
+"""What the four main screens look like, in Chinese, at 80x24 and at 120x40.
+
+Run ``pytest tests/tui/test_snapshots.py --snapshot-update`` after a deliberate change of the
+look, and check the new pictures (tests/tui/__snapshots__/) before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from inspector.tui.app import InspectorApp
+from inspector.tui.session import Session
+from tests.tui.conftest import LARGE, SMALL, settle
+
+
+async def home(pilot: Pilot) -> None:
+    await settle(pilot)
+
+
+async def new_visit(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f2")
+    await settle(pilot)
+    await pilot.press("l", "y")
+    await settle(pilot)
+
+
+async def runner(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f5")
+    await settle(pilot)
+
+
+async def review(pilot: Pilot) -> None:
+    await runner(pilot)
+    await pilot.press("f9")
+    await settle(pilot)
+
+
+SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
+    "home": home,
+    "new_visit": new_visit,
+    "runner": runner,
+    "review": review,
+}
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_looks_as_approved(snap_compare, session: Session, screen: str, size: tuple[int, int]) -> None:
+    assert snap_compare(InspectorApp(session), terminal_size=size, run_before=SCREENS[screen])
