@@ -104,8 +104,25 @@ def _create_first_tables(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+# How far a county server has forwarded to each higher-level server: one row per target URL.
+forwarding = Table(
+    "forwarding",
+    metadata,
+    Column("target", String(400), primary_key=True),
+    Column("visits_seq", Integer, nullable=False),
+    Column("events_seq", Integer, nullable=False),
+    Column("last_forwarded_at", String(40)),
+    Column("last_error", Text),
+    Column("last_error_at", String(40)),
+)
+
+
+def _create_forwarding(conn: Connection) -> None:
+    forwarding.create(conn, checkfirst=True)
+
+
 Migration = Callable[[Connection], None]
-MIGRATIONS: Sequence[Migration] = (_create_first_tables,)
+MIGRATIONS: Sequence[Migration] = (_create_first_tables, _create_forwarding)
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
