@@ -18,7 +18,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sync.logged_in": ("已登录 {url}：{name}（{role}）", "Logged in to {url} as {name} ({role})"),
     "sync.retrying": ("连接不顺，{wait} 秒后第 {attempt} 次重试…", "Connection trouble; retry {attempt} in {wait} s…"),
-    "sync.no_such_file": ("文件不存在", "no such file"),
     "sync.error.offline": (
         "连不上服务器 {url}：网络不通或服务器未开。未上传的内容仍在待发送队列中，联网后再同步即可。",
         "Cannot reach {url}: no network, or the server is down. Nothing is lost: what was not sent "
@@ -41,6 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The certificate of {url} is not trusted; the connection was refused. If the county uses "
         "its own CA, log in again with: inspector login {url} --ca-file FILE.pem",
     ),
+    "sync.error.ca_file_missing": ("证书文件 {path} 不存在。", "The CA file {path} does not exist."),
     "sync.error.bad_ca_file": ("无法使用证书文件 {path}：{reason}", "Cannot use the CA file {path}: {reason}"),
     "sync.error.forbidden": (
         "此账号的角色无权进行此操作（{reason}）。上传检查须用检查组组长账号。",

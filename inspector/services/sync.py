@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from tinydb.table import Document
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from inspector.sync.client import BureauClient, Receipt, ServerInfo
 
 SYNC_FILE = "sync.json"
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 SENT = "sent"
 PENDING = "pending"
 VISIT = "visit"
@@ -103,6 +105,34 @@ ProgressCallback = Callable[[Progress], None]
 # -- the login ---------------------------------------------------------------------------------
 
 
+def server_url(text: str) -> str:
+    """The bureau server's address as typed, checked: http(s) with a host; plain http only to this machine.
+
+    The token crosses the network, so it travels in the clear only over loopback.
+    """
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError("bad_url", url=text)
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK:
+        raise SyncError("plain_http", url=text)
+    return text.strip().rstrip("/")
+
+
+def check_ca_file(ca_file: Path | str | None) -> Path | None:
+    if ca_file is None or str(ca_file).strip() == "":
+        return None
+    if not Path(ca_file).is_file():
+        raise SyncError("ca_file_missing", path=ca_file)
+    return Path(ca_file)
+
+
+def open_client(url: str, token: str, ca_file: Path | str | None) -> BureauClient:
+    """The HTTP client for one run; httpx is imported here, when a sync starts, not with the app."""
+    from inspector.sync.client import BureauClient
+
+    return BureauClient(url, token, ca_file=check_ca_file(ca_file))
+
+
 def save_login(store: Store, url: str, token: str, ca_file: Path | None, info: ServerInfo) -> Login:
     login = Login(
         url=url.rstrip("/"),
@@ -154,12 +184,10 @@ def pending_count(store: Store) -> int:
 
 
 def _queue_unsent(store: Store) -> None:
-    """Re-make outbox entries a crash may have left out (visits, and events if that service exists)."""
+    """Re-make outbox entries a crash may have left out: signed-off visits and rectification events."""
+    from inspector.services.rectifications import queue_unsent_events
+
     ensure_outbox(store)
-    try:
-        from inspector.services.rectifications import queue_unsent_events
-    except ImportError:
-        return
     queue_unsent_events(store)
 
 

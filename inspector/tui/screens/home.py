@@ -1,4 +1,8 @@
-"""Home: visits in progress (resume with one key), recent visits, rectifications, what waits to sync."""
+"""Home: visits in progress (resume with one key), recent visits, rectifications, what waits to sync.
+
+The other screens are imported when first opened, not with this one: the home screen is the
+first frame the team waits for when they walk in.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +19,9 @@ from inspector.core.rectifications import RectificationState, RectificationView
 from inspector.core.visits import VisitSummary
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
-from inspector.services.rectifications import find_rectifications
 from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
-from inspector.tui.screens.new_visit import NewVisitScreen
-from inspector.tui.screens.rectifications import RectificationBoardScreen, RectificationDetailScreen
-from inspector.tui.screens.review import ReviewScreen
-from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.widgets.visit_table import VisitTable
 
 RECENT_SHOWN = 50
@@ -38,6 +37,7 @@ class HomeScreen(InspectorScreen[None]):
         Binding("f5", "resume", "tui.key.resume"),
         Binding("f2", "new_visit", "tui.key.new_visit"),
         Binding("f6", "rectification_board", "tui.key.rectification_board"),
+        Binding("f7", "sync", "tui.key.sync"),
         Binding("enter", "open_selected", "tui.key.open", show=False),
     ]
 
@@ -77,7 +77,8 @@ class HomeScreen(InspectorScreen[None]):
         self._set_tab_label("tab-in-progress", t("tui.home.tab.in_progress"), len(in_progress))
         self._set_tab_label("tab-outbox", t("tui.home.tab.outbox"), pending)
         self.query_one("#rect-loading").display = True
-        self.load_rectifications()
+        # after the frame is drawn: the worker's thread would otherwise hold up the first frame
+        self.call_after_refresh(self.load_rectifications)
 
     def _set_tab_label(self, pane_id: str, text: str, count: int) -> None:
         self.query_one(TabbedContent).get_tab(pane_id).label = f"{text} {count}"
@@ -129,6 +130,8 @@ class HomeScreen(InspectorScreen[None]):
 
         The worker only reads; files are replaced atomically, so it sees each one whole.
         """
+        from inspector.services.rectifications import find_rectifications
+
         views = find_rectifications(self.store, today=self.session.today())
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_rectifications, views)
@@ -174,11 +177,16 @@ class HomeScreen(InspectorScreen[None]):
     def open_row(self, table: DataTable, key: str) -> None:
         """A rectification row opens that rectification with its history; any other row its visit."""
         if table.id == "rectifications":
+            from inspector.tui.screens.rectifications import RectificationDetailScreen
+
             self.app.push_screen(RectificationDetailScreen(self.session, key))
         else:
             self.open_visit(key)
 
     def open_visit(self, uuid: str) -> None:
+        from inspector.tui.screens.review import ReviewScreen
+        from inspector.tui.screens.runner import RunnerScreen
+
         try:
             visit = self.store.load_visit(uuid)
         except StoreError as error:  # a damaged file is moved aside by the store; say so and stay here
@@ -199,7 +207,16 @@ class HomeScreen(InspectorScreen[None]):
         self.open_visit(in_progress[0].uuid)
 
     def action_rectification_board(self) -> None:
+        from inspector.tui.screens.rectifications import RectificationBoardScreen
+
         self.app.push_screen(RectificationBoardScreen(self.session))
 
+    def action_sync(self) -> None:
+        from inspector.tui.screens.sync import SyncScreen
+
+        self.app.push_screen(SyncScreen(self.session))
+
     def action_new_visit(self) -> None:
+        from inspector.tui.screens.new_visit import NewVisitScreen
+
         self.app.push_screen(NewVisitScreen(self.session))

@@ -1,0 +1,447 @@
+"""TUI benchmark (issue 3): cold start, answer key to saved-and-redrawn, opening a 200-item visit.
+
+Every app runs in a child process on a real pseudo-terminal (80x24), so what is timed includes
+writing the frame to the terminal, as a user sees it:
+
+1. Cold start: from starting the process to the first frame of the home screen reaching the
+   terminal, against a minimal Textual app (one line of text and a footer) in the same run.
+2. Answer: from the key press of an answer to the frame that shows it saved, with 10,000
+   visits stored, against a bare app whose key press only changes one line of text.
+3. Opening a visit with a 200-item checklist, against the demo's 56-item visit and against a
+   bare screen listing 200 plain lines.
+
+    python bench/tui_bench.py            # full run (a few minutes: it writes 10,000 visits)
+    python bench/tui_bench.py --quick    # small numbers, to try the script
+
+POSIX only (it drives a pseudo-terminal); the app itself runs the same on Windows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SIZE = (80, 24)
+HOME_MARK = "民政督导检查".encode()
+MINIMAL_MARK = b"minimal-ready"
+FRAME_GAP = 0.005
+"""Writes to the terminal closer together than this belong to one frame."""
+
+
+# -- the parent: a pseudo-terminal per child ----------------------------------------------------
+
+
+def spawn_on_pty(arguments: list[str], until: bytes | None = None, timeout: float = 120) -> float:
+    """Run ``python bench/tui_bench.py ARGUMENTS`` on a fresh 80x24 pty.
+
+    With ``until``, return the seconds from the spawn to those bytes reaching the terminal and
+    kill the child; without, wait for it to finish and return its run time.
+    """
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1])}
+    seen = threading.Event()
+    received = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            received.extend(chunk)
+            if until is not None and until in received:
+                seen.set()
+
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), *arguments],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        if until is not None:
+            if not seen.wait(timeout):
+                raise RuntimeError(f"{arguments}: never drew {until!r}")
+            return time.perf_counter() - began
+        child.wait(timeout)
+        if child.returncode:
+            raise RuntimeError(f"{arguments} failed:\n{received[-3000:].decode('utf-8', 'replace')}")
+        return time.perf_counter() - began
+    finally:
+        child.kill()
+        child.wait()
+        os.close(master)
+
+
+def cold_starts(data: Path, runs: int) -> tuple[list[float], list[float]]:
+    ours, minimal = [], []
+    for _ in range(runs):  # interleaved, so a busy moment of the machine hits both alike
+        minimal.append(spawn_on_pty(["child-minimal"], until=MINIMAL_MARK))
+        ours.append(spawn_on_pty(["child-app", str(data)], until=HOME_MARK))
+    return ours, minimal
+
+
+def measured(arguments: list[str]) -> list[float]:
+    """Run a child that writes its timings (seconds) as JSON to a file; return them."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    try:
+        spawn_on_pty([*arguments, str(out)])
+        return json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        out.unlink(missing_ok=True)
+
+
+# -- data ----------------------------------------------------------------------------------------
+
+
+def demo_data(base: Path) -> Path:
+    from inspector.services.demo import fill_demo
+    from inspector.store.store import Store
+
+    root = base / "demo"
+    with Store.open(root) as store:
+        fill_demo(store)
+    return root
+
+
+def many_visits(base: Path, count: int) -> tuple[Path, str]:
+    """``count`` stored visits of 60 answers (as bench/store_bench.py makes them) and one draft to answer."""
+    from bench.store_bench import populate, template_visit
+    from inspector.paths import sample_register
+    from inspector.services.register import import_register
+    from inspector.services.visits import start_visit
+    from inspector.store.store import Store
+
+    root = base / f"visits-{count}"
+    with Store.open(root) as store:
+        import_register(store, sample_register())
+        template = template_visit(store)
+    populate(
+        root, {**template, "status": "signed_off", "seal": "0" * 64, "signed_off_at": template["arrived_at"]}, count
+    )
+    with Store.open(root) as store:
+        draft = start_visit(store, "LS-EC-002", lead="张建国", members=["李娜"])
+    return root, draft.uuid
+
+
+def big_checklist_visit(base: Path, items: int) -> tuple[Path, str]:
+    """A visit whose checklist has ``items`` items, the bureau's newer version for elderly care."""
+    from inspector.core.checklists import Checklist, Item
+    from inspector.core.vocabulary import Area, Method, Severity, SiteKind
+    from inspector.paths import sample_register
+    from inspector.services.register import import_register
+    from inspector.services.visits import start_visit
+    from inspector.store.store import Store
+
+    areas = list(Area)
+    checklist = Checklist(
+        id="elderly_care_big",
+        version=99,
+        title="养老机构疫情防控督导检查表（扩充版）",
+        site_kinds=(SiteKind.ELDERLY_CARE,),
+        items=tuple(
+            Item(
+                id=f"big-{n:03d}",
+                area=areas[n * len(areas) // items],
+                text=f"第{n + 1}项：查阅近7日消毒记录台账，消毒时间、区域、消毒剂名称和浓度、经手人记录完整",
+                method=Method.DOCUMENTS,
+                severity=Severity.GENERAL,
+                deadline_days=7,
+                basis="鲁民字〔2022〕22号 四、四是",
+            )
+            for n in range(items)
+        ),
+    )
+    root = base / f"checklist-{items}"
+    with Store.open(root) as store:
+        import_register(store, sample_register())
+        store.add_checklist(checklist)
+        visit = start_visit(store, "LS-EC-001", lead="张建国", members=["李娜"])
+        assert len(visit.checklist.items) == items
+    return root, visit.uuid
+
+
+# -- the children ----------------------------------------------------------------------------------
+
+
+class FrameClock:
+    """Timestamps of what the app writes to the terminal, grouped into frames."""
+
+    def __init__(self, app) -> None:
+        self.writes: list[float] = []
+        original = app._driver.write
+
+        def write(data: str) -> None:
+            original(data)
+            self.writes.append(time.perf_counter())
+
+        app._driver.write = write
+
+    async def frame_after(self, moment: float) -> float:
+        """The end of the first frame written after ``moment``."""
+        while not any(at > moment for at in self.writes):
+            await asyncio.sleep(0.0005)
+        last = next(at for at in self.writes if at > moment)
+        while True:
+            await asyncio.sleep(FRAME_GAP)
+            later = [at for at in self.writes if last < at <= last + FRAME_GAP]
+            if not later:
+                return last
+            last = later[-1]
+
+
+def child_app(data: str) -> None:
+    from inspector.services.visits import ensure_outbox
+    from inspector.store.store import Store
+    from inspector.tui.app import InspectorApp
+    from inspector.tui.session import Session
+
+    with Store.open(Path(data)) as store:
+        ensure_outbox(store)
+        InspectorApp(Session(store)).run()
+
+
+def child_minimal() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Static
+
+    class Minimal(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static(MINIMAL_MARK.decode())
+            yield Footer()
+
+    Minimal().run()
+
+
+def run_app_with(data: str, out: str, script: Callable) -> None:
+    """Run the app on the terminal with ``script(pilot, frames)`` driving it; timings go to ``out``."""
+    from inspector.store.store import Store
+    from inspector.tui.app import InspectorApp
+    from inspector.tui.session import Session
+
+    with Store.open(Path(data)) as store:
+        app = InspectorApp(Session(store))
+
+        async def drive(pilot) -> None:
+            await pilot.pause()
+            timings = await script(pilot, FrameClock(app))
+            Path(out).write_text(json.dumps(timings), encoding="utf-8")
+            app.exit()
+
+        app.run(auto_pilot=drive)
+
+
+def child_answers(data: str, uuid: str, presses: str, out: str) -> None:
+    from inspector.tui.screens.runner import RunnerScreen
+
+    async def script(pilot, frames: FrameClock) -> list[float]:
+        # the home screen lists the rectifications of every signed-off visit in a worker: let it finish
+        await pilot.app.workers.wait_for_complete()
+        await pilot.app.push_screen(RunnerScreen(pilot.app.session, uuid))
+        await pilot.pause(0.3)
+        timings = []
+        for n in range(int(presses)):
+            began = time.perf_counter()
+            await pilot.press("1" if n % 2 else "3")
+            timings.append(await frames.frame_after(began) - began)
+            if n % 50 == 49:
+                await pilot.press("home")
+            await pilot.pause(0.02)
+        return timings
+
+    run_app_with(data, out, script)
+
+
+def child_open(data: str, uuid: str, runs: str, out: str) -> None:
+    from inspector.tui.screens.runner import RunnerScreen
+
+    async def script(pilot, frames: FrameClock) -> list[float]:
+        await pilot.app.workers.wait_for_complete()
+        timings = []
+        for _ in range(int(runs)):
+            began = time.perf_counter()
+            await pilot.app.push_screen(RunnerScreen(pilot.app.session, uuid))
+            timings.append(await frames.frame_after(began) - began)
+            await pilot.app.pop_screen()
+            await pilot.pause(0.1)
+        return timings
+
+    run_app_with(data, out, script)
+
+
+def child_bare_key(presses: str, out: str) -> None:
+    """The floor: a key press that changes one line of text, nothing saved."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Static
+
+    class Bare(App[None]):
+        BINDINGS: ClassVar = [("1", "count", "count")]
+
+        def compose(self) -> ComposeResult:
+            yield Static("0", id="count")
+            yield Footer()
+
+        def action_count(self) -> None:
+            label = self.query_one("#count", Static)
+            label.update(str(int(str(label.render())) + 1))
+
+    app = Bare()
+
+    async def drive(pilot) -> None:
+        await pilot.pause()
+        frames = FrameClock(app)
+        timings = []
+        for _ in range(int(presses)):
+            began = time.perf_counter()
+            await pilot.press("1")
+            timings.append(await frames.frame_after(began) - began)
+            await pilot.pause(0.02)
+        Path(out).write_text(json.dumps(timings), encoding="utf-8")
+        app.exit()
+
+    app.run(auto_pilot=drive)
+
+
+def child_bare_list(items: str, runs: str, out: str) -> None:
+    """The floor for opening: a screen with a list of as many plain lines, and nothing else."""
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import OptionList
+
+    class Listing(Screen[None]):
+        def compose(self):
+            yield OptionList(*(f"第{n + 1}项：查阅近7日消毒记录台账" for n in range(int(items))))
+
+    app = App[None]()
+
+    async def drive(pilot) -> None:
+        await pilot.pause()
+        frames = FrameClock(app)
+        timings = []
+        for _ in range(int(runs)):
+            began = time.perf_counter()
+            await app.push_screen(Listing())
+            timings.append(await frames.frame_after(began) - began)
+            await app.pop_screen()
+            await pilot.pause(0.1)
+        Path(out).write_text(json.dumps(timings), encoding="utf-8")
+        app.exit()
+
+    app.run(auto_pilot=drive)
+
+
+CHILDREN = {
+    "child-app": child_app,
+    "child-minimal": child_minimal,
+    "child-answers": child_answers,
+    "child-open": child_open,
+    "child-bare-key": child_bare_key,
+    "child-bare-list": child_bare_list,
+}
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small numbers, to try the script")
+    args = parser.parse_args()
+    if sys.platform == "win32":
+        sys.exit("tui_bench drives a pseudo-terminal: run it on Linux or macOS")
+    starts, stored, presses, opens = (3, 300, 30, 3) if args.quick else (15, 10_000, 200, 10)
+    from bench.results import write_section
+
+    with tempfile.TemporaryDirectory() as temp:
+        base = Path(temp)
+        demo = demo_data(base)
+        ours, minimal = cold_starts(demo, starts)
+        crowded, draft = many_visits(base, stored)
+        answers = measured(["child-answers", str(crowded), draft, str(presses)])
+        bare_keys = measured(["child-bare-key", str(presses)])
+        big, big_visit = big_checklist_visit(base, 200)
+        open_big = measured(["child-open", str(big), big_visit, str(opens)])
+        demo_draft = _draft_of(demo)
+        open_demo = measured(["child-open", str(demo), demo_draft, str(opens)])
+        open_bare = measured(["child-bare-list", "200", str(opens)])
+
+    cold_ratio = statistics.median(ours) / statistics.median(minimal)
+    rows = [
+        "| measure | ours | baseline (same run) | ratio | target |",
+        "|---|---:|---:|---:|---:|",
+        f"| cold start to the home screen's first frame (median of {starts}) | {ms(statistics.median(ours))} "
+        f"| {ms(statistics.median(minimal))} minimal Textual app | {cold_ratio:.2f}× | ≤ 1.3× |",
+        f"| answer key to saved and redrawn, p50 ({stored:,} visits stored, {presses} presses) "
+        f"| {ms(statistics.median(answers))} | {ms(statistics.median(bare_keys))} bare key to redraw | | |",
+        f"| answer key to saved and redrawn, p95 | {ms(percentile(answers, 0.95))} "
+        f"| {ms(percentile(bare_keys, 0.95))} | | ≤ 50 ms |",
+        f"| open a visit with a 200-item checklist (median of {opens}) | {ms(statistics.median(open_big))} "
+        f"| {ms(statistics.median(open_bare))} bare 200-line list; {ms(statistics.median(open_demo))} "
+        "the demo's 56-item visit | | ≤ 300 ms |",
+    ]
+    body = (
+        "Each app runs in its own process on an 80x24 pseudo-terminal; a time ends when the frame has "
+        "been written to the terminal. Cold start counts from spawning the process; an answer from the "
+        "key press to the frame after `record_answer` has written and fsynced the visit file (the runner "
+        "then moves to the next item, which is saved too); opening from pushing the runner screen.\n\n"
+        + "\n".join(rows)
+    )
+    if args.quick:
+        print(body)
+        return
+    write_section("TUI (issue 3)", body)
+    print(body)
+
+
+def _draft_of(root: Path) -> str:
+    from inspector.services.visits import visits_in_progress
+    from inspector.store.store import Store
+
+    with Store.open(root) as store:
+        return next(s.uuid for s in visits_in_progress(store) if s.status.value == "draft")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in CHILDREN:
+        CHILDREN[sys.argv[1]](*sys.argv[2:])
+    else:
+        main()

@@ -1,0 +1,65 @@
+"""What a sync run says, in the user's words: shared by ``inspector sync`` and the app's sync screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from inspector.i18n import catalogue, t
+
+if TYPE_CHECKING:
+    from inspector.services.sync import SyncReport
+
+
+def sync_error_text(error: Exception) -> str:
+    """The message for a SyncError; an authentication refusal names its reason."""
+    code = getattr(error, "code", "")
+    params: dict[str, Any] = dict(getattr(error, "params", {}))
+    if code == "auth_refused":
+        return t(f"sync.auth.{params.get('reason', 'token_unknown')}")
+    key = f"sync.error.{code}"
+    return t(key, **params) if key in catalogue() else t("sync.error.other", code=code)
+
+
+def refusal_text(code: str) -> str:
+    key = f"sync.reason.{code}"
+    return t(key) if key in catalogue() else t("sync.reason.other", code=code)
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    text: str
+    problem: bool = False
+
+
+def report_lines(report: SyncReport) -> list[ReportLine]:
+    """What was sent and received, then each refused item with the server's reason."""
+    lines = [
+        ReportLine(
+            t(
+                "sync.report.pushed",
+                visits=report.visits_sent,
+                already=report.visits_already,
+                photos=report.photos_sent,
+                events=report.events_sent,
+            )
+        ),
+        ReportLine(
+            t(
+                "sync.report.pulled",
+                checklists=report.checklists_added,
+                added=report.sites_added,
+                changed=report.sites_changed,
+                events=report.events_received,
+            )
+        ),
+    ]
+    if report.held_for_role:
+        lines.append(ReportLine(t("sync.report.held_for_role", count=report.held_for_role)))
+    lines += [
+        ReportLine(t("sync.report.refused_item", key=item.key, reason=refusal_text(item.code)), problem=True)
+        for item in report.refused
+    ]
+    if report.refused:
+        lines.append(ReportLine(t("sync.report.refused", count=len(report.refused)), problem=True))
+    return lines
