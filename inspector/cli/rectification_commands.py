@@ -13,7 +13,14 @@ from inspector.core.rectifications import FeedbackStatus, RectificationState, Re
 from inspector.core.vocabulary import Area, Result, Severity
 from inspector.i18n import label, t
 from inspector.services import rectifications as services
-from inspector.services.rectification_text import describe, feedback_line, history_lines, short_id, summary_line
+from inspector.services.rectification_text import (
+    describe,
+    feedback_line,
+    finding_lines,
+    history_lines,
+    short_id,
+    summary_line,
+)
 from inspector.services.visits import record_answer, remembered_team, resolve_visit
 from inspector.store.store import Store
 
@@ -209,7 +216,8 @@ def run_reinspect(args: argparse.Namespace) -> int:
     for entry in shown:
         say("")
         say(summary_line(entry.view, today))
-        say(f"  {t('rect.finding', note=entry.view.record.note)}")
+        for line in finding_lines(entry.view):
+            say(f"  {line}")
         say(f"  {feedback_line(entry.view)}")
         for line in history_lines(entry.view):
             say(f"    {line}")

@@ -42,15 +42,22 @@ def describe(view: RectificationView, today: date) -> list[str]:
         t("rect.item", area=label(record.area), item_id=record.item_id, text=record.item_text),
         f"[{label(record.severity)}]  {t('rect.due', due=view.due.isoformat())}",
         t("rect.state", state=state),
-        t("rect.finding", note=record.note),
+        *finding_lines(view),
     ]
-    if record.evidence:
-        lines.append(t("rect.evidence", names="、".join(item.name for item in record.evidence)))
     if view.notice_number:
         lines.append(t("rect.notice", number=view.notice_number))
     lines.append(feedback_line(view))
     lines.append(t("rect.history"))
     lines.extend(f"  {line}" for line in history_lines(view))
+    return lines
+
+
+def finding_lines(view: RectificationView) -> list[str]:
+    """What the team found at the first visit: the note, and the evidence when there is some."""
+    record = view.record
+    lines = [t("rect.finding", note=record.note)]
+    if record.evidence:
+        lines.append(t("rect.evidence", names="、".join(item.name for item in record.evidence)))
     return lines
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +15,8 @@ from inspector.services import rectifications as services
 from inspector.services.export import export_tables, write_export
 from inspector.store.store import Store
 from tests.conftest import DEMO_TODAY
+
+from .calc import calc_sheets
 
 TODAY = DEMO_TODAY.date()
 
@@ -78,25 +79,12 @@ def test_export_command(run_cli, demo_dir: Path, tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_calc_opens_the_workbook(demo: Store, tmp_path: Path) -> None:
     write_export(demo, tmp_path / "报表.xlsx", "xlsx", today=TODAY)
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            # every sheet to its own CSV (the last option, -1), UTF-8 (76)
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-            str(tmp_path / "calc"),
-            str(tmp_path / "报表.xlsx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    sheet = (tmp_path / "calc" / "报表-整改情况.csv").read_text(encoding="utf-8")
-    header, first = sheet.splitlines()[:2]
-    assert header.startswith("整改编号,乡镇（街道）,被检查单位,领域")
-    assert "待整改" in sheet and "已反馈" in sheet
-    assert any(part.count("-") == 2 and part[:4].isdigit() for part in first.split(","))
+    sheets = calc_sheets(tmp_path / "报表.xlsx", tmp_path / "calc")
+    assert list(sheets) == ["发现问题", "整改情况", "检查记录"]
+    rows = sheets["整改情况"]
+    assert rows[0][:4] == ["整改编号", "乡镇（街道）", "被检查单位", "领域"]
+    states = {row[rows[0].index("整改状态")] for row in rows[1:]}
+    assert states == {"待整改", "已反馈"}
+    # the due date is a real date in the workbook, shown by Calc as one
+    due = rows[1][rows[0].index("整改期限")]
+    assert dt.date.fromisoformat(due) in {view.due for view in services.rectification_views(demo)}
