@@ -20,7 +20,6 @@ from inspector.i18n import t
 from inspector.services.visits import ensure_outbox
 from inspector.store.store import Store, StoreProblem
 from inspector.tui.screens.base import InspectorScreen, KeyHelp, key_help, translate_bindings
-from inspector.tui.screens.help import HelpDialog
 from inspector.tui.screens.home import HomeScreen
 from inspector.tui.session import Session
 
@@ -70,6 +69,8 @@ class InspectorApp(App[int]):
             self.notify(problem_notice(problem), severity="warning", timeout=20)
 
     def action_help(self) -> None:
+        from inspector.tui.screens.help import HelpDialog
+
         screen = self.screen
         if isinstance(screen, HelpDialog):
             screen.dismiss(None)

@@ -58,11 +58,10 @@ class HomeScreen(InspectorScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.refresh_lists()
         self.query_one("#in-progress", VisitTable).focus()
 
     def on_screen_resume(self) -> None:
+        """On first showing too: the lists are filled once, here."""
         self.refresh_lists()
 
     def refresh_lists(self) -> None:

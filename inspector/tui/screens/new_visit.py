@@ -69,7 +69,6 @@ class NewVisitScreen(InspectorScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#site-results", OptionList).loading = True
         self.query_one("#site-query", Input).focus()
         self.build_index(self.store.sites())

@@ -70,7 +70,6 @@ class ReviewScreen(InspectorScreen[str]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.show_visit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

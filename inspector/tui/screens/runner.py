@@ -87,7 +87,6 @@ class RunnerScreen(InspectorScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.visit.is_sealed:
             self.query_one("#note", TextArea).read_only = True
             self.query_one(SaveStatus).read_only()

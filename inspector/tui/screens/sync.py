@@ -65,7 +65,6 @@ class SyncScreen(InspectorScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         saved = saved_login(self.store)
         if saved is not None:
             self.query_one("#sync-url", Input).value = saved.url
