@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspector.cli import forwarding_commands
 from inspector.cli.common import EXIT_ERROR, CommandError, emit_json, say, say_error
 from inspector.i18n import t
 
@@ -27,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--tls-cert", type=Path, metavar="FILE.pem", help=t("cli.serve.tls_cert"))
     serve.add_argument("--tls-key", type=Path, metavar="FILE.pem", help=t("cli.serve.tls_key"))
     serve.add_argument("--rate", type=float, default=50.0, help=t("cli.serve.rate"))
+    forwarding_commands.add_serve_options(serve)
     serve.set_defaults(handler=run_serve)
 
     server = subparsers.add_parser("server", help=t("cli.server.help"), description=t("cli.server.help"))
@@ -56,6 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     register_csv.add_argument("file", type=Path, metavar="FILE.csv")
     _database_options(register_csv)
     register_csv.set_defaults(handler=run_publish_register)
+    forwarding_commands.register_status(commands, _database_options, _open_database)
 
 
 def _database_options(parser: argparse.ArgumentParser) -> None:
@@ -122,7 +125,8 @@ def run_serve(args: argparse.Namespace) -> int:
     _open_database(args).dispose()
     from inspector.server.app import serve
 
-    config = _config(args, rate_per_second=args.rate, burst=max(10, int(args.rate * 10)))
+    forward = forwarding_commands.forward_settings(args)
+    config = _config(args, rate_per_second=args.rate, burst=max(10, int(args.rate * 10)), forward=forward)
     scheme = "https" if args.tls_cert else "http"
     say(t("server.starting", url=f"{scheme}://{args.host}:{args.port}", db=_safe_url(config.database_url)))
     serve(config, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key)

@@ -33,6 +33,7 @@ from inspector.server import records
 from inspector.server.accounts import Account, Role, account_for_token
 from inspector.server.db import Database, migrate
 from inspector.server.errors import ApiError
+from inspector.server.forwarding import Forwarder, ForwardSettings, WakeOnUpload
 
 API_VERSION = 1
 SERVICE = "inspector-bureau"
@@ -69,6 +70,8 @@ class ServerConfig:
     rate_per_second: float = 50.0
     burst: int = 500
     limits: Limits = field(default_factory=Limits)
+    forward: ForwardSettings | None = None
+    """Forward everything received to a higher-level server (a county to its province)."""
 
 
 class RateLimiter:
@@ -547,10 +550,16 @@ def create_app(config: ServerConfig) -> Starlette:
     migrate(database, applied_at=to_iso(now()))
     photos = records.PhotoFolder(config.photo_dir)
     photos.sweep()
+    middleware = [Middleware(MarkResponses)]
+    forwarder = Forwarder(database, photos, config.forward) if config.forward else None
+    if forwarder is not None:
+        uploads = (f"{PREFIX}/visits", f"{PREFIX}/events/")
+        middleware.append(Middleware(WakeOnUpload, forwarder=forwarder, paths=uploads))
     app = Starlette(
         routes=_routes(),
-        middleware=[Middleware(MarkResponses)],
+        middleware=middleware,
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+        lifespan=forwarder.lifespan if forwarder is not None else None,
     )
     app.state.inspector = AppState(config, database, photos, RateLimiter(config.rate_per_second, config.burst))
     return app

@@ -118,17 +118,23 @@ def make_bureau(root: Path, **config: Any) -> Bureau:
 class ServerProcess:
     """``inspector serve`` as a child process, for kill -9."""
 
-    def __init__(self, data_dir: Path, port: int, log: Path) -> None:
+    def __init__(
+        self, data_dir: Path, port: int, log: Path, arguments: tuple[str, ...] = (), env: dict[str, str] | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.port = port
         self.log = log
+        self.arguments = arguments
+        """More options of ``serve`` (``--forward-to`` …)."""
+        self.env = env
         self.process: subprocess.Popen[bytes] | None = None
         self.url = f"http://127.0.0.1:{port}"
 
     def start(self) -> ServerProcess:
         command = [sys.executable, "-m", "inspector", "--data-dir", str(self.data_dir), "serve", "--port"]
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([*command, str(self.port), "--rate", "10000"], stdout=log, stderr=log)
+            arguments = [*command, str(self.port), "--rate", "10000", *self.arguments]
+            self.process = subprocess.Popen(arguments, stdout=log, stderr=log, env=self.env)
         wait_until(self._answers, what="the server process to answer")
         return self
 

@@ -1,0 +1,310 @@
+"""County → province forwarding, on loopback: laptops sync to a county server started with
+``--forward-to``; the province ends with exactly one copy of every visit version, its photos and
+the rectification events — through a faulty link, a province outage and a kill -9 of the county.
+
+CI runs ``INSPECTOR_FORWARD_TRIALS`` seeded fault trials (24 by default).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from inspector.server.accounts import Role
+from inspector.server.db import Database, feed, sqlite_url, visits
+from inspector.server.forwarding import Forwarder, ForwardReport, ForwardSettings, forward_pending, forwarding_status
+from inspector.server.records import PhotoFolder
+from inspector.services.demo import fill_demo
+from inspector.store.store import Store
+from inspector.sync.errors import SyncError
+from tests.conftest import DEMO_TODAY
+from tests.server.fault_proxy import FaultProxy
+from tests.server.harness import (
+    FAST_RETRY,
+    Bureau,
+    ServerProcess,
+    SwappableApp,
+    ThreadServer,
+    free_port,
+    make_bureau,
+    wait_until,
+)
+from tests.server.invariants import check_invariants, local_versions
+from tests.server.test_crashes import _sync, enrol_lead, kill_when
+from tests.server.test_faults import TRIAL_TIMEOUT, choose_fault
+
+TRIALS = int(os.environ.get("INSPECTOR_FORWARD_TRIALS", "24"))
+COUNTY_ACCOUNT = "鲁山县民政局"
+
+
+# -- what must hold ----------------------------------------------------------------------------
+
+
+def held_visits(database: Database) -> dict[tuple[str, int], str]:
+    with database.reading() as conn:
+        rows = conn.execute(select(visits.c.uuid, visits.c.version, visits.c.body_sha256)).all()
+    held = {(row.uuid, row.version): row.body_sha256 for row in rows}
+    assert len(held) == len(rows)
+    return held
+
+
+def held_events(database: Database) -> dict[str, str]:
+    with database.reading() as conn:
+        rows = conn.execute(select(feed.c.key, feed.c.body_sha256).where(feed.c.kind == "rect_event")).all()
+    return {row.key: row.body_sha256 for row in rows}
+
+
+def check_forwarded(county: Database, county_photos: Path, province: Bureau, laptops: list[Path]) -> None:
+    """The province holds what the laptops signed off, once, with its photos; and exactly what the
+    county holds: the same versions with the same hashes, the same events; nothing waits."""
+    check_invariants(province.database, province.config.photo_dir, laptops)
+    assert held_visits(province.database) == held_visits(county)
+    assert held_events(province.database) == held_events(county)
+    assert held_events(county), "the demo has rectification events to forward"
+    county_folder, province_folder = PhotoFolder(county_photos), PhotoFolder(province.config.photo_dir)
+    for path in Path(county_photos).glob("*/*"):
+        copy = province_folder.path(path.name).read_bytes()
+        assert copy == county_folder.path(path.name).read_bytes()
+        assert hashlib.sha256(copy).hexdigest() == path.name
+    [state] = forwarding_status(county)
+    assert (state["pending_visits"], state["pending_events"], state["last_error"]) == (0, 0, None)
+
+
+def last_error_code(county: Database) -> str | None:
+    states = forwarding_status(county)
+    return (states[0]["last_error"] or {}).get("code") if states else None
+
+
+def forwarded_everything(county: Database) -> Callable[[], bool]:
+    def done() -> bool:
+        states = forwarding_status(county)
+        return (
+            bool(states)
+            and states[0]["last_forwarded_at"] is not None
+            and states[0]["pending_visits"] == 0 == (states[0]["pending_events"])
+        )
+
+    return done
+
+
+# -- a county server in a child process ----------------------------------------------------------
+
+
+@dataclass
+class County:
+    root: Path
+    process: ServerProcess
+    lead_token: str
+    database: Database
+
+    @property
+    def photos(self) -> Path:
+        return self.root / "photos"
+
+
+@pytest.fixture
+def start_county(tmp_path: Path) -> Iterator[Callable[[str, str], County]]:
+    """``inspector serve --forward-to URL`` on a free port, its token in a file; laptops enrol as its lead."""
+    started: list[County] = []
+
+    def start(province_url: str, province_token: str) -> County:
+        root = tmp_path / "county"
+        lead_token = enrol_lead(root)
+        token_file = tmp_path / "province.token"
+        token_file.write_text(province_token + "\n", encoding="utf-8")
+        options = ("--forward-to", province_url, "--forward-token-file", str(token_file), "--forward-every", "0.3")
+        process = ServerProcess(root, free_port(), tmp_path / "county.log", options).start()
+        county = County(root, process, lead_token, Database(sqlite_url(root / "bureau.sqlite3")))
+        started.append(county)
+        return county
+
+    yield start
+    for county in started:
+        county.process.kill()
+        county.database.dispose()
+
+
+def laptops_sync(laptops: list[Path], county: County) -> None:
+    for root in laptops:
+        assert _sync(root, county.process.url, county.lead_token) == "synced"
+
+
+def test_a_county_forwards_everything_once_and_a_second_run_sends_nothing(
+    bureau: Bureau, start_county: Callable[[str, str], County], laptop: Callable[..., Path]
+) -> None:
+    county = start_county(bureau.url, bureau.enrol(COUNTY_ACCOUNT, Role.LEAD))
+    laptops = [laptop("a"), laptop("b", fresh=True)]
+    laptops_sync(laptops, county)
+    wait_until(forwarded_everything(county.database), what="the county to forward everything")
+    check_forwarded(county.database, county.photos, bureau, laptops)
+    before = held_visits(bureau.database)
+
+    laptops_sync(laptops, county)
+    with FaultProxy(int(bureau.url.rsplit(":", 1)[1])) as proxy, bureau.client(url=proxy.url) as client:
+        report = forward_pending(county.database, PhotoFolder(county.photos), client, bureau.url)
+        assert report == ForwardReport()
+        assert proxy.bytes_up == 0, "with nothing waiting the province is not called"
+    assert held_visits(bureau.database) == before
+    check_forwarded(county.database, county.photos, bureau, laptops)
+    assert bureau.tokens["lead"] not in county.process.log.read_text(encoding="utf-8")
+
+
+def test_a_province_outage_only_delays(
+    tmp_path: Path, start_county: Callable[[str, str], County], laptop: Callable[..., Path], run_cli: Callable
+) -> None:
+    province = make_bureau(tmp_path / "province")
+    server = ThreadServer(province.app)  # bound, not yet listening: the province is down
+    province.url = server.url
+    try:
+        county = start_county(server.url, province.enrol(COUNTY_ACCOUNT, Role.LEAD))
+        laptops = [laptop("a")]
+        laptops_sync(laptops, county)
+
+        wait_until(lambda: last_error_code(county.database) == "offline", what="the county to find the province down")
+        status = run_cli("--lang", "en", "server", "forwarding", "status", "--data-dir", county.root)
+        assert status.code == 0
+        assert f"Cannot reach {server.url}" in status.out and "waiting: 3 visit version(s)" in status.out
+        server.start()
+        wait_until(forwarded_everything(county.database), what="the county to forward once the province is up")
+        check_forwarded(county.database, county.photos, province, laptops)
+        after = run_cli("server", "forwarding", "status", "--json", "--data-dir", county.root)
+        assert '"last_error": null' in after.out
+    finally:
+        server.stop()
+        province.database.dispose()
+
+
+@pytest.mark.parametrize("seed", (1, 2))
+def test_kill_9_of_the_county_mid_forward(
+    seed: int, bureau: Bureau, start_county: Callable[[str, str], County], laptop: Callable[..., Path]
+) -> None:
+    laptops = [laptop("a"), laptop("b", fresh=True)]
+    with FaultProxy(int(bureau.url.rsplit(":", 1)[1])) as proxy:
+        county = start_county(proxy.url, bureau.enrol(COUNTY_ACCOUNT, Role.LEAD))
+        total = sum(len(data) for root in laptops for data in local_versions(root).values())
+        threshold = random.Random(seed).randrange(1, total)
+        done = threading.Event()
+        watcher = kill_when(proxy, threshold, county.process.kill, done)
+        for root in laptops:  # the kill may land while a laptop still syncs: it syncs again below
+            _sync(root, county.process.url, county.lead_token)
+        watcher.join(30)
+        assert county.process.process is not None and county.process.process.poll() is not None
+        county.process.start()
+        laptops_sync(laptops, county)
+        wait_until(forwarded_everything(county.database), what="the restarted county to forward")
+    check_forwarded(county.database, county.photos, bureau, laptops)
+
+
+# -- the forwarder in this process -------------------------------------------------------------
+
+
+def test_a_refusing_province_is_recorded_and_forwarding_goes_on_once_allowed(
+    bureau: Bureau, tmp_path: Path, laptop: Callable[..., Path], run_cli: Callable
+) -> None:
+    county = make_bureau(tmp_path / "county")
+    county_server = ThreadServer(county.app).start()
+    laptops = [laptop("a")]
+    try:
+        assert _sync(laptops[0], county_server.url, county.tokens["lead"]) == "synced"
+        folder = PhotoFolder(county.config.photo_dir)
+        for role in ("inspector", "lead"):  # an account that may not upload, then the right one
+            settings = ForwardSettings(bureau.url, lambda role=role: bureau.client(role), every=0.2, first_retry=0.05)
+            forwarder = Forwarder(county.database, folder, settings)
+            forwarder.start()
+            try:
+                if role == "inspector":
+                    wait_until(
+                        lambda: last_error_code(county.database) == "forbidden", what="the refusal to be recorded"
+                    )
+                else:
+                    wait_until(forwarded_everything(county.database), what="forwarding with the right account")
+            finally:
+                forwarder.stop()
+            if role == "inspector":
+                status = run_cli("--lang", "en", "server", "forwarding", "status", "--data-dir", county.root)
+                assert "may not upload there" in status.out and "waiting: 3 visit version(s)" in status.out
+                assert held_visits(bureau.database) == {}
+        check_forwarded(county.database, county.config.photo_dir, bureau, laptops)
+    finally:
+        county_server.stop()
+        county.database.dispose()
+
+
+# -- seeded faults between county and province ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountyTemplate:
+    root: Path
+    laptops: list[Path]
+    visit_bytes: int
+
+
+@pytest.fixture(scope="module")
+def county_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> CountyTemplate:
+    """A county server's folder after two laptops synced to it (copied for each trial)."""
+    base = tmp_path_factory.mktemp("county-template")
+    county = make_bureau(base / "county")
+    server = ThreadServer(county.app).start()
+    laptops = [base / "a", base / "b"]
+    shutil.copytree(demo_template, laptops[0])
+    with Store.open(laptops[1]) as store:
+        fill_demo(store, today=DEMO_TODAY)
+    try:
+        for root in laptops:
+            assert _sync(root, server.url, county.tokens["lead"]) == "synced"
+        with county.database.reading() as conn:
+            size = sum(len(body) for body in conn.execute(select(visits.c.body)).scalars())
+    finally:
+        server.stop()
+        county.database.dispose()
+    return CountyTemplate(base / "county", laptops, size)
+
+
+@pytest.fixture(scope="module")
+def listening() -> Iterator[tuple[SwappableApp, ThreadServer]]:
+    app = SwappableApp(None)
+    server = ThreadServer(app).start()
+    yield app, server
+    server.stop()
+
+
+@pytest.mark.parametrize("seed", range(TRIALS))
+def test_a_faulty_link_to_the_province_loses_and_doubles_nothing(
+    seed: int, county_template: CountyTemplate, listening: tuple[SwappableApp, ThreadServer], tmp_path: Path
+) -> None:
+    rng = random.Random(seed)
+    app, server = listening
+    shutil.copytree(county_template.root, tmp_path / "county")
+    county = Database(sqlite_url(tmp_path / "county" / "bureau.sqlite3"))
+    photos = PhotoFolder(tmp_path / "county" / "photos")
+    province = make_bureau(tmp_path / "province")
+    app.app = province.app
+    province.url = server.url
+    fault = choose_fault(rng, county_template.visit_bytes + 4_000)
+    outcome = "forwarded"
+    try:
+        with (
+            FaultProxy(server.port, fault) as proxy,
+            province.client(url=proxy.url, timeout=TRIAL_TIMEOUT) as client,
+        ):
+            try:
+                forward_pending(county, photos, client, server.url)
+            except SyncError as error:
+                outcome = error.code
+        with province.client(retry=FAST_RETRY) as client:
+            forward_pending(county, photos, client, server.url)
+        assert outcome in {"forwarded", "offline", "timeout"}
+        check_forwarded(county, tmp_path / "county" / "photos", province, county_template.laptops)
+    finally:
+        county.dispose()
+        province.database.dispose()
