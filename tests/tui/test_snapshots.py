@@ -1,4 +1,4 @@
-"""What the four main screens look like, in Chinese, at 80x24 and at 120x40.
+"""What the main screens look like, in Chinese, at 80x24 and at 120x40 (the runner in the light theme too).
 
 Run ``pytest tests/tui/test_snapshots.py --snapshot-update`` after a deliberate change of the
 look, and check the new pictures (tests/tui/__snapshots__/) before committing them.
@@ -40,11 +40,25 @@ async def review(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def runner_light(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("ctrl+t")
+    await runner(pilot)
+
+
+async def sync(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f7")
+    await settle(pilot)
+
+
 SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "home": home,
     "new_visit": new_visit,
     "runner": runner,
     "review": review,
+    "runner_light": runner_light,
+    "sync": sync,
 }
 
 

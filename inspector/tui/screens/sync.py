@@ -46,7 +46,7 @@ class SyncScreen(InspectorScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(t("tui.sync.title"), classes="screen-title")
+        yield Static(t("tui.sync.title"), id="sync-title", classes="screen-title")
         with Horizontal(classes="field"):
             yield Label(t("tui.sync.url"), classes="sync-label")
             yield Input(placeholder=t("tui.sync.url_placeholder"), compact=True, id="sync-url")
