@@ -24,12 +24,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from inspector.core.canonical import canonical_bytes, content_hash
-from inspector.core.checklists import Item
+from inspector.core.canonical import canonical_bytes
+from inspector.core.checklists import Checklist, Item
 from inspector.core.clock import from_iso, local_date, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.sites import Site
-from inspector.core.visits import Answer, Evidence, FrozenChecklist, Rectification, Visit, rectifications
+from inspector.core.visits import Answer, Evidence, Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result
 
 
@@ -355,62 +355,57 @@ def fold(record: Rectification, events: Iterable[RectificationEvent]) -> Rectifi
 # -- re-inspection (复查) -----------------------------------------------------------------------
 
 
-def reinspection_items(views: Iterable[RectificationView], visits: Mapping[str, Visit]) -> tuple[Item, ...]:
-    """One item per open rectification: the original item, its id the rectification's.
+@dataclass(frozen=True)
+class ReinspectionEntry:
+    """An item of a re-inspection with what led to it: the first visit's finding and evidence
+    (``view.record``), the unit's feedback and the whole history (``view``)."""
 
-    The id is the rectification's, not the item's, because two visits to the same site may have
-    left the same item open twice. Items keep the five areas' order, then the due date.
+    item: Item
+    view: RectificationView
+
+
+@dataclass(frozen=True)
+class PreparedReinspection:
+    """A re-inspection ready to start like any visit: its checklist is exactly the site's open
+    rectifications, one item each, and each entry keeps the story the runner shows beside it."""
+
+    checklist: Checklist
+    entries: tuple[ReinspectionEntry, ...]
+
+    @property
+    def reinspects(self) -> tuple[str, ...]:
+        return tuple(entry.item.id for entry in self.entries)
+
+
+def prepare_reinspection(
+    site: Site, views: Iterable[RectificationView], visits: Mapping[str, Visit], title: str
+) -> PreparedReinspection:
+    """The checklist of a re-inspection at ``site``: one item per open rectification there.
+
+    Each item is the original one under the rectification's id, not the item's, because two
+    visits to the same site may have left the same item open twice; it keeps the rectification's
+    severity and applies whatever the site's features are now. Items keep the five areas' order,
+    then the due date. ``visits`` holds the visits the rectifications were found on.
     """
-    items = []
+    entries = []
     for view in views:
-        if not view.is_open:
+        if view.record.site_id != site.id or not view.is_open:
             continue
         original = visits[view.record.visit_uuid].checklist.item(view.record.item_id)
-        items.append((view, replace(original, id=view.id, severity=view.record.severity)))
-    order = list(Area)
-    items.sort(key=lambda pair: (order.index(pair[1].area), pair[0].due, pair[0].id))
-    return tuple(item for _, item in items)
-
-
-def reinspection_checklist(items: tuple[Item, ...], title: str) -> FrozenChecklist:
-    if not items:
+        item = replace(original, id=view.id, severity=view.record.severity, applies_when_features=frozenset())
+        entries.append(ReinspectionEntry(item, view))
+    if not entries:
         raise DomainError("rectification.nothing_open")
-    content = [item.to_dict() for item in items]
-    return FrozenChecklist(
+    order = list(Area)
+    entries.sort(key=lambda entry: (order.index(entry.item.area), entry.view.due, entry.view.id))
+    checklist = Checklist(
         id=REINSPECTION_CHECKLIST_ID,
         version=1,
-        content_hash=content_hash(content),
         title=title,
-        items=items,
+        site_kinds=(site.kind,),
+        items=tuple(entry.item for entry in entries),
     )
-
-
-def start_reinspection(
-    *,
-    uuid: str,
-    site: Site,
-    views: Iterable[RectificationView],
-    visits: Mapping[str, Visit],
-    title: str,
-    lead: str,
-    members: Iterable[str],
-    arrived_at: datetime,
-) -> Visit:
-    """A re-inspection visit whose checklist is exactly the site's open rectifications."""
-    if not lead.strip():
-        raise DomainError("visit.no_lead")
-    at_site = [view for view in views if view.record.site_id == site.id]
-    checklist = reinspection_checklist(reinspection_items(at_site, visits), title)
-    return Visit(
-        uuid=uuid,
-        site=site,
-        lead=lead.strip(),
-        members=tuple(name.strip() for name in members if name.strip()),
-        arrived_at=to_iso(arrived_at),
-        checklist=checklist,
-        cursor=checklist.items[0].id,
-        reinspects=tuple(item.id for item in checklist.items),
-    )
+    return PreparedReinspection(checklist, tuple(entries))
 
 
 def reinspection_outcome(visit: Visit) -> dict[str, Result]:

@@ -265,7 +265,10 @@ def start_visit(
     members: Iterable[str],
     arrived_at: datetime,
     unannounced: bool = True,
+    reinspects: Iterable[str] = (),
 ) -> Visit:
+    """A visit begins: the checklist frozen as it applies to the site (a re-inspection's names
+    the rectifications it verifies, one item each)."""
     if site.kind not in checklist.site_kinds:
         raise DomainError("visit.checklist_not_for_site", checklist=checklist.id, kind=site.kind.value)
     if not lead.strip():
@@ -280,6 +283,7 @@ def start_visit(
         checklist=frozen,
         unannounced=unannounced,
         cursor=frozen.items[0].id if frozen.items else None,
+        reinspects=tuple(reinspects),
     )
 
 

@@ -18,7 +18,6 @@ from typing import Any
 from tinydb.table import Table
 
 from inspector.core import rectifications as rules
-from inspector.core.checklists import Item
 from inspector.core.clock import local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.rectifications import (
@@ -27,6 +26,7 @@ from inspector.core.rectifications import (
     RectificationEvent,
     RectificationState,
     RectificationView,
+    ReinspectionEntry,
 )
 from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
@@ -318,7 +318,8 @@ def start_reinspection(
     members: Iterable[str] = (),
     arrived_at: datetime | None = None,
 ) -> Visit:
-    """Start a re-inspection at a site: a visit whose checklist is exactly the site's open items.
+    """Start a re-inspection at a site: a visit like any other, whose checklist is exactly the
+    site's open items.
 
     Refused while another re-inspection of the site is not yet signed off, so that one item is
     never verified by two visits at once.
@@ -326,40 +327,31 @@ def start_reinspection(
     for summary in visit_services.visits_in_progress(store):
         if summary.site_id == site_id and store.load_visit(summary.uuid).reinspects:
             raise DomainError("rectification.reinspection_in_progress", uuid=summary.uuid[:8])
+    site = store.site(site_id)
+    if site is None:
+        raise DomainError("visit.unknown_site", site_id=site_id)
     views = open_at_site(store, site_id)
-    if not views:
-        raise DomainError("rectification.nothing_open")
     visits = {uuid: store.load_visit(uuid) for uuid in {view.record.visit_uuid for view in views}}
-    site = store.site(site_id) or visits[views[0].record.visit_uuid].site
-    visit = rules.start_reinspection(
-        uuid=str(uuid_module.uuid4()),
-        site=site,
-        views=views,
-        visits=visits,
-        title=title,
+    prepared = rules.prepare_reinspection(site, views, visits, title)
+    return visit_services.start_visit(
+        store,
+        site_id,
         lead=lead,
         members=members,
-        arrived_at=arrived_at or now(),
+        arrived_at=arrived_at,
+        checklist=prepared.checklist,
+        reinspects=prepared.reinspects,
     )
-    store.save_visit(visit)
-    store.update_settings(last_lead=visit.lead, last_members=list(visit.members))
-    return visit
 
 
-@dataclass(frozen=True)
-class ReinspectionItem:
-    """An item of a re-inspection shown with what led to it: the original finding, evidence, feedback."""
-
-    item: Item
-    view: RectificationView
-
-
-def reinspection_items(store: Store, visit_uuid: str) -> list[ReinspectionItem]:
+def reinspection_items(store: Store, visit_uuid: str) -> list[ReinspectionEntry]:
+    """The items of a re-inspection, each with its rectification as it stands now (finding,
+    evidence, feedback, history): what the runner and the command line show beside each item."""
     visit = store.load_visit(visit_uuid)
     if not visit.reinspects:
         raise DomainError("rectification.not_a_reinspection", uuid=visit_uuid[:8])
     views = _views(store, _ledger(store))
-    return [ReinspectionItem(item, views[item.id]) for item in visit.checklist.items]
+    return [ReinspectionEntry(item, views[item.id]) for item in visit.checklist.items]
 
 
 def complete_reinspection(store: Store, visit_uuid: str, *, by: str, at: datetime | None = None) -> Visit:

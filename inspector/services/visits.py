@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector.core import visits as rules
+from inspector.core.checklists import Checklist
 from inspector.core.clock import now
 from inspector.core.errors import DomainError
 from inspector.core.visits import Answer, Visit, VisitSummary
@@ -34,8 +35,14 @@ def start_visit(
     members: Iterable[str] = (),
     arrived_at: datetime | None = None,
     unannounced: bool = True,
+    checklist: Checklist | None = None,
+    reinspects: Iterable[str] = (),
 ) -> Visit:
-    """The team walks in: stamp the arrival, freeze the site's checklist, remember the team."""
+    """The team walks in: stamp the arrival, freeze the site's checklist, remember the team.
+
+    The checklist is the one for the site's kind unless one is given (a re-inspection's, made
+    of the site's open rectifications, which ``reinspects`` names).
+    """
     site = store.site(site_id)
     if site is None:
         raise DomainError("visit.unknown_site", site_id=site_id)
@@ -43,11 +50,12 @@ def start_visit(
     visit = rules.start_visit(
         uuid=str(uuid_module.uuid4()),
         site=site,
-        checklist=checklist_for_kind(store, site.kind),
+        checklist=checklist or checklist_for_kind(store, site.kind),
         lead=lead,
         members=members,
         arrived_at=arrived_at or now(),
         unannounced=unannounced,
+        reinspects=reinspects,
     )
     store.save_visit(visit)
     store.update_settings(last_lead=visit.lead, last_members=list(visit.members))
