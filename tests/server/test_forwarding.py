@@ -19,12 +19,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from inspector.server.accounts import Role
+from inspector.cli.forwarding_commands import TOKEN_VARIABLE
+from inspector.server.accounts import Role, list_accounts
 from inspector.server.db import Database, feed, sqlite_url, visits
 from inspector.server.forwarding import Forwarder, ForwardReport, ForwardSettings, forward_pending, forwarding_status
 from inspector.server.records import PhotoFolder
 from inspector.services.demo import fill_demo
 from inspector.store.store import Store
+from inspector.sync.client import RetryPolicy
 from inspector.sync.errors import SyncError
 from tests.conftest import DEMO_TODAY
 from tests.server.fault_proxy import FaultProxy
@@ -43,6 +45,9 @@ from tests.server.test_crashes import _sync, enrol_lead, kill_when
 from tests.server.test_faults import TRIAL_TIMEOUT, choose_fault
 
 TRIALS = int(os.environ.get("INSPECTOR_FORWARD_TRIALS", "24"))
+FAULTED_RETRIES = (FAST_RETRY, RetryPolicy(attempts=1))
+"""The faulted round retries (the province answers replays) or gives up at once (the next round
+resumes from the checkpoint)."""
 COUNTY_ACCOUNT = "鲁山县民政局"
 
 
@@ -112,17 +117,22 @@ class County:
 
 
 @pytest.fixture
-def start_county(tmp_path: Path) -> Iterator[Callable[[str, str], County]]:
+def start_county(tmp_path: Path) -> Iterator[Callable[..., County]]:
     """``inspector serve --forward-to URL`` on a free port, its token in a file; laptops enrol as its lead."""
     started: list[County] = []
 
-    def start(province_url: str, province_token: str) -> County:
+    def start(province_url: str, province_token: str, *, token_in_environment: bool = False) -> County:
         root = tmp_path / "county"
         lead_token = enrol_lead(root)
-        token_file = tmp_path / "province.token"
-        token_file.write_text(province_token + "\n", encoding="utf-8")
-        options = ("--forward-to", province_url, "--forward-token-file", str(token_file), "--forward-every", "0.3")
-        process = ServerProcess(root, free_port(), tmp_path / "county.log", options).start()
+        options = ("--forward-to", province_url, "--forward-every", "0.3")
+        environment = None
+        if token_in_environment:
+            environment = {**os.environ, TOKEN_VARIABLE: province_token}
+        else:
+            token_file = tmp_path / "province.token"
+            token_file.write_text(province_token + "\n", encoding="utf-8")
+            options += ("--forward-token-file", str(token_file))
+        process = ServerProcess(root, free_port(), tmp_path / "county.log", options, environment).start()
         county = County(root, process, lead_token, Database(sqlite_url(root / "bureau.sqlite3")))
         started.append(county)
         return county
@@ -139,7 +149,7 @@ def laptops_sync(laptops: list[Path], county: County) -> None:
 
 
 def test_a_county_forwards_everything_once_and_a_second_run_sends_nothing(
-    bureau: Bureau, start_county: Callable[[str, str], County], laptop: Callable[..., Path]
+    bureau: Bureau, start_county: Callable[..., County], laptop: Callable[..., Path]
 ) -> None:
     county = start_county(bureau.url, bureau.enrol(COUNTY_ACCOUNT, Role.LEAD))
     laptops = [laptop("a"), laptop("b", fresh=True)]
@@ -147,6 +157,10 @@ def test_a_county_forwards_everything_once_and_a_second_run_sends_nothing(
     wait_until(forwarded_everything(county.database), what="the county to forward everything")
     check_forwarded(county.database, county.photos, bureau, laptops)
     before = held_visits(bureau.database)
+    # the province knows the county by its token; each visit's author stays inside its sealed bytes
+    [county_account] = [account.id for account in list_accounts(bureau.database) if account.name == COUNTY_ACCOUNT]
+    with bureau.database.reading() as conn:
+        assert set(conn.execute(select(visits.c.uploaded_by)).scalars()) == {county_account}
 
     laptops_sync(laptops, county)
     with FaultProxy(int(bureau.url.rsplit(":", 1)[1])) as proxy, bureau.client(url=proxy.url) as client:
@@ -159,13 +173,13 @@ def test_a_county_forwards_everything_once_and_a_second_run_sends_nothing(
 
 
 def test_a_province_outage_only_delays(
-    tmp_path: Path, start_county: Callable[[str, str], County], laptop: Callable[..., Path], run_cli: Callable
+    tmp_path: Path, start_county: Callable[..., County], laptop: Callable[..., Path], run_cli: Callable
 ) -> None:
     province = make_bureau(tmp_path / "province")
     server = ThreadServer(province.app)  # bound, not yet listening: the province is down
     province.url = server.url
     try:
-        county = start_county(server.url, province.enrol(COUNTY_ACCOUNT, Role.LEAD))
+        county = start_county(server.url, province.enrol(COUNTY_ACCOUNT, Role.LEAD), token_in_environment=True)
         laptops = [laptop("a")]
         laptops_sync(laptops, county)
 
@@ -185,7 +199,7 @@ def test_a_province_outage_only_delays(
 
 @pytest.mark.parametrize("seed", (1, 2))
 def test_kill_9_of_the_county_mid_forward(
-    seed: int, bureau: Bureau, start_county: Callable[[str, str], County], laptop: Callable[..., Path]
+    seed: int, bureau: Bureau, start_county: Callable[..., County], laptop: Callable[..., Path]
 ) -> None:
     laptops = [laptop("a"), laptop("b", fresh=True)]
     with FaultProxy(int(bureau.url.rsplit(":", 1)[1])) as proxy:
@@ -295,12 +309,13 @@ def test_a_faulty_link_to_the_province_loses_and_doubles_nothing(
     try:
         with (
             FaultProxy(server.port, fault) as proxy,
-            province.client(url=proxy.url, timeout=TRIAL_TIMEOUT) as client,
+            province.client(url=proxy.url, timeout=TRIAL_TIMEOUT, retry=rng.choice(FAULTED_RETRIES)) as client,
         ):
             try:
                 forward_pending(county, photos, client, server.url)
             except SyncError as error:
                 outcome = error.code
+            assert proxy.struck, "the fault is drawn inside the traffic: it must strike"
         with province.client(retry=FAST_RETRY) as client:
             forward_pending(county, photos, client, server.url)
         assert outcome in {"forwarded", "offline", "timeout"}
@@ -308,3 +323,25 @@ def test_a_faulty_link_to_the_province_loses_and_doubles_nothing(
     finally:
         county.dispose()
         province.database.dispose()
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_serve_says_what_is_missing_for_forwarding(
+    run_cli: Callable, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(TOKEN_VARIABLE, raising=False)
+    serve = ("--lang", "en", "--data-dir", tmp_path / "county", "serve", "--port", str(free_port()))
+    no_token = run_cli(*serve, "--forward-to", "https://province.example")
+    assert no_token.code == 1 and "INSPECTOR_FORWARD_TOKEN" in no_token.err
+    no_target = run_cli(*serve, "--forward-token-file", tmp_path / "token")
+    assert no_target.code == 1 and "go with --forward-to" in no_target.err
+    unreadable = run_cli(*serve, "--forward-to", "https://province.example", "--forward-token-file", tmp_path / "nope")
+    assert unreadable.code == 1 and "Cannot read the token file" in unreadable.err
+    monkeypatch.setenv(TOKEN_VARIABLE, "a-token")
+    in_clear = run_cli(*serve, "--forward-to", "http://province.example")
+    assert in_clear.code == 1 and "plain http" in in_clear.err
+    assert "a-token" not in in_clear.out + in_clear.err
+    never = run_cli("--lang", "en", "server", "forwarding", "status", "--data-dir", tmp_path / "county")
+    assert never.code == 0 and "has not forwarded anything" in never.out
