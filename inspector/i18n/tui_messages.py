@@ -118,7 +118,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # new visit
     "tui.new.title": ("新建检查", "New visit"),
     "tui.new.search_placeholder": (
-        "查找单位：名称、拼音或首字母，如 鲁阳 / luyang / ly",
+        "单位名称、拼音或首字母，如 ly",
         "Find the site: name, pinyin or initials, e.g. luyang / ly",
     ),
     "tui.new.any_township": ("全部乡镇", "Any township"),
@@ -154,8 +154,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.runner.note_placeholder": ("不合格时写明发现的问题", "For a failed item, describe the problem"),
     "tui.runner.no_failed": ("没有不合格项（F6 显示全部）", "No failed items (F6 shows all)"),
     "tui.runner.describe_failure": (
-        "请描述发现的问题，输入后自动保存；Esc 返回列表",
-        "Describe the problem; it saves as you type. Esc goes back to the list",
+        "写下发现的问题，随写随存",
+        "Describe the problem; it saves as you type",
     ),
     "tui.runner.result_first": ("请先按 1/2/3/4 选择结果", "Choose a result first (1/2/3/4)"),
     "tui.runner.override_needs_fail": (
