@@ -212,21 +212,31 @@ class _PhotoSender:
             self._confirmed.add(sha256)
 
 
-def _visit_batch(database: Database, since: int) -> list[Any]:
+@dataclass(frozen=True)
+class _Version:
+    seq: int
+    uuid: str
+    version: int
+    body: bytes
+
+
+def _visit_batch(database: Database, since: int) -> list[_Version]:
+    """The next versions after ``since``, read through the API's own listing, so that whatever
+    keeps that listing from skipping a late commit keeps forwarding from skipping it too."""
+    receipts = records.list_visits(database, since, BATCH_VISITS)["entries"]
+    if not receipts:
+        return []
     with database.reading() as conn:
-        rows = conn.execute(
-            select(visits.c.seq, visits.c.uuid, visits.c.version, visits.c.body)
-            .where(visits.c.seq > since)
-            .order_by(visits.c.seq)
-            .limit(BATCH_VISITS)
-        ).all()
-    batch: list[Any] = []
+        query = select(visits.c.seq, visits.c.body).where(visits.c.seq.in_([receipt["seq"] for receipt in receipts]))
+        bodies = {row.seq: bytes(row.body) for row in conn.execute(query)}
+    batch: list[_Version] = []
     size = 0
-    for row in rows:
-        if batch and size + len(row.body) > BATCH_BYTES:
+    for receipt in receipts:
+        body = bodies[receipt["seq"]]
+        if batch and size + len(body) > BATCH_BYTES:
             break
-        batch.append(row)
-        size += len(row.body)
+        batch.append(_Version(receipt["seq"], receipt["uuid"], receipt["version"], body))
+        size += len(body)
     return batch
 
 
@@ -236,8 +246,8 @@ def _forward_visits(
     while batch := _visit_batch(database, since):
         for row in batch:
             photos.send(records.evidence_of(json.loads(row.body)))
-        answers = upstream.upload_visits([(row.uuid, row.version, bytes(row.body)) for row in batch])
-        refused: tuple[Any, Any] | None = None
+        answers = upstream.upload_visits([(row.uuid, row.version, row.body) for row in batch])
+        refused: tuple[_Version, Any] | None = None
         acknowledged = since
         for row, answer in zip(batch, answers, strict=True):
             if _is_refusal(answer):
