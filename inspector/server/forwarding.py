@@ -189,8 +189,15 @@ def forward_pending(database: Database, folder: records.PhotoFolder, upstream: U
             return report
     upstream.hello()  # the preflight: this is the province that enrolled our token, not a portal
     photos = _PhotoSender(folder, upstream, report)
-    _forward_visits(database, upstream, target, position.visits_seq, photos, report)
-    _forward_events(database, upstream, target, position.events_seq, photos, report)
+    refusals = []
+    # a refused visit holds the visits after it, not the events (and the other way round)
+    for forward, since in ((_forward_visits, position.visits_seq), (_forward_events, position.events_seq)):
+        try:
+            forward(database, upstream, target, since, photos, report)
+        except ForwardingRefused as refusal:
+            refusals.append(refusal)
+    if refusals:
+        raise refusals[0]
     _save(database, target, last_forwarded_at=to_iso(now()), last_error=None, last_error_at=None)
     return report
 

@@ -17,12 +17,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from inspector.cli.forwarding_commands import TOKEN_VARIABLE
 from inspector.server.accounts import Role, list_accounts
 from inspector.server.db import Database, feed, sqlite_url, visits
-from inspector.server.forwarding import Forwarder, ForwardReport, ForwardSettings, forward_pending, forwarding_status
+from inspector.server.forwarding import (
+    Forwarder,
+    ForwardingRefused,
+    ForwardReport,
+    ForwardSettings,
+    forward_pending,
+    forwarding_status,
+    record_failure,
+)
 from inspector.server.records import PhotoFolder
 from inspector.services.demo import fill_demo
 from inspector.store.store import Store
@@ -43,6 +51,7 @@ from tests.server.harness import (
 from tests.server.invariants import check_invariants, local_versions
 from tests.server.test_crashes import _sync, enrol_lead, kill_when
 from tests.server.test_faults import TRIAL_TIMEOUT, choose_fault
+from tests.server.test_sync import _amend
 
 TRIALS = int(os.environ.get("INSPECTOR_FORWARD_TRIALS", "24"))
 FAULTED_RETRIES = (FAST_RETRY, RetryPolicy(attempts=1))
@@ -248,6 +257,41 @@ def test_a_refusing_province_is_recorded_and_forwarding_goes_on_once_allowed(
                 assert "may not upload there" in status.out and "waiting: 3 visit version(s)" in status.out
                 assert held_visits(bureau.database) == {}
         check_forwarded(county.database, county.config.photo_dir, bureau, laptops)
+    finally:
+        county_server.stop()
+        county.database.dispose()
+
+
+def test_a_version_the_province_refuses_holds_forwarding_at_it_and_says_why(
+    bureau: Bureau, tmp_path: Path, laptop: Callable[..., Path], run_cli: Callable
+) -> None:
+    county = make_bureau(tmp_path / "county")
+    county_server = ThreadServer(county.app).start()
+    first = laptop("a")
+    second = tmp_path / "b"
+    shutil.copytree(first, second)
+    uuid = min(local_versions(first))[0]
+    _amend(first, uuid, "县局复核后更正")
+    _amend(second, uuid, "另一份更正")  # other bytes under the same version, sent straight to the province
+    try:
+        assert _sync(first, county_server.url, county.tokens["lead"]) == "synced"
+        assert _sync(second, bureau.url, bureau.tokens["lead"]) == "synced"
+        with bureau.client() as client, pytest.raises(ForwardingRefused) as refused:
+            forward_pending(county.database, PhotoFolder(county.config.photo_dir), client, bureau.url)
+        record_failure(county.database, bureau.url, refused.value)
+        with county.database.reading() as conn:
+            refused_seq = conn.execute(
+                select(visits.c.seq).where(visits.c.uuid == uuid, visits.c.version == 2)
+            ).scalar_one()
+            held_back = conn.execute(select(visits.c.uuid, visits.c.version).where(visits.c.seq >= refused_seq)).all()
+            before = conn.execute(select(func.max(visits.c.seq)).where(visits.c.seq < refused_seq)).scalar() or 0
+        [state] = forwarding_status(county.database)
+        assert (state["visits_seq"], state["pending_visits"]) == (before, len(held_back))
+        assert held_visits(bureau.database)[(uuid, 2)] != held_visits(county.database)[(uuid, 2)], "kept, not replaced"
+        assert state["pending_events"] == 0, "a refused visit does not hold the events back"
+        assert held_events(bureau.database) == held_events(county.database)
+        status = run_cli("--lang", "en", "server", "forwarding", "status", "--data-dir", county.root)
+        assert f"refused visit {uuid} v2: different_bytes (409)" in status.out
     finally:
         county_server.stop()
         county.database.dispose()
