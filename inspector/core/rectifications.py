@@ -30,7 +30,7 @@ from inspector.core.clock import from_iso, local_date, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.sites import Site
 from inspector.core.visits import Answer, Evidence, Rectification, Visit, rectifications
-from inspector.core.vocabulary import Area, Result
+from inspector.core.vocabulary import Area, Result, Severity
 
 
 class RectificationState(StrEnum):
@@ -200,6 +200,42 @@ def make_event(
     return event
 
 
+# -- the record, as kept in the laptop's rectification index ---------------------------------
+
+
+def record_to_dict(record: Rectification) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "visit_uuid": record.visit_uuid,
+        "site_id": record.site_id,
+        "site_name": record.site_name,
+        "township": record.township,
+        "item_id": record.item_id,
+        "area": record.area.value,
+        "item_text": record.item_text,
+        "basis": record.basis,
+        "note": record.note,
+        "evidence": [item.to_dict() for item in record.evidence],
+        "severity": record.severity.value,
+        "deadline_days": record.deadline_days,
+        "due": record.due.isoformat(),
+    }
+
+
+def record_from_dict(data: Mapping[str, Any]) -> Rectification:
+    return Rectification(
+        **{key: data[key] for key in ("id", "visit_uuid", "site_id", "site_name", "township", "item_id")},
+        area=Area(data["area"]),
+        item_text=data["item_text"],
+        basis=data["basis"],
+        note=data["note"],
+        evidence=tuple(Evidence.from_dict(item) for item in data["evidence"]),
+        severity=Severity(data["severity"]),
+        deadline_days=int(data["deadline_days"]),
+        due=date.fromisoformat(data["due"]),
+    )
+
+
 # -- the state, folded from the events -------------------------------------------------------
 
 
@@ -340,10 +376,13 @@ def fold(record: Rectification, events: Iterable[RectificationEvent]) -> Rectifi
     counts once. Events that conflict are kept in the history, marked refused.
     """
     unique: dict[str, RectificationEvent] = {}
-    for event in sorted(events, key=RectificationEvent.sort_key):
-        unique.setdefault(event.id, event)
+    for event in events:
+        kept = unique.get(event.id)
+        # the full sort key (with the canonical bytes) only where one id came with two contents
+        if kept is None or (kept != event and event.sort_key() < kept.sort_key()):
+            unique[event.id] = event
     view = initial_view(record)
-    for event in unique.values():
+    for event in sorted(unique.values(), key=lambda event: (event.moment, event.id)):
         refused = refusal(view, event)
         if refused is None:
             view = _apply(view, event)

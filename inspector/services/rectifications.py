@@ -1,8 +1,10 @@
 """Rectifications (整改): list them with their state, record feedback, re-inspect, merge remote events.
 
-The records come from the signed-off visits; their life is the events kept, append-only, in
-``rectifications.json``. Every event recorded here is also queued in the outbox for the
-bureau server; events pulled from the server come in through ``apply_remote_events``.
+The records come from the signed-off visits, through an index kept beside them
+(``rectification-index.json``, rebuilt from the visits whenever it is missing or behind); their
+life is the events kept, append-only, in ``rectifications.json``. Every event recorded here is
+also queued in the outbox for the bureau server; events pulled from the server come in through
+``apply_remote_events``.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ from inspector.core.rectifications import (
     RectificationView,
     ReinspectionEntry,
 )
-from inspector.core.visits import Rectification, Visit, rectifications
+from inspector.core.visits import Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
+from inspector.store.errors import StoreError
 from inspector.store.store import Store
 
 EVENTS_FILE = "rectifications.json"
+INDEX_FILE = "rectification-index.json"
 OUTBOX_KIND = "rect_event"
 LOCAL, REMOTE = "local", "remote"
 
@@ -45,60 +49,108 @@ def _events_table(store: Store) -> Table:
     return store.db(EVENTS_FILE).table("events")
 
 
-def stored_events(store: Store) -> list[RectificationEvent]:
-    return [RectificationEvent.from_dict(row["event"]) for row in _events_table(store).all()]
+def _rows(store: Store, file_name: str, table_name: str) -> list[dict[str, Any]]:
+    """A table's rows as the store holds them in memory, for reading only.
 
-
-@dataclass(frozen=True)
-class _Ledger:
-    """What the signed-off visits say: the rectifications they found, and what re-inspections decided.
-
-    A re-inspection's outcome is derived from its sealed answers, so it counts however the visit
-    was signed off (here, or on the review screen like any visit); ``queue_unsent_events`` stores
-    and queues those events, whose fixed ids make storing them twice harmless.
+    ``Table.all`` copies every row into a new Document on each call, which is most of the cost of
+    a lookup once there are thousands; the rows here are the storage's own, never changed.
     """
-
-    records: dict[str, Rectification]
-    derived: list[RectificationEvent]
-
-
-def _ledger(store: Store) -> _Ledger:
-    records: dict[str, Rectification] = {}
-    derived: list[RectificationEvent] = []
-    for summary in store.visit_summaries():
-        if summary.status is not VisitStatus.SIGNED_OFF:
-            continue
-        visit = store.load_visit(summary.uuid)
-        if visit.reinspects:
-            derived.extend(rules.reinspection_events(visit))
-        else:
-            records.update((record.id, record) for record in rectifications(visit))
-    return _Ledger(records, derived)
+    data = store.db(file_name).storage.read() or {}
+    return list(data.get(table_name, {}).values())
 
 
-def _views(store: Store, ledger: _Ledger) -> dict[str, RectificationView]:
+def _event_rows(store: Store) -> list[dict[str, Any]]:
+    return _rows(store, EVENTS_FILE, "events")
+
+
+def stored_events(store: Store) -> list[RectificationEvent]:
+    return [RectificationEvent.from_dict(row["event"]) for row in _event_rows(store)]
+
+
+def _index_row(visit: Visit) -> dict[str, Any]:
+    """What one signed-off visit says: the rectifications it found, or, for a re-inspection, what
+    its sealed answers decided (so it counts however it was signed off, here or on the review
+    screen like any visit)."""
+    return {
+        "uuid": visit.uuid,
+        "seal": visit.seal,
+        "records": [] if visit.reinspects else [rules.record_to_dict(record) for record in rectifications(visit)],
+        "derived": [event.to_dict() for event in rules.reinspection_events(visit)],
+    }
+
+
+def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
+    """Each signed-off visit's index row, by uuid, brought up to date from the visit index first.
+
+    The rows live in ``rectification-index.json`` so that a rectification is found without reading
+    every visit file. A row is made again whenever its visit's seal differs from the one the visit
+    index holds (a new sign-off, an amendment, a visit synced in), and rows of visits no longer
+    there are dropped; so the file can never hold a stale rectification, and a missing or
+    damaged one is simply rebuilt. A read-only store refreshes in memory only.
+    """
+    rows = {row["uuid"]: row for row in _rows(store, INDEX_FILE, "visits")}
+    sealed = {s.uuid: s.seal for s in store.visit_summaries() if s.status is VisitStatus.SIGNED_OFF}
+    stale = [uuid for uuid, seal in sealed.items() if uuid not in rows or rows[uuid]["seal"] != seal]
+    gone = rows.keys() - sealed.keys()
+    if not stale and not gone:
+        return rows
+    for uuid in gone:
+        del rows[uuid]
+    for uuid in stale:
+        try:
+            rows[uuid] = _index_row(store.load_visit(uuid))
+        except StoreError:
+            continue  # moved aside by the store and said once; the visit index no longer lists it
+    if not store.readonly:
+        table = store.db(INDEX_FILE).table("visits")
+        table.truncate()
+        table.insert_multiple(rows.values())
+    return rows
+
+
+def _derived_events(rows: dict[str, dict[str, Any]], wanted: set[str] | None = None) -> list[dict[str, Any]]:
+    return [
+        event
+        for row in rows.values()
+        for event in row["derived"]
+        if wanted is None or event["rectification_id"] in wanted
+    ]
+
+
+def _fold_views(store: Store, wanted: Iterable[str] | None = None) -> dict[str, RectificationView]:
+    """The rectifications named in ``wanted`` (all when None) with their state, by id.
+
+    Only the wanted records and their events are parsed: one rectification costs a lookup, not a
+    reading of every visit.
+    """
+    ids = None if wanted is None else set(wanted)
+    rows = _indexed_visits(store)
+    if ids is None:
+        chosen = [data for row in rows.values() for data in row["records"]]
+    else:
+        visit_uuids = {rectification_id.partition("/")[0] for rectification_id in ids}
+        chosen = [data for uuid in visit_uuids for data in rows.get(uuid, {}).get("records", ()) if data["id"] in ids]
+    records = {data["id"]: rules.record_from_dict(data) for data in chosen}
+    stored = [row["event"] for row in _event_rows(store)]
     grouped: dict[str, list[RectificationEvent]] = defaultdict(list)
-    for event in [*stored_events(store), *ledger.derived]:
-        grouped[event.rectification_id].append(event)
-    return {key: rules.fold(record, grouped.get(key, ())) for key, record in ledger.records.items()}
+    for data in [*stored, *_derived_events(rows)]:
+        if data["rectification_id"] in records:
+            event = RectificationEvent.from_dict(data)
+            grouped[event.rectification_id].append(event)
+    return {key: rules.fold(record, grouped.get(key, ())) for key, record in records.items()}
 
 
 def rectification_views(store: Store) -> list[RectificationView]:
     """Every rectification with its current state, sorted by due date (the most pressing first)."""
-    views = _views(store, _ledger(store)).values()
+    views = _fold_views(store).values()
     return sorted(views, key=lambda view: (view.due, view.record.site_id, view.id))
 
 
 def rectification_view(store: Store, rectification_id: str) -> RectificationView:
-    return _view(store, _ledger(store), rectification_id)
-
-
-def _view(store: Store, ledger: _Ledger, rectification_id: str) -> RectificationView:
-    record = ledger.records.get(rectification_id)
-    if record is None:
+    view = _fold_views(store, [rectification_id]).get(rectification_id)
+    if view is None:
         raise DomainError("rectification.unknown", text=rectification_id)
-    events = [event for event in [*stored_events(store), *ledger.derived] if event.rectification_id == record.id]
-    return rules.fold(record, events)
+    return view
 
 
 def resolve_rectification(store: Store, text: str) -> str:
@@ -107,7 +159,7 @@ def resolve_rectification(store: Store, text: str) -> str:
     visit_part, _, item_part = wanted.partition("/")
     if len(visit_part) < 4:
         raise DomainError("rectification.prefix_too_short", text=text)
-    ids = list(_ledger(store).records)
+    ids = [data["id"] for row in _indexed_visits(store).values() for data in row["records"]]
     matches = [found for found in ids if found == wanted]
     if not matches:
         matches = [found for found in ids if found.startswith(wanted) or _short_form_of(found, visit_part, item_part)]
@@ -184,15 +236,14 @@ def _append(store: Store, events: Iterable[RectificationEvent], *, origin: str) 
     The events file is written before the outbox: after a crash between the two,
     ``queue_unsent_events`` finds the local events the outbox lacks.
     """
-    table = _events_table(store)
-    known = {row["event"]["id"] for row in table.all()}
+    known = {row["event"]["id"] for row in _event_rows(store)}
     fresh: dict[str, RectificationEvent] = {}
     for event in events:
         if event.id not in known:
             fresh.setdefault(event.id, event)
     if not fresh:
         return 0
-    table.insert_multiple({"origin": origin, "event": event.to_dict()} for event in fresh.values())
+    _events_table(store).insert_multiple({"origin": origin, "event": event.to_dict()} for event in fresh.values())
     if origin == LOCAL:
         for event in fresh.values():
             _queue(store, event)
@@ -206,13 +257,10 @@ def _queue(store: Store, event: RectificationEvent) -> None:
 def queue_unsent_events(store: Store) -> int:
     """Store and queue what a signed-off re-inspection decided, and every local event a crash left
     out of the outbox; returns how many were queued. The sync calls it before each upload."""
-    return _catch_up(store, _ledger(store))
-
-
-def _catch_up(store: Store, ledger: _Ledger) -> int:
-    added = _append(store, ledger.derived, origin=LOCAL)
+    derived = [RectificationEvent.from_dict(data) for data in _derived_events(_indexed_visits(store))]
+    added = _append(store, derived, origin=LOCAL)
     queued = {entry["key"] for entry in store.outbox() if entry["kind"] == OUTBOX_KIND}
-    missing = [row["event"] for row in _events_table(store).all() if row["origin"] == LOCAL]
+    missing = [row["event"] for row in _event_rows(store) if row["origin"] == LOCAL]
     missing = [event for event in missing if event["id"] not in queued]
     for event in missing:
         _queue(store, RectificationEvent.from_dict(event))
@@ -251,13 +299,11 @@ def record_feedback(
             "status": FeedbackStatus(status).value,
         },
     )
-    ledger = _ledger(store)
-    before = _view(store, ledger, rectification_id)
+    before = rectification_view(store, rectification_id)
     # checked before the files are copied, so a refused feedback leaves nothing behind
     rules.advance(before, event)
     event = replace(event, evidence=tuple(store.add_evidence(Path(path)) for path in evidence_files))
     after = rules.advance(before, event)
-    _catch_up(store, ledger)
     _append(store, [event], origin=LOCAL)
     return after
 
@@ -269,11 +315,7 @@ def record_notice(store: Store, visit_uuid: str, notice_number: str, *, by: str,
     Recording the same notice again adds nothing.
     """
     visit = store.load_visit(visit_uuid)
-    views = [
-        view
-        for view in rectification_views(store)
-        if view.id in visit.reinspects or view.record.visit_uuid == visit.uuid
-    ]
+    views = _fold_views(store, visit.reinspects or [record.id for record in rectifications(visit)]).values()
     events = []
     for view in views:
         if view.state is not RectificationState.OPEN or view.notice_number == notice_number.strip():
@@ -350,7 +392,7 @@ def reinspection_items(store: Store, visit_uuid: str) -> list[ReinspectionEntry]
     visit = store.load_visit(visit_uuid)
     if not visit.reinspects:
         raise DomainError("rectification.not_a_reinspection", uuid=visit_uuid[:8])
-    views = _views(store, _ledger(store))
+    views = _fold_views(store, visit.reinspects)
     return [ReinspectionEntry(item, views[item.id]) for item in visit.checklist.items]
 
 
@@ -374,7 +416,7 @@ def complete_reinspection(store: Store, visit_uuid: str, *, by: str, at: datetim
 def _check_still_open(store: Store, visit: Visit) -> None:
     """Each item found passed or failed must still be open: another team may have closed it meanwhile."""
     answers = visit.answers
-    views = _views(store, _ledger(store))
+    views = _fold_views(store, visit.reinspects)
     for rectification_id in visit.reinspects:
         answer = answers.get(rectification_id)
         if answer is None or answer.result not in (Result.PASS, Result.FAIL):
