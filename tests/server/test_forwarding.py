@@ -160,7 +160,8 @@ def laptops_sync(laptops: list[Path], county: County) -> None:
 def test_a_county_forwards_everything_once_and_a_second_run_sends_nothing(
     bureau: Bureau, start_county: Callable[..., County], laptop: Callable[..., Path]
 ) -> None:
-    county = start_county(bureau.url, bureau.enrol(COUNTY_ACCOUNT, Role.LEAD))
+    province_token = bureau.enrol(COUNTY_ACCOUNT, Role.LEAD)
+    county = start_county(bureau.url, province_token)
     laptops = [laptop("a"), laptop("b", fresh=True)]
     laptops_sync(laptops, county)
     wait_until(forwarded_everything(county.database), what="the county to forward everything")
@@ -178,7 +179,7 @@ def test_a_county_forwards_everything_once_and_a_second_run_sends_nothing(
         assert proxy.bytes_up == 0, "with nothing waiting the province is not called"
     assert held_visits(bureau.database) == before
     check_forwarded(county.database, county.photos, bureau, laptops)
-    assert bureau.tokens["lead"] not in county.process.log.read_text(encoding="utf-8")
+    assert province_token not in county.process.log.read_text(encoding="utf-8")
 
 
 def test_a_province_outage_only_delays(
