@@ -8,7 +8,7 @@ from itertools import groupby
 
 from inspector.core.profile import BureauProfile
 from inspector.core.visits import Rectification, Visit, rectifications
-from inspector.core.vocabulary import Severity
+from inspector.core.vocabulary import Result, Severity
 from inspector.documents.common import (
     addressees,
     close_document,
@@ -35,6 +35,11 @@ def feedback_due(visit: Visit, found: Sequence[Rectification]) -> date:
     return max(latest, issued + timedelta(days=FEEDBACK_MIN_DAYS))
 
 
+def notice_words(visit: Visit) -> str:
+    """Where the notice's own words are in the catalogue: a re-inspection's follow-up notice has its own."""
+    return "doc.follow_up" if visit.reinspects else "doc.notice"
+
+
 def chinese_ordinal(number: int) -> str:
     """一 … 九十九: the numbering of headings 一、 and （一）."""
     if number <= 10:
@@ -45,12 +50,17 @@ def chinese_ordinal(number: int) -> str:
 
 
 def build_notice(visit: Visit, profile: BureauProfile, number: str) -> bytes:
-    """The notice for a signed-off visit with failed items, numbered ``number``."""
+    """The notice for a signed-off visit with failed items, numbered ``number``.
+
+    After a re-inspection (复查) it is the follow-up notice: the same form, worded as the result
+    of the re-inspection, listing only the items still not put right.
+    """
     found = rectifications(visit)
     issued = issue_day(visit)
     site = visit.site
-    title = title_segments("doc.notice.title", site=site.name)
-    document = start_document(profile, "".join(title), t("doc.notice.subject"), issued)
+    words = notice_words(visit)
+    title = title_segments(f"{words}.title", site=site.name)
+    document = start_document(profile, "".join(title), t(f"{words}.subject"), issued)
     document.organ_header(profile.organ_mark, number)
     document.blank(2)
     document.title(title)
@@ -58,8 +68,8 @@ def build_notice(visit: Visit, profile: BureauProfile, number: str) -> bytes:
     document.addressee(addressees(site))
     team = t("doc.list_separator").join((visit.lead, *visit.members))
     method = t("doc.method.unannounced") if visit.unannounced else t("doc.method.announced")
-    document.text(t("doc.notice.intro", date=long_date(visit_day(visit)), team=team, method=method, site=site.name))
-    document.heading(t("doc.notice.heading.problems"))
+    document.text(t(f"{words}.intro", date=long_date(visit_day(visit)), team=team, method=method, site=site.name))
+    document.heading(t(f"{words}.heading.problems"))
     document.text(_summary(visit, found))
     _problems_table(document, found, issued)
     document.heading(t("doc.notice.heading.requirements"))
@@ -102,8 +112,9 @@ def _summary(visit: Visit, found: Sequence[Rectification]) -> str:
     ]
     immediate = sum(1 for r in found if r.immediate)
     text = t(
-        "doc.notice.summary",
+        f"{notice_words(visit)}.summary",
         items=len(visit.checklist.items),
+        passed=sum(1 for answer in visit.answers.values() if answer.result is Result.PASS),
         count=len(found),
         breakdown=t("doc.list_separator").join(by_severity),
     )

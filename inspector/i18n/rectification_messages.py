@@ -274,4 +274,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.col.feedback_status": ("反馈状态", "Feedback status"),
     "export.col.last_result": ("复查结果", "Re-inspection result"),
     "export.col.closed_at": ("销号时间", "Closed at"),
+    # the follow-up notice after a re-inspection (复查意见及整改通知): the 整改通知书's form, its own words
+    "doc.follow_up.subject": ("复查整改通知书", "Follow-up rectification notice"),
+    "doc.follow_up.file": ("{date}_{site}_复查整改通知书.docx", "{date}_{site}_follow-up-notice.docx"),
+    "doc.follow_up.title": (
+        "关于{site}|督导检查发现问题复查情况|及限期整改的通知",
+        "Notice to {site}| on the re-inspection| and the problems still to rectify",
+    ),
+    "doc.follow_up.intro": (
+        "{date}，我局督导检查组（{team}）采取{method}方式，对{site}前次督导检查发现问题的整改情况进行了复查。"
+        "现将复查意见及仍未整改到位问题的整改要求通知如下：",
+        "On {date} the bureau's inspection team ({team}) made an {method} re-inspection of how {site} "
+        "has rectified the problems found before. Its findings, and what is required for the problems "
+        "not yet put right, are set out below:",
+    ),
+    "doc.follow_up.heading.problems": ("一、复查发现仍未整改到位的问题", "1. Problems not yet put right"),
+    "doc.follow_up.summary": (
+        "本次复查问题{items}个，已整改到位{passed}个，仍未整改到位{count}个（{breakdown}）。",
+        "{items} problems were re-inspected: {passed} put right, {count} not yet ({breakdown}).",
+    ),
 }

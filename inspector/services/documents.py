@@ -55,7 +55,7 @@ def exports_dir(store: Store, profile: BureauProfile) -> Path:
 def issue_notice(store: Store, visit_ref: str, output: Path | None = None) -> WrittenDocument:
     """The 整改通知书 of a signed-off visit with failed items, with its feedback form attached."""
     from inspector.documents.common import issue_day, safe_file_name
-    from inspector.documents.notice import build_notice
+    from inspector.documents.notice import build_notice, notice_words
 
     visit = _visit(store, visit_ref)
     if not visit.is_sealed:
@@ -64,7 +64,7 @@ def issue_notice(store: Store, visit_ref: str, output: Path | None = None) -> Wr
         raise DomainError("document.no_failed_items", site=visit.site.name, uuid=visit.uuid[:8])
     profile = load_profile(store)
     issued = issue_day(visit)
-    name = t("doc.notice.file", date=issued.isoformat(), site=visit.site.name)
+    name = t(f"{notice_words(visit)}.file", date=issued.isoformat(), site=visit.site.name)
     target = _target(store, profile, output, safe_file_name(name))
     number = _allocate(store, profile.notice_prefix, NOTICE_SERIES, issued, f"notice:{visit.uuid}")
     _write(target, build_notice(visit, profile, number))

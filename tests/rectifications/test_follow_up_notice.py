@@ -1,0 +1,57 @@
+"""After a re-inspection, the follow-up notice lists only what is still open, and says it is a follow-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import docx
+import pytest
+
+from inspector.core.errors import DomainError
+from inspector.core.vocabulary import Result
+from inspector.services import rectifications as services
+from inspector.services.documents import issue_notice
+from inspector.store.store import Store
+from tests.conftest import DEMO_TODAY
+
+from .test_services import by_site, reinspect
+
+
+def words_of(path: Path) -> str:
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
+
+
+def test_the_follow_up_notice_lists_only_what_the_reinspection_found_still_open(
+    demo: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each notice is noted on its rectifications at the moment it is issued
+    monkeypatch.setattr(services, "now", lambda: DEMO_TODAY)
+    first_notice = issue_notice(demo, by_site(demo, "LS-MR-001")[0].record.visit_uuid, tmp_path)
+    passed, failed = by_site(demo, "LS-MR-001")
+    uuid = reinspect(demo, "LS-MR-001", {failed.id: Result.FAIL}, days=3, deadline_days=5)
+
+    monkeypatch.setattr(services, "now", lambda: DEMO_TODAY + timedelta(days=4))
+    follow_up = issue_notice(demo, uuid, tmp_path)
+
+    assert follow_up.path.name.endswith("_复查整改通知书.docx") and follow_up.number != first_notice.number
+    text = words_of(follow_up.path)
+    assert "督导检查发现问题复查情况及限期整改的通知" in text
+    assert "前次督导检查发现问题的整改情况进行了复查" in text
+    assert "本次复查问题2个，已整改到位1个，仍未整改到位1个" in text
+    assert "仍未整改" in text  # the re-inspection's own finding on the item still open
+    assert failed.record.item_text in text and passed.record.item_text not in text
+    assert "复查情况" not in words_of(first_notice.path)
+    # the follow-up's number goes on the item re-opened, the passed one keeps the first notice's
+    assert services.rectification_view(demo, failed.id).notice_number == follow_up.number
+    assert services.rectification_view(demo, passed.id).notice_number == first_notice.number
+
+
+def test_nothing_left_open_needs_no_follow_up(demo: Store, tmp_path: Path) -> None:
+    uuid = reinspect(demo, "LS-MR-001", {})
+    with pytest.raises(DomainError) as refused:
+        issue_notice(demo, uuid, tmp_path)
+    assert refused.value.code == "document.no_failed_items"
+    assert not list(tmp_path.glob("*.docx"))
