@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Column,
@@ -35,6 +36,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 metadata = MetaData()
+T = TypeVar("T")
+MAX_GROUP = 100
+"""At most this many uploads share one transaction."""
 
 schema_version = Table(
     "schema_version",
@@ -180,6 +184,7 @@ class Database:
         self._one_writer: AbstractContextManager[Any] = (
             threading.Lock() if self.engine.dialect.name == "sqlite" else nullcontext()
         )
+        self._group = _GroupCommit(self)
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -191,8 +196,82 @@ class Database:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
+    def write_together(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in a writing transaction shared with whatever other calls wait meanwhile.
+
+        Each commit is an fsync, and with SQLite one writer at a time: one upload per transaction
+        makes the disk's flush rate the server's upload rate. Here the uploads that arrive while a
+        transaction commits go into the next one together (a group commit), each in its own
+        savepoint, so one refusal undoes only its own statements. Every caller returns only after
+        the commit that holds its work: what the laptop is told is stored is on disk.
+        """
+        return self._group.submit(work)
+
     def dispose(self) -> None:
+        self._group.stop()
         self.engine.dispose()
+
+
+class _GroupCommit:
+    """One thread that commits the queued works in batches (see ``Database.write_together``)."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._queue: list[tuple[Callable[[Connection], Any], Future[Any]]] = []
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+
+    def submit(self, work: Callable[[Connection], T]) -> T:
+        future: Future[T] = Future()
+        with self._wake:
+            self._queue.append((work, future))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+        return future.result()
+
+    def stop(self) -> None:
+        """Commit what is queued and end the thread; a later ``submit`` starts a new one."""
+        with self._wake:
+            thread = self._thread
+            self._stopping = thread is not None
+            self._wake.notify()
+        if thread is not None:
+            thread.join(30)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._queue and not self._stopping:
+                    self._wake.wait()
+                if not self._queue:  # asked to stop, and all is committed
+                    self._stopping = False
+                    self._thread = None
+                    return
+                batch, self._queue = self._queue[:MAX_GROUP], self._queue[MAX_GROUP:]
+            self._commit(batch)
+
+    def _commit(self, batch: list[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
+        done: list[tuple[Future[Any], Any]] = []
+        failed: list[tuple[Future[Any], BaseException]] = []
+        try:
+            with self._database.writing() as conn:
+                for work, future in batch:
+                    try:
+                        with conn.begin_nested():
+                            done.append((future, work(conn)))
+                    except Exception as error:  # this caller's refusal (or fault), answered after the commit
+                        failed.append((future, error))
+        except Exception as error:  # the commit itself failed: nothing of the batch is stored
+            for _, future in batch:
+                future.set_exception(error)
+            return
+        for future, result in done:
+            future.set_result(result)
+        for future, error in failed:
+            future.set_exception(error)
 
 
 def migrate(database: Database, *, applied_at: str) -> int:

@@ -140,8 +140,7 @@ def store_visit(database: Database, account: Account, uuid: str, version: int, b
     missing = _missing_photos(database, facts.evidence)
     if missing:
         raise ApiError(409, "photos_missing", sha256=sorted(missing))
-    with database.writing() as conn:
-        return _insert_visit(conn, account, facts, sealed)
+    return database.write_together(lambda conn: _insert_visit(conn, account, facts, sealed))
 
 
 MAX_BATCH = 100
