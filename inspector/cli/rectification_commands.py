@@ -15,10 +15,8 @@ from inspector.i18n import label, t
 from inspector.services import rectifications as services
 from inspector.services.rectification_text import (
     describe,
-    feedback_line,
-    finding_lines,
-    history_lines,
     short_id,
+    story_lines,
     summary_line,
 )
 from inspector.services.visits import record_answer, remembered_team, resolve_visit
@@ -216,11 +214,8 @@ def run_reinspect(args: argparse.Namespace) -> int:
     for entry in shown:
         say("")
         say(summary_line(entry.view, today))
-        for line in finding_lines(entry.view):
+        for line in story_lines(entry.view):
             say(f"  {line}")
-        say(f"  {feedback_line(entry.view)}")
-        for line in history_lines(entry.view):
-            say(f"    {line}")
     return 0
 
 

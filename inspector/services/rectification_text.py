@@ -61,6 +61,12 @@ def finding_lines(view: RectificationView) -> list[str]:
     return lines
 
 
+def story_lines(view: RectificationView) -> list[str]:
+    """What a re-inspection shows beside each item: the first finding and its evidence, the unit's
+    feedback, and every step since."""
+    return [*finding_lines(view), feedback_line(view), *(f"  {line}" for line in history_lines(view))]
+
+
 def feedback_line(view: RectificationView) -> str:
     feedback = view.feedback
     if feedback is None:

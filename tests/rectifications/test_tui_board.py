@@ -133,6 +133,13 @@ def test_reinspection_from_the_board_opens_the_runner_on_the_open_items(demo: St
         await pilot.press("f8")
         await pilot.pause()
         assert isinstance(app.screen, RunnerScreen)
+        # beside the item: what was found the first time, its evidence, the feedback, the history
+        runner = app.screen
+        story = str(runner.query_one("#reinspection-story", Static).render())
+        shown = services.rectification_view(demo, runner.item_id or "")
+        assert runner.query_one("#reinspection-story").display
+        assert f"发现问题：{shown.record.note}" in story and "证据：现场照片.png" in story
+        assert ("尚无单位反馈" in story) is (shown.feedback is None)
 
     run_on_board(demo, scenario)
     reinspections = [

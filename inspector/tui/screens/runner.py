@@ -14,6 +14,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, TextArea
 
@@ -66,9 +67,19 @@ class RunnerScreen(InspectorScreen[None]):
         super().__init__(session)
         self.uuid = uuid
         self.visit: Visit = self.store.load_visit(uuid)
+        self._stories = self._reinspection_stories()
         self.only_failed = False
         self._note_item: str | None = None
         self._note_timer: Timer | None = None
+
+    def _reinspection_stories(self) -> dict[str, list[str]]:
+        """For a re-inspection, what each item shows beside it: the first finding, evidence, feedback, history."""
+        if not self.visit.reinspects:
+            return {}
+        from inspector.services.rectification_text import story_lines
+        from inspector.services.rectifications import reinspection_items
+
+        return {entry.item.id: story_lines(entry.view) for entry in reinspection_items(self.store, self.uuid)}
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -81,12 +92,14 @@ class RunnerScreen(InspectorScreen[None]):
             yield ItemList(id="items")
             with VerticalScroll(id="detail-pane"):
                 yield ItemDetail(id="detail")
+                yield Static(id="reinspection-story")
                 yield Static(t("tui.runner.note_label"), id="note-label")
                 yield TextArea(id="note", soft_wrap=True, compact=True, placeholder=t("tui.runner.note_placeholder"))
                 yield Static(id="evidence")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#reinspection-story").display = bool(self._stories)
         if self.visit.is_sealed:
             self.query_one("#note", TextArea).read_only = True
             self.query_one(SaveStatus).read_only()
@@ -130,6 +143,8 @@ class RunnerScreen(InspectorScreen[None]):
         item = self.visit.checklist.item(item_id)
         answer = self.visit.answers.get(item_id)
         self.query_one(ItemDetail).show(self._number(item_id), item, answer, sealed=self.visit.is_sealed)
+        if self._stories:
+            self.query_one("#reinspection-story", Static).update(Content("\n".join(self._stories[item_id])))
         self.query_one("#evidence", Static).update(evidence_text(answer.evidence if answer else ()))
         self.query_one(AreaBar).show(rules.progress(self.visit), item.area)
         note = self.query_one("#note", TextArea)
