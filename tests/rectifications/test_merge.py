@@ -77,3 +77,25 @@ def test_a_closure_on_one_laptop_and_feedback_on_the_other_both_stay_in_the_hist
     assert view.state is RectificationState.CLOSED
     assert [step.event.kind.value for step in view.history] == ["re_inspected", "closed", "feedback"]
     assert view.history[-1].refused is not None and view.history[-1].refused.code == "rectification.closed"
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_two_contents_under_one_id_resolve_the_same_in_any_order(data: st.DataObject) -> None:
+    """Should an id ever arrive with two contents (a bug elsewhere, a hand-edited file), every
+    laptop keeps the same one of them: the earlier, then the smaller in canonical bytes."""
+    shared = "00000000-0000-4000-8000-00000000dup1"
+    at = START + timedelta(hours=1)
+    variants = [
+        event("feedback", at=at, event_id=shared, measures="已整改"),
+        event("feedback", at=at, event_id=shared, measures="正在整改"),
+        event("feedback", at=at.astimezone(UTC), event_id=shared, measures="另一份"),
+        event("pass", at=at + timedelta(minutes=1), event_id=shared),
+    ]
+    others = [event("issued", at=START), event("fail", at=at + timedelta(hours=1))]
+    arrived = data.draw(st.permutations(variants + others))
+    reference = fold(record(), variants + others)
+    assert snapshot(fold(record(), arrived)) == snapshot(reference)
+    assert [step.event.id for step in reference.history].count(shared) == 1
+    kept = next(step.event for step in reference.history if step.event.id == shared)
+    assert kept in variants[:3]  # the earliest moment wins; the later 'pass' under the same id is dropped

@@ -65,3 +65,13 @@ def test_feedback_does_not_stop_the_clock_but_a_new_deadline_does() -> None:
     assert feedback_only.overdue_on(date(2026, 11, 10))
     reopened = fold(record(due=date(2026, 11, 9)), [event("fail"), event("reopened", due="2026-12-31")])
     assert not reopened.overdue_on(date(2026, 12, 31)) and reopened.overdue_on(date(2027, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("moment", "overdue"),
+    [("2026-01-31T23:59:00+08:00", False), ("2026-02-01T00:00:00+08:00", True)],
+)
+def test_the_last_minute_of_the_due_day_in_shanghai(moment: str, overdue: bool) -> None:
+    view = fold(record(due=date(2026, 1, 31)), [])
+    assert view.overdue_at(datetime.fromisoformat(moment)) is overdue
+    assert view.days_overdue(datetime.fromisoformat(moment).date()) == (1 if overdue else 0)
