@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,12 +19,11 @@ from typing import TYPE_CHECKING
 from inspector.core.clock import from_iso, local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.profile import BureauProfile, document_number
-from inspector.core.rectifications import RectificationEvent, RectificationState, fold
 from inspector.core.visits import Visit, rectifications
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import t
 from inspector.services.profile import load_profile
-from inspector.services.rectifications import record_notice, stored_events
+from inspector.services.rectifications import record_notice, rectification_views
 from inspector.services.visits import resolve_visit
 from inspector.store.atomic import atomic_write_bytes
 from inspector.store.store import Store
@@ -151,18 +149,19 @@ def _chosen_visits(store: Store, visit_refs: Sequence[str]) -> list[Visit]:
 
 
 def _overdue(store: Store, day: date) -> list[Overdue]:
-    """Every rectification not closed by ``day`` among visits that arrived by then, most overdue first."""
+    """Every rectification not closed by ``day`` among visits that arrived by then, most overdue first.
+
+    Their state is the one every screen shows (``rectification_views``), so an item a re-inspection
+    closed counts as closed even before that re-inspection's events are synced.
+    """
     from inspector.documents.bulletin import Overdue
 
-    events: dict[str, list[RectificationEvent]] = defaultdict(list)
-    for event in stored_events(store):
-        events[event.rectification_id].append(event)
-    found = []
-    for visit in _visits_between(store, date.min, day):
-        for record in rectifications(visit):
-            view = fold(record, events.get(record.id, ()))
-            if view.state is not RectificationState.CLOSED and view.overdue_on(day):
-                found.append(Overdue(record, view.days_overdue(day), view.notice_number))
+    arrived = {summary.uuid: _arrival_day(summary.arrived_at) for summary in store.visit_summaries()}
+    found = [
+        Overdue(view.record, view.days_overdue(day), view.notice_number)
+        for view in rectification_views(store)
+        if arrived.get(view.record.visit_uuid, date.max) <= day and view.overdue_on(day)
+    ]
     return sorted(found, key=lambda item: (-item.days, item.record.site_name, item.record.id))
 
 

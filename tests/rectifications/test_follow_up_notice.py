@@ -11,6 +11,7 @@ import pytest
 from inspector.core.errors import DomainError
 from inspector.core.vocabulary import Result
 from inspector.services import rectifications as services
+from inspector.services import visits as visit_services
 from inspector.services.documents import issue_notice
 from inspector.store.store import Store
 from tests.conftest import DEMO_TODAY
@@ -55,3 +56,20 @@ def test_nothing_left_open_needs_no_follow_up(demo: Store, tmp_path: Path) -> No
         issue_notice(demo, uuid, tmp_path)
     assert refused.value.code == "document.no_failed_items"
     assert not list(tmp_path.glob("*.docx"))
+
+
+def test_the_bulletin_does_not_list_as_overdue_what_a_reinspection_closed(demo: Store) -> None:
+    from inspector.services.documents import _overdue  # the bulletin's list of overdue items
+
+    day = DEMO_TODAY.date() + timedelta(days=2)
+    assert "LS-MR-001" in {item.record.site_id for item in _overdue(demo, day)}
+    # signed off on the review screen, like any visit: its events are not yet stored, only derived
+    visit = services.start_reinspection(demo, "LS-MR-001", lead="张建国", title="复查", arrived_at=DEMO_TODAY)
+    for item in visit.checklist.items:
+        visit_services.record_answer(demo, visit.uuid, item.id, result=Result.PASS, at=DEMO_TODAY)
+    visit_services.sign_off_visit(demo, visit.uuid, by="张建国", at=DEMO_TODAY + timedelta(hours=1))
+    still_overdue = _overdue(demo, day)
+    assert "LS-MR-001" not in {item.record.site_id for item in still_overdue}
+    assert {item.record.id for item in still_overdue} == {
+        view.id for view in services.rectification_views(demo) if view.overdue_on(day)
+    }
