@@ -38,6 +38,8 @@ from inspector.store.store import Store
 
 EVENTS_FILE = "rectifications.json"
 INDEX_FILE = "rectification-index.json"
+INDEX_FORMAT = 1
+"""The layout of a row of the index; a row of another layout is made again from its visit."""
 OUTBOX_KIND = "rect_event"
 LOCAL, REMOTE = "local", "remote"
 
@@ -72,6 +74,7 @@ def _index_row(visit: Visit) -> dict[str, Any]:
     its sealed answers decided (so it counts however it was signed off, here or on the review
     screen like any visit)."""
     return {
+        "format": INDEX_FORMAT,
         "uuid": visit.uuid,
         "seal": visit.seal,
         "records": [] if visit.reinspects else [rules.record_to_dict(record) for record in rectifications(visit)],
@@ -79,18 +82,23 @@ def _index_row(visit: Visit) -> dict[str, Any]:
     }
 
 
+def _is_current(row: dict[str, Any] | None, seal: str | None) -> bool:
+    """Whether the row still speaks for the visit as sealed now, in this program's layout."""
+    return row is not None and row.get("format") == INDEX_FORMAT and row["seal"] == seal
+
+
 def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
     """Each signed-off visit's index row, by uuid, brought up to date from the visit index first.
 
     The rows live in ``rectification-index.json`` so that a rectification is found without reading
     every visit file. A row is made again whenever its visit's seal differs from the one the visit
-    index holds (a new sign-off, an amendment, a visit synced in), and rows of visits no longer
-    there are dropped; so the file can never hold a stale rectification, and a missing or
-    damaged one is simply rebuilt. A read-only store refreshes in memory only.
+    index holds (a new sign-off, an amendment, a visit synced in) or was made in another layout,
+    and rows of visits no longer there are dropped; so a stale row is never used, and a missing
+    or damaged file is simply made again. A read-only store refreshes in memory only.
     """
     rows = {row["uuid"]: row for row in _rows(store, INDEX_FILE, "visits")}
     sealed = {s.uuid: s.seal for s in store.visit_summaries() if s.status is VisitStatus.SIGNED_OFF}
-    stale = [uuid for uuid, seal in sealed.items() if uuid not in rows or rows[uuid]["seal"] != seal]
+    stale = [uuid for uuid, seal in sealed.items() if not _is_current(rows.get(uuid), seal)]
     gone = rows.keys() - sealed.keys()
     if not stale and not gone:
         return rows
@@ -102,9 +110,9 @@ def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
         except StoreError:
             continue  # moved aside by the store and said once; the visit index no longer lists it
     if not store.readonly:
-        table = store.db(INDEX_FILE).table("visits")
-        table.truncate()
-        table.insert_multiple(rows.values())
+        # one atomic write of the whole file: a reader (the app lists in a worker thread) never
+        # finds it half made
+        store.db(INDEX_FILE).storage.write({"visits": {str(n): row for n, row in enumerate(rows.values(), start=1)}})
     return rows
 
 

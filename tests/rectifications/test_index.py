@@ -88,3 +88,15 @@ def test_a_visit_signed_off_after_the_index_was_made_is_found(demo: Store) -> No
     signed = visit_services.sign_off_visit(demo, uuid, by=demo.load_visit(uuid).lead, at=DEMO_TODAY)
     found = {view.id for view in services.rectification_views(demo)} - before
     assert found and all(rectification_id.startswith(signed.uuid) for rectification_id in found)
+
+
+def test_rows_of_another_layout_are_made_again(demo_dir: Path) -> None:
+    with Store.open(demo_dir) as store:
+        before = snapshot(store)
+        index = store.db(INDEX).storage
+        old_layout = {
+            "visits": {key: {**row, "format": 0, "records": []} for key, row in index.read()["visits"].items()}
+        }
+        index.write(old_layout)
+        assert snapshot(store) == before
+        assert {row["format"] for row in index.read()["visits"].values()} == {services.INDEX_FORMAT}
