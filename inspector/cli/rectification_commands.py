@@ -9,7 +9,7 @@ from typing import Any
 
 from inspector.cli.common import CommandError, data_dir, emit_json, open_for_reading, open_store, say
 from inspector.core.clock import local_date, now
-from inspector.core.rectifications import FeedbackStatus, RectificationState, RectificationView
+from inspector.core.rectifications import FeedbackStatus, RectificationState, RectificationView, record_to_dict
 from inspector.core.vocabulary import Area, Result, Severity
 from inspector.i18n import label, t
 from inspector.services import rectifications as services
@@ -113,17 +113,9 @@ def run_list(args: argparse.Namespace) -> int:
 def as_json(view: RectificationView, today: date) -> dict[str, Any]:
     record, feedback = view.record, view.feedback
     return {
-        "id": view.id,
-        "visit_uuid": record.visit_uuid,
-        "site_id": record.site_id,
-        "site_name": record.site_name,
-        "township": record.township,
-        "item_id": record.item_id,
-        "area": record.area.value,
-        "item_text": record.item_text,
-        "note": record.note,
-        "severity": record.severity.value,
+        **record_to_dict(record),
         "state": view.state.value,
+        # the due date now: a failed re-inspection sets a new one
         "due": view.due.isoformat(),
         "overdue": view.overdue_on(today),
         "days_overdue": view.days_overdue(today),
