@@ -80,3 +80,23 @@ def test_english_by_environment(tmp_path: Path, run_cli, monkeypatch) -> None:
     monkeypatch.setenv("INSPECTOR_LANG", "en")
     result = run_cli("--data-dir", tmp_path, "visits", "list")
     assert "No visits yet." in result.out
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``inspector … | head``: the pipe closes early; no "internal error" and no traceback."""
+    data = tmp_path / "data"
+    subprocess.run(
+        [sys.executable, "-m", "inspector", "--data-dir", str(data), "demo", "--no-open"],
+        check=True,
+        capture_output=True,
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "inspector", "--data-dir", str(data), "rectifications", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before it writes a line
+    errors = child.stderr.read().decode("utf-8")
+    assert child.wait(60) == 1
+    assert errors == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import traceback
@@ -71,6 +72,11 @@ def run_guarded(handler: Callable[[argparse.Namespace], int | None], args: argpa
     except KeyboardInterrupt:
         say_error(t("cli.interrupted"))
         return 130
+    except BrokenPipeError:
+        # the reader went away (``| head``): nothing wrong here, and nobody left to tell; stdout goes
+        # to the null device so that the interpreter's last flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
     except Exception as error:  # a bug: say so plainly and keep the details in a file
         log = Path(tempfile.gettempdir()) / "inspector-error.log"
         try:

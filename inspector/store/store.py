@@ -10,6 +10,9 @@ Layout of a data dir::
     register.json           the site register (and superseded rows)
     checklists.json         checklists received from the bureau
     outbox.json             what waits to be uploaded, and the receipts
+    rectifications.json     rectification events (feedback, re-inspection, closing): append-only
+    rectification-index.json  each signed-off visit's rectifications, kept up to date from the seals
+    sync.json               the server login and the change feed's checkpoint
     counters.json           numbers handed out (document numbers): append-only
     settings.json           remembered team, language, server
     evidence/ab/<sha256>    photos and scans under their hash

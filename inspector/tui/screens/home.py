@@ -125,7 +125,8 @@ class HomeScreen(InspectorScreen[None]):
 
     @work(thread=True, exclusive=True, group="rectifications")
     def load_rectifications(self) -> None:
-        """Every signed-off visit is read to list its rectifications: slow with thousands, so off the UI.
+        """Rectifications with their state, from the rectification index (tens of ms at thousands of
+        visits, more when many visits came in since it was last brought up to date), so off the UI.
 
         The worker only reads; files are replaced atomically, so it sees each one whole.
         """
