@@ -32,6 +32,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -144,8 +145,16 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{Path(path).resolve().as_posix()}"
 
 
+def engine_url(url: str) -> str:
+    """PostgreSQL through psycopg 3 whichever way the URL names it (``postgresql://``, ``postgres://``)."""
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_timeout=60)
+    engine = create_engine(engine_url(url), pool_size=10, max_overflow=20, pool_timeout=60, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
     return engine
@@ -173,6 +182,11 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+WRITER_LOCK_KEY = 0x1B5EC7
+"""The advisory lock every writing transaction takes on PostgreSQL (any fixed number: ours alone)."""
+_TAKE_WRITER_TURN = text(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+
+
 class Database:
     """The engine and the two kinds of transaction the server uses."""
 
@@ -188,7 +202,18 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
+        """A writing transaction; writers take turns, so numbers are committed in the order given.
+
+        The change feed and the visit listing are read as "rows after N". On PostgreSQL a
+        sequence number is taken before its transaction commits, so with two writers at once a
+        row numbered 7 could commit after a reader has already seen 8 and moved past 7 for ever.
+        Every writing transaction therefore starts by taking one transaction-scoped advisory lock
+        (released by its commit or rollback): the next writer takes its numbers only after the
+        previous one has committed. SQLite has one writer at a time by itself (BEGIN IMMEDIATE).
+        """
         with self._one_writer, self.engine.connect().execution_options(writing=True) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(_TAKE_WRITER_TURN)
             yield conn
 
     @contextmanager
@@ -298,4 +323,7 @@ def insert_once(conn: Connection, table: Table, values: Mapping[str, Any], key: 
 def _insert_once_statement(dialect_name: str, table: Table, key: tuple[str, ...]) -> Any:
     # built once per table: building a statement per upload costs more than running it
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(key))
+    # SQLAlchemy keeps an INSERT's rowcount only when asked (psycopg's would read -1 otherwise)
+    return (
+        dialect.insert(table).on_conflict_do_nothing(index_elements=list(key)).execution_options(preserve_rowcount=True)
+    )

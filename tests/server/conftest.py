@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,12 +13,39 @@ from inspector.services.demo import fill_demo
 from inspector.store.store import Store
 from tests.conftest import DEMO_TODAY
 from tests.server.harness import Bureau, SwappableApp, ThreadServer, make_bureau
+from tests.server.postgres import PostgresCluster, binaries
+
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One PostgreSQL cluster for the session (one per xdist worker), started on first use.
+
+    Under CI a missing PostgreSQL fails the run: the server must be proven on both engines there.
+    """
+    bin_dir = binaries()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed (apt-get install postgresql): the server tests need it in CI")
+        pytest.skip("PostgreSQL is not installed here (apt-get install postgresql)")
+    cluster = PostgresCluster(bin_dir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """The bureau's database: a SQLite file in the test's folder (None), or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_cluster").new_database()
 
 
 @pytest.fixture
-def bureau(tmp_path: Path) -> Iterator[Bureau]:
-    """A fresh bureau server, listening on a free loopback port."""
-    made = make_bureau(tmp_path / "bureau")
+def bureau(tmp_path: Path, database_url: str | None) -> Iterator[Bureau]:
+    """A fresh bureau server on each engine, listening on a free loopback port."""
+    made = make_bureau(tmp_path / "bureau", database_url=database_url)
     server = ThreadServer(made.app).start()
     made.url = server.url
     yield made

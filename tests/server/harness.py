@@ -100,14 +100,22 @@ class Bureau:
         options.setdefault("timeout", FAST_TIMEOUT)
         return BureauClient(options.pop("url", self.url), self.tokens[role], **options)
 
+    def server_cli(self, *words: str | Path) -> list[str | Path]:
+        """``inspector server WORDS`` on this bureau's database (named by ``--db`` when not the data dir's)."""
+        database = [] if self.config.database_url.startswith("sqlite") else ["--db", self.config.database_url]
+        return ["--data-dir", self.root, "server", *words, *database]
+
     def enrol(self, name: str, role: Role, **options: Any) -> str:
         _, token = add_account(self.database, name, role, **options)
         return token
 
 
-def make_bureau(root: Path, **config: Any) -> Bureau:
+def make_bureau(root: Path, *, database_url: str | None = None, **config: Any) -> Bureau:
+    """A bureau on ``database_url``, or on a SQLite file in ``root`` (its photos are in ``root`` either way)."""
     root.mkdir(parents=True, exist_ok=True)
-    server_config = ServerConfig(database_url=sqlite_url(root / "bureau.sqlite3"), photo_dir=root / "photos", **config)
+    server_config = ServerConfig(
+        database_url=database_url or sqlite_url(root / "bureau.sqlite3"), photo_dir=root / "photos", **config
+    )
     app = create_app(server_config)
     bureau = Bureau(root, server_config, app, app.state.inspector.database)
     for role in Role:

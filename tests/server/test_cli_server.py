@@ -19,28 +19,28 @@ def login(run_cli: Callable, monkeypatch: pytest.MonkeyPatch, root: Path, url: s
 
 
 def test_users_add_prints_the_token_alone_on_the_last_line(run_cli: Callable, bureau: Bureau) -> None:
-    added = run_cli("--data-dir", bureau.root, "server", "users", "add", "王芳", "--role", "lead")
+    added = run_cli(*bureau.server_cli("users", "add", "王芳", "--role", "lead"))
     assert added.code == 0
     token = added.out.strip().splitlines()[-1]
     assert len(token) >= 43 and " " not in token
     with BureauClient(bureau.url, token, retry=FAST_RETRY) as client:
         assert client.hello().name == "王芳"
-    again = run_cli("--data-dir", bureau.root, "server", "users", "add", "王芳", "--role", "lead")
+    again = run_cli(*bureau.server_cli("users", "add", "王芳", "--role", "lead"))
     assert again.code == 1 and "王芳" in again.err
-    scripted = run_cli("server", "users", "add", "赵六", "--role", "inspector", "--json", "--data-dir", bureau.root)
+    scripted = run_cli(*bureau.server_cli("users", "add", "赵六", "--role", "inspector", "--json"))
     assert json.loads(scripted.out)["role"] == "inspector"
 
 
 def test_users_list_and_revoke(run_cli: Callable, bureau: Bureau) -> None:
-    listed = run_cli("--data-dir", bureau.root, "server", "users", "list", "--json")
+    listed = run_cli(*bureau.server_cli("users", "list", "--json"))
     rows = json.loads(listed.out)
     assert {row["name"] for row in rows} == {"inspector-user", "lead-user", "admin-user"}
     assert all("token" not in json.dumps(row) for row in rows)
     assert bureau.tokens["lead"] not in listed.out
-    assert run_cli("--data-dir", bureau.root, "server", "users", "revoke", "lead-user").code == 0
-    text = run_cli("--lang", "en", "--data-dir", bureau.root, "server", "users", "list")
+    assert run_cli(*bureau.server_cli("users", "revoke", "lead-user")).code == 0
+    text = run_cli("--lang", "en", *bureau.server_cli("users", "list"))
     assert "lead-user  team lead  revoked" in text.out
-    unknown = run_cli("--data-dir", bureau.root, "server", "users", "revoke", "nobody")
+    unknown = run_cli(*bureau.server_cli("users", "revoke", "nobody"))
     assert unknown.code == 1 and "nobody" in unknown.err
 
 
@@ -65,7 +65,7 @@ def test_an_unenrolled_or_revoked_client_is_refused_with_a_clear_message(
     refused = login(run_cli, monkeypatch, root, bureau.url, "not-a-real-token")
     assert refused.code == 1 and "服务器不认识此令牌" in refused.err
     assert login(run_cli, monkeypatch, root, bureau.url, bureau.tokens["lead"]).code == 0
-    run_cli("--data-dir", bureau.root, "server", "users", "revoke", "lead-user")
+    run_cli(*bureau.server_cli("users", "revoke", "lead-user"))
     revoked = run_cli("--lang", "en", "--data-dir", root, "sync")
     assert revoked.code == 1 and "revoked" in revoked.err
     assert "Traceback" not in revoked.err
@@ -102,14 +102,14 @@ def test_publishing_from_the_server_command_line(
 ) -> None:
     from inspector.paths import builtin_checklists_dir, sample_register
 
-    assert run_cli("--data-dir", bureau.root, "server", "publish-register", sample_register()).code == 0
-    same = run_cli("--data-dir", bureau.root, "server", "publish-register", sample_register())
+    assert run_cli(*bureau.server_cli("publish-register", sample_register())).code == 0
+    same = run_cli(*bureau.server_cli("publish-register", sample_register()))
     assert "未重复发布" in same.out
-    published = run_cli("--data-dir", bureau.root, "server", "publish-checklists", builtin_checklists_dir())
+    published = run_cli(*bureau.server_cli("publish-checklists", builtin_checklists_dir()))
     assert published.code == 0
     broken = tmp_path / "broken.csv"
     broken.write_text("编号,类型\nX,不存在的类型\n", encoding="utf-8")
-    assert run_cli("--data-dir", bureau.root, "server", "publish-register", broken).code == 1
+    assert run_cli(*bureau.server_cli("publish-register", broken)).code == 1
     root = laptop("reader")
     login(run_cli, monkeypatch, root, bureau.url, bureau.tokens["inspector"])
     report = json.loads(run_cli("--data-dir", root, "sync", "--json").out)
