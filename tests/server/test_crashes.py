@@ -27,9 +27,9 @@ from tests.server.invariants import check_invariants, local_versions
 SEEDS = (1, 2, 3)
 
 
-def enrol_lead(server_dir: Path) -> str:
+def enrol_lead(server_dir: Path, database_url: str) -> str:
     server_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(sqlite_url(server_dir / "bureau.sqlite3"))
+    database = Database(database_url)
     migrate(database, applied_at="2026-11-28T10:00:00+08:00")
     _, token = add_account(database, "组长", Role.LEAD)
     database.dispose()
@@ -56,13 +56,16 @@ def _sync(root: Path, url: str, token: str) -> str:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_kill_9_of_the_server_mid_sync(seed: int, laptop: Callable[..., Path], tmp_path: Path) -> None:
+def test_kill_9_of_the_server_mid_sync(
+    seed: int, laptop: Callable[..., Path], tmp_path: Path, database_url: str | None
+) -> None:
     server_dir = tmp_path / "server"
-    token = enrol_lead(server_dir)
+    url = database_url or sqlite_url(server_dir / "bureau.sqlite3")
+    token = enrol_lead(server_dir, url)
     root = laptop("a")
     total = sum(len(data) for data in local_versions(root).values())
     threshold = random.Random(seed).randrange(total)
-    server = ServerProcess(server_dir, free_port(), tmp_path / "server.log").start()
+    server = ServerProcess(server_dir, free_port(), tmp_path / "server.log", ("--db", url)).start()
     done = threading.Event()
     try:
         with FaultProxy(server.port) as proxy:
@@ -77,7 +80,7 @@ def test_kill_9_of_the_server_mid_sync(seed: int, laptop: Callable[..., Path], t
         assert _sync(root, server.url, token) == "synced"
     finally:
         server.kill()
-    database = Database(sqlite_url(server_dir / "bureau.sqlite3"))
+    database = Database(url)
     check_invariants(database, server_dir / "photos", [root])
     database.dispose()
     assert token not in (tmp_path / "server.log").read_text(encoding="utf-8")

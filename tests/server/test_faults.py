@@ -20,8 +20,10 @@ from inspector.sync.errors import SyncError
 from tests.server.fault_proxy import CUT_REQUEST, CUT_RESPONSE, STALL_RESPONSE, Fault, FaultProxy
 from tests.server.harness import FAST_RETRY, SwappableApp, ThreadServer, make_bureau
 from tests.server.invariants import check_invariants, local_versions
+from tests.server.postgres import PostgresCluster
 
 TRIALS = int(os.environ.get("INSPECTOR_FAULT_TRIALS", "50"))
+POSTGRES_TRIALS = int(os.environ.get("INSPECTOR_POSTGRES_FAULT_TRIALS", "20"))
 TRIAL_TIMEOUT = httpx.Timeout(connect=2.0, read=0.3, write=2.0, pool=2.0)
 STALL_SECONDS = 0.5
 RESPONSE_BYTES = 2_000
@@ -43,12 +45,17 @@ def choose_fault(rng: random.Random, upload_bytes: int) -> Fault:
 
 
 def run_trial(
-    seed: int, listening: tuple[SwappableApp, ThreadServer], template: Path, workdir: Path
+    seed: int,
+    listening: tuple[SwappableApp, ThreadServer],
+    template: Path,
+    workdir: Path,
+    *,
+    database_url: str | None = None,
 ) -> tuple[str, bool]:
     """One seeded trial; returns how the faulted sync ended and whether the fault struck at all."""
     rng = random.Random(seed)
     app, server = listening
-    bureau = make_bureau(workdir / "bureau")
+    bureau = make_bureau(workdir / "bureau", database_url=database_url)
     app.app = bureau.app
     root = workdir / "laptop"
     shutil.copytree(template, root)
@@ -80,4 +87,17 @@ def test_a_broken_connection_loses_and_doubles_nothing(
     seed: int, listening: tuple[SwappableApp, ThreadServer], demo_template: Path, tmp_path: Path
 ) -> None:
     outcome, _ = run_trial(seed, listening, demo_template, tmp_path)
+    assert outcome in {"synced", "offline", "timeout"}
+
+
+@pytest.mark.parametrize("seed", range(POSTGRES_TRIALS))
+def test_a_broken_connection_loses_and_doubles_nothing_on_postgresql(
+    seed: int,
+    listening: tuple[SwappableApp, ThreadServer],
+    demo_template: Path,
+    tmp_path: Path,
+    postgres_cluster: PostgresCluster,
+) -> None:
+    database_url = postgres_cluster.new_database()
+    outcome, _ = run_trial(seed, listening, demo_template, tmp_path, database_url=database_url)
     assert outcome in {"synced", "offline", "timeout"}

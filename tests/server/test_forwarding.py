@@ -126,14 +126,23 @@ class County:
 
 
 @pytest.fixture
-def start_county(tmp_path: Path) -> Iterator[Callable[..., County]]:
-    """``inspector serve --forward-to URL`` on a free port, its token in a file; laptops enrol as its lead."""
+def start_county(
+    tmp_path: Path, database_url: str | None, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., County]]:
+    """``inspector serve --forward-to URL`` on a free port, its token in a file; laptops enrol as its lead.
+
+    The county's database is SQLite or PostgreSQL (the ``database_url`` fixture runs both); on
+    PostgreSQL one of its own, apart from the province's.
+    """
     started: list[County] = []
 
     def start(province_url: str, province_token: str, *, token_in_environment: bool = False) -> County:
         root = tmp_path / "county"
-        lead_token = enrol_lead(root)
-        options = ("--forward-to", province_url, "--forward-every", "0.3")
+        url = sqlite_url(root / "bureau.sqlite3")
+        if database_url is not None:
+            url = request.getfixturevalue("postgres_cluster").new_database()
+        lead_token = enrol_lead(root, url)
+        options = ("--db", url, "--forward-to", province_url, "--forward-every", "0.3")
         environment = None
         if token_in_environment:
             environment = {**os.environ, TOKEN_VARIABLE: province_token}
@@ -142,7 +151,7 @@ def start_county(tmp_path: Path) -> Iterator[Callable[..., County]]:
             token_file.write_text(province_token + "\n", encoding="utf-8")
             options += ("--forward-token-file", str(token_file))
         process = ServerProcess(root, free_port(), tmp_path / "county.log", options, environment).start()
-        county = County(root, process, lead_token, Database(sqlite_url(root / "bureau.sqlite3")))
+        county = County(root, process, lead_token, Database(url))
         started.append(county)
         return county
 
@@ -194,13 +203,17 @@ def test_a_province_outage_only_delays(
         laptops_sync(laptops, county)
 
         wait_until(lambda: last_error_code(county.database) == "offline", what="the county to find the province down")
-        status = run_cli("--lang", "en", "server", "forwarding", "status", "--data-dir", county.root)
+        status = run_cli(
+            "--lang", "en", "server", "forwarding", "status", "--data-dir", county.root, "--db", county.database.url
+        )
         assert status.code == 0
         assert f"Cannot reach {server.url}" in status.out and "waiting: 3 visit version(s)" in status.out
         server.start()
         wait_until(forwarded_everything(county.database), what="the county to forward once the province is up")
         check_forwarded(county.database, county.photos, province, laptops)
-        after = run_cli("server", "forwarding", "status", "--json", "--data-dir", county.root)
+        after = run_cli(
+            "server", "forwarding", "status", "--json", "--data-dir", county.root, "--db", county.database.url
+        )
         assert '"last_error": null' in after.out
     finally:
         server.stop()
@@ -254,7 +267,17 @@ def test_a_refusing_province_is_recorded_and_forwarding_goes_on_once_allowed(
             finally:
                 forwarder.stop()
             if role == "inspector":
-                status = run_cli("--lang", "en", "server", "forwarding", "status", "--data-dir", county.root)
+                status = run_cli(
+                    "--lang",
+                    "en",
+                    "server",
+                    "forwarding",
+                    "status",
+                    "--data-dir",
+                    county.root,
+                    "--db",
+                    county.database.url,
+                )
                 assert "may not upload there" in status.out and "waiting: 3 visit version(s)" in status.out
                 assert held_visits(bureau.database) == {}
         check_forwarded(county.database, county.config.photo_dir, bureau, laptops)
@@ -291,7 +314,9 @@ def test_a_version_the_province_refuses_holds_forwarding_at_it_and_says_why(
         assert held_visits(bureau.database)[(uuid, 2)] != held_visits(county.database)[(uuid, 2)], "kept, not replaced"
         assert state["pending_events"] == 0, "a refused visit does not hold the events back"
         assert held_events(bureau.database) == held_events(county.database)
-        status = run_cli("--lang", "en", "server", "forwarding", "status", "--data-dir", county.root)
+        status = run_cli(
+            "--lang", "en", "server", "forwarding", "status", "--data-dir", county.root, "--db", county.database.url
+        )
         assert f"refused visit {uuid} v2: different_bytes (409)" in status.out
     finally:
         county_server.stop()
