@@ -87,6 +87,16 @@ def run_guarded(handler: Callable[[argparse.Namespace], int | None], args: argpa
     return EXIT_ERROR
 
 
+def safe_url(url: str) -> str:
+    """A database URL with any password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "?"
+
+
 def open_for_reading(args: argparse.Namespace) -> Store | None:
     """The store read-only (works while the app has it open), or None when there is no data yet."""
     try:

@@ -10,8 +10,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspector.cli import forwarding_commands
-from inspector.cli.common import EXIT_ERROR, CommandError, emit_json, say, say_error
+from inspector.cli import backup_commands, forwarding_commands
+from inspector.cli.common import EXIT_ERROR, CommandError, emit_json, safe_url, say, say_error
 from inspector.i18n import t
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _database_options(register_csv)
     register_csv.set_defaults(handler=run_publish_register)
     forwarding_commands.register_status(commands, _database_options, _open_database)
+    backup_commands.register(commands, _database_options, lambda args: _config(args).database_url)
 
 
 def _database_options(parser: argparse.ArgumentParser) -> None:
@@ -102,18 +103,8 @@ def _open_database(args: argparse.Namespace) -> Database:
         raise CommandError(t("server.newer_schema", found=error.found)) from None
     except Exception as error:  # SQLAlchemy's errors: a URL or a file it cannot open
         database.dispose()
-        raise CommandError(t("server.db_unusable", url=_safe_url(config.database_url), reason=str(error))) from None
+        raise CommandError(t("server.db_unusable", url=safe_url(config.database_url), reason=str(error))) from None
     return database
-
-
-def _safe_url(url: str) -> str:
-    """The URL with any password hidden, for messages."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "?"
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -128,7 +119,7 @@ def run_serve(args: argparse.Namespace) -> int:
     forward = forwarding_commands.forward_settings(args)
     config = _config(args, rate_per_second=args.rate, burst=max(10, int(args.rate * 10)), forward=forward)
     scheme = "https" if args.tls_cert else "http"
-    say(t("server.starting", url=f"{scheme}://{args.host}:{args.port}", db=_safe_url(config.database_url)))
+    say(t("server.starting", url=f"{scheme}://{args.host}:{args.port}", db=safe_url(config.database_url)))
     serve(config, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key)
     return 0
 

@@ -99,6 +99,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} 项须由检查组组长账号上传，仍留在待发送队列中。",
         "{count} items need a team lead's account to be sent; they stay queued.",
     ),
+    "sync.report.server_restored": (
+        "局服务器的数据库已从备份恢复：本机的全部记录已重新上传（服务器已有的不会重复）。",
+        "The bureau server's database was restored from a backup: everything on this laptop was sent again "
+        "(what the server still had is not doubled).",
+    ),
     "sync.report.refused_item": ("未被接收：{key}：{reason}", "Not accepted: {key}: {reason}"),
     "sync.report.refused": (
         "{count} 项未被服务器接收，仍留在待发送队列中，原因见上。",

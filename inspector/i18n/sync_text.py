@@ -34,7 +34,8 @@ class ReportLine:
 
 def report_lines(report: SyncReport) -> list[ReportLine]:
     """What was sent and received, then each refused item with the server's reason."""
-    lines = [
+    lines = [ReportLine(t("sync.report.server_restored"))] if report.server_restored else []
+    lines += [
         ReportLine(
             t(
                 "sync.report.pushed",

@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inspector.core.clock import now, to_iso
 from inspector.server import records
 from inspector.server.accounts import Account, Role, account_for_token
-from inspector.server.db import Database, migrate
+from inspector.server.db import Database, current_epoch, migrate
 from inspector.server.errors import ApiError
 from inspector.server.forwarding import Forwarder, ForwardSettings, WakeOnUpload
 
@@ -204,6 +204,8 @@ async def hello(request: Request, account: Account) -> Response:
         raise ApiError(400, "bad_request", parameter="nonce")
     proof = hmac.new(bytes.fromhex(account.token_sha256), nonce.encode("ascii"), hashlib.sha256).hexdigest()
     limits = _state(request).config.limits
+    with _state(request).database.reading() as conn:
+        epoch = current_epoch(conn)
     return JSONResponse(
         {
             "service": SERVICE,
@@ -214,6 +216,8 @@ async def hello(request: Request, account: Account) -> Response:
             "expires_at": account.expires_at,
             "server_time": to_iso(now()),
             "limits": limits.__dict__,
+            # changes when the database is restored from a backup: laptops then send again
+            "epoch": epoch,
         }
     )
 

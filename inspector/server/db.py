@@ -9,6 +9,7 @@ key, then read back, so two identical uploads racing each other make one row.
 from __future__ import annotations
 
 import functools
+import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
@@ -33,6 +34,7 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -126,8 +128,36 @@ def _create_forwarding(conn: Connection) -> None:
     forwarding.create(conn, checkfirst=True)
 
 
+# Which life of the database this is: a new value after every restore from a backup, so that the
+# laptops learn that the server forgot what it acknowledged after the backup, and send it again.
+server_epoch = Table(
+    "server_epoch",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("epoch", String(64), nullable=False),
+)
+_EPOCH_ROW = 1
+
+
+def _create_server_epoch(conn: Connection) -> None:
+    server_epoch.create(conn, checkfirst=True)
+    conn.execute(insert(server_epoch).values(id=_EPOCH_ROW, epoch=secrets.token_hex(16)))
+
+
+def current_epoch(conn: Connection) -> str:
+    return conn.execute(select(server_epoch.c.epoch).where(server_epoch.c.id == _EPOCH_ROW)).scalar_one()
+
+
+def start_new_epoch(database: Database) -> str:
+    """After a restore: from now on the server is a different life of itself (see ``server_epoch``)."""
+    epoch = secrets.token_hex(16)
+    with database.writing() as conn:
+        conn.execute(update(server_epoch).where(server_epoch.c.id == _EPOCH_ROW).values(epoch=epoch))
+    return epoch
+
+
 Migration = Callable[[Connection], None]
-MIGRATIONS: Sequence[Migration] = (_create_first_tables, _create_forwarding)
+MIGRATIONS: Sequence[Migration] = (_create_first_tables, _create_forwarding, _create_server_epoch)
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -84,6 +84,8 @@ class SyncReport:
     feed_position: int = 0
     held_for_role: int = 0
     """Items this account's role may not send: they stay queued."""
+    server_restored: bool = False
+    """The server's database was restored from a backup since the last sync: everything was sent again."""
 
     @property
     def sent_anything(self) -> bool:
@@ -169,6 +171,27 @@ def _save_checkpoint(store: Store, url: str, since: int) -> None:
     store.db(SYNC_FILE).table("checkpoint").upsert(_document({"url": url, "since": since, "at": to_iso(now())}))
 
 
+def _notice_restore(store: Store, url: str, epoch: str) -> bool:
+    """When the server's database was restored from a backup since the last sync, send all again.
+
+    The server may have forgotten anything it acknowledged after its backup; uploads are
+    idempotent, so sending again what it still holds costs a receipt each. The earlier receipt is
+    kept beside the entry. The new epoch is saved last: a crash before that repeats this, harmlessly.
+    """
+    table = store.db(SYNC_FILE).table("server")
+    known = table.get(doc_id=SINGLE)
+    restored = bool(known and known.get("url") == url and known.get("epoch") and epoch and known["epoch"] != epoch)
+    if restored:
+        store.put_outbox_many(
+            {**entry, "state": PENDING, "earlier_receipt": {"seq": entry.get("receipt"), "epoch": known["epoch"]}}
+            for entry in store.outbox()
+            if entry.get("state") == SENT
+        )
+        _save_checkpoint(store, url, 0)
+    table.upsert(_document({"url": url, "epoch": epoch}))
+    return restored
+
+
 # -- what waits --------------------------------------------------------------------------------
 
 
@@ -198,8 +221,10 @@ def sync(store: Store, client: BureauClient, *, on_progress: ProgressCallback | 
     """Push, then pull. Raises ``SyncError`` when the run cannot go on; what was done stays done."""
     notify = on_progress or (lambda _progress: None)
     report = SyncReport()
-    role = client.hello().role
+    info = client.hello()
+    role = info.role
     _queue_unsent(store)
+    report.server_restored = _notice_restore(store, client.base_url, info.epoch)
     queue = pending(store)
     allowed = [entry for entry in queue if role in SENDERS.get(entry["kind"], set())]
     report.held_for_role = len(queue) - len(allowed)

@@ -57,6 +57,8 @@ class ServerInfo:
     expires_at: str
     server_time: str
     limits: dict[str, int] = field(default_factory=dict)
+    epoch: str = ""
+    """Which life of the server's database this is: it changes when the database is restored."""
 
 
 class _RetryableAnswer(Exception):
@@ -158,6 +160,7 @@ class BureauClient:
             expires_at=str(data.get("expires_at", "")),
             server_time=str(data.get("server_time", "")),
             limits=dict(data.get("limits") or {}),
+            epoch=str(data.get("epoch", "")),
         )
 
     def upload_visit(self, uuid: str, version: int, body: bytes) -> Receipt:
