@@ -33,7 +33,9 @@ def binaries() -> Path | None:
 class PostgresCluster:
     """The cluster lives in a temp dir of its own: pytest's are closed to other accounts."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, durable: bool = False) -> None:
+        """``durable``: fsync on, as a production server runs (the benchmarks); off for the tests."""
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="inspector-pg-"))
         self.root.chmod(0o755)
         self.bin_dir = bin_dir
@@ -52,7 +54,9 @@ class PostgresCluster:
         if self._as_postgres:
             shutil.chown(self.root, "postgres", "postgres")
         self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run(
             str(self.bin_dir / "pg_ctl"),
             "-D",
