@@ -32,6 +32,7 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     select,
     text,
     update,
@@ -121,6 +122,8 @@ forwarding = Table(
     Column("last_forwarded_at", String(40)),
     Column("last_error", Text),
     Column("last_error_at", String(40)),
+    # the higher-level server's epoch when last seen: a new one means it was restored from a backup
+    Column("upstream_epoch", String(64)),
 )
 
 
@@ -156,8 +159,19 @@ def start_new_epoch(database: Database) -> str:
     return epoch
 
 
+def _add_upstream_epoch(conn: Connection) -> None:
+    # a database made after this column joined the table's definition has it already
+    if "upstream_epoch" not in {column["name"] for column in inspect(conn).get_columns("forwarding")}:
+        conn.execute(text("ALTER TABLE forwarding ADD COLUMN upstream_epoch VARCHAR(64)"))
+
+
 Migration = Callable[[Connection], None]
-MIGRATIONS: Sequence[Migration] = (_create_first_tables, _create_forwarding, _create_server_epoch)
+MIGRATIONS: Sequence[Migration] = (
+    _create_first_tables,
+    _create_forwarding,
+    _create_server_epoch,
+    _add_upstream_epoch,
+)
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -121,6 +121,26 @@ def _position(database: Database, target: str) -> Position:
     return Position(row.visits_seq, row.events_seq)
 
 
+def _restored_since(database: Database, target: str, epoch: str) -> bool:
+    """Whether the province's database was restored from a backup since the last round.
+
+    It may then have forgotten what it acknowledged after its backup: forwarding starts again
+    from the beginning (the province answers what it still holds with its first receipt). The
+    checkpoint goes back first and the new epoch is saved with it, in one transaction.
+    """
+    with database.reading() as conn:
+        known = conn.execute(select(forwarding.c.upstream_epoch).where(forwarding.c.target == target)).scalar()
+    if known == epoch:
+        return False
+    restored = bool(known and epoch)
+    values: dict[str, Any] = {"upstream_epoch": epoch}
+    if restored:
+        values.update(visits_seq=0, events_seq=0)
+        log.warning("%s was restored from a backup: forwarding everything again", target)
+    _save(database, target, **values)
+    return restored
+
+
 def _save(database: Database, target: str, **values: Any) -> None:
     with database.writing() as conn:
         conn.execute(update(forwarding).where(forwarding.c.target == target).values(**values))
@@ -187,7 +207,9 @@ def forward_pending(database: Database, folder: records.PhotoFolder, upstream: U
     with database.reading() as conn:
         if _pending_counts(conn, position) == (0, 0):
             return report
-    upstream.hello()  # the preflight: this is the province that enrolled our token, not a portal
+    # the preflight: this is the province that enrolled our token, not a portal
+    if _restored_since(database, target, getattr(upstream.hello(), "epoch", "")):
+        position = Position(0, 0)
     photos = _PhotoSender(folder, upstream, report)
     refusals = []
     # a refused visit holds the visits after it, not the events (and the other way round)

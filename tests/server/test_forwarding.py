@@ -415,3 +415,39 @@ def test_serve_says_what_is_missing_for_forwarding(
     assert "a-token" not in in_clear.out + in_clear.err
     never = run_cli("--lang", "en", "server", "forwarding", "status", "--data-dir", tmp_path / "county")
     assert never.code == 0 and "has not forwarded anything" in never.out
+
+
+def test_a_province_restored_from_a_backup_gets_everything_again(
+    bureau: Bureau, laptop: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The province forgets what came after its backup; at the county's next round all is sent again."""
+    from inspector.server.backup import backup, restore
+
+    province = bureau
+    county = make_bureau(tmp_path / "county")
+    listening = ThreadServer(county.app).start()
+    county.url = listening.url
+    province.tokens["county"] = province.enrol(COUNTY_ACCOUNT, Role.LEAD)
+    photos = PhotoFolder(county.config.photo_dir)
+    laptops = [laptop("a"), laptop("b", fresh=True), laptop("c", fresh=True)]
+
+    def upload_and_forward(root: Path) -> ForwardReport:
+        assert _sync(root, county.url, county.tokens["lead"]) == "synced"
+        with province.client("county") as upstream:
+            return forward_pending(county.database, photos, upstream, province.url)
+
+    try:
+        upload_and_forward(laptops[0])
+        backup(province.config.database_url, tmp_path / "province.backup")
+        upload_and_forward(laptops[1])
+        province.database.dispose()
+        restore(province.config.database_url, tmp_path / "province.backup")
+        assert len(held_visits(province.database)) == 3
+
+        report = upload_and_forward(laptops[2])
+        # everything again: what the province kept is answered with its receipt, the rest is sent
+        assert (report.visits_already, report.visits_sent) == (3, 6)
+        check_forwarded(county.database, county.config.photo_dir, province, laptops)
+    finally:
+        listening.stop()
+        county.database.dispose()
