@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     Engine,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -165,12 +167,54 @@ def _add_upstream_epoch(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE forwarding ADD COLUMN upstream_epoch VARCHAR(64)"))
 
 
+# The county's rectification board (``server/board.py``): a projection of the visits and the
+# feed's events, brought up to date before it is read; ``open`` and ``due`` find the overdue.
+board_rows = Table(
+    "board_rows",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("source", String(100), nullable=False),
+    Column("site_id", String(40), nullable=False),
+    Column("site_name", String(200), nullable=False),
+    Column("township", String(100), nullable=False),
+    Column("item_text", Text, nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("due", String(10), nullable=False),
+    Column("state", String(24), nullable=False),
+    Column("open", Boolean, nullable=False),
+    Column("record", Text, nullable=False),
+    Index("ix_board_open_due", "open", "due"),
+    Index("ix_board_source_open_due", "source", "open", "due"),
+)
+board_events = Table(
+    "board_events",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("rectification_id", String(200), nullable=False, index=True),
+    Column("body", Text, nullable=False),
+)
+board_progress = Table(
+    "board_progress",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("visits_seq", Integer, nullable=False),
+    Column("events_seq", Integer, nullable=False),
+)
+
+
+def _create_board(conn: Connection) -> None:
+    for table in (board_rows, board_events, board_progress):
+        table.create(conn, checkfirst=True)
+    conn.execute(insert(board_progress).values(id=1, visits_seq=0, events_seq=0))
+
+
 Migration = Callable[[Connection], None]
 MIGRATIONS: Sequence[Migration] = (
     _create_first_tables,
     _create_forwarding,
     _create_server_epoch,
     _add_upstream_epoch,
+    _create_board,
 )
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 

@@ -1,0 +1,203 @@
+"""The county's rectification board on the server: every failed item of every visit received, its
+state folded from every team's events, and the overdue ones found by an index, not by reading visits.
+
+The board is a projection of what the server keeps (sealed visits, the feed's events), brought up
+to date before it is read: the visits and events received since its checkpoint are read once,
+their rectifications folded with the same rules the laptops use (``core.rectifications.fold``),
+and the rows written in the same transaction as the new checkpoint. A board lost or damaged is
+made again from the visits and the feed; nothing here is the only copy of anything.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from inspector.core.errors import DomainError
+from inspector.core.rectifications import (
+    RectificationEvent,
+    RectificationState,
+    fold,
+    record_from_dict,
+    record_to_dict,
+    reinspection_events,
+)
+from inspector.core.visits import Visit, rectifications
+from inspector.server.db import (
+    Database,
+    accounts,
+    board_events,
+    board_progress,
+    board_rows,
+    feed,
+    insert_once,
+    visits,
+)
+
+log = logging.getLogger("inspector.server.board")
+UNREADABLE = (DomainError, ValueError, KeyError, TypeError, AttributeError)
+"""What a visit or an event the rules cannot read raises: it is left off the board, and logged."""
+
+BATCH = 500
+RECT_EVENT = "rect_event"
+_PROGRESS_ROW = 1
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    id: str
+    site_name: str
+    township: str
+    item_text: str
+    severity: str
+    due: date
+    state: str
+    source: str
+
+    def days_overdue(self, today: date) -> int:
+        return max(0, (today - self.due).days)
+
+
+def bring_up_to_date(database: Database) -> int:
+    """Project what came in since the last time; returns how many visits and events were read."""
+    done = 0
+    while True:
+        with database.writing() as conn:
+            progress = conn.execute(select(board_progress).where(board_progress.c.id == _PROGRESS_ROW)).one()
+            new_visits = conn.execute(
+                select(visits.c.seq, visits.c.body, visits.c.uploaded_by)
+                .where(visits.c.seq > progress.visits_seq)
+                .order_by(visits.c.seq)
+                .limit(BATCH)
+            ).all()
+            new_events = conn.execute(
+                select(feed.c.seq, feed.c.body)
+                .where(feed.c.seq > progress.events_seq, feed.c.kind == RECT_EVENT)
+                .order_by(feed.c.seq)
+                .limit(BATCH)
+            ).all()
+            if not new_visits and not new_events:
+                return done
+            touched: set[str] = set()
+            for row in new_visits:
+                touched |= _take_visit(conn, row.body, row.uploaded_by)
+            touched |= _take_events(conn, (json.loads(row.body) for row in new_events))
+            _refold(conn, touched)
+            conn.execute(
+                update(board_progress)
+                .where(board_progress.c.id == _PROGRESS_ROW)
+                .values(
+                    visits_seq=new_visits[-1].seq if new_visits else progress.visits_seq,
+                    events_seq=new_events[-1].seq if new_events else progress.events_seq,
+                )
+            )
+            done += len(new_visits) + len(new_events)
+
+
+def open_rectifications(
+    database: Database, today: date, *, overdue_only: bool = False, source: str | None = None, limit: int = 1000
+) -> list[BoardRow]:
+    """The rectifications not closed yet (only those past their due date with ``overdue_only``),
+    the earliest due first; ``source``: those received from one county (at a province)."""
+    bring_up_to_date(database)
+    query = select(board_rows).where(board_rows.c.open.is_(True))
+    if overdue_only:
+        query = query.where(board_rows.c.due < today.isoformat())
+    if source is not None:
+        query = query.where(board_rows.c.source == source)
+    with database.reading() as conn:
+        rows = conn.execute(query.order_by(board_rows.c.due, board_rows.c.id).limit(limit)).all()
+    return [_board_row(row) for row in rows]
+
+
+def _board_row(row: Any) -> BoardRow:
+    return BoardRow(
+        id=row.id,
+        site_name=row.site_name,
+        township=row.township,
+        item_text=row.item_text,
+        severity=row.severity,
+        due=date.fromisoformat(row.due),
+        state=row.state,
+        source=row.source,
+    )
+
+
+def _take_visit(conn: Connection, body: bytes, uploaded_by: int) -> set[str]:
+    """The visit's rectifications as rows (a later version replaces the earlier's), and the events
+    a re-inspection visit stands for. Returns the rectification ids to fold again."""
+    try:
+        visit = Visit.from_dict(json.loads(body))
+    except UNREADABLE as error:
+        log.warning("a stored visit the rules cannot read is left off the board: %s", error)
+        return set()
+    source = conn.execute(select(accounts.c.name).where(accounts.c.id == uploaded_by)).scalar_one()
+    touched = set()
+    for record in rectifications(visit):
+        values = {"record": json.dumps(record_to_dict(record), ensure_ascii=False), "source": source}
+        if not insert_once(conn, board_rows, {"id": record.id, **_row_values(record), **values}, ("id",)):
+            conn.execute(update(board_rows).where(board_rows.c.id == record.id).values(**values))
+        touched.add(record.id)
+    return touched | _take_events(conn, (event.to_dict() for event in reinspection_events(visit)))
+
+
+def _take_events(conn: Connection, events: Iterable[dict[str, Any]]) -> set[str]:
+    touched = set()
+    for event in events:
+        insert_once(
+            conn,
+            board_events,
+            {
+                "id": event["id"],
+                "rectification_id": event["rectification_id"],
+                "body": json.dumps(event, ensure_ascii=False, sort_keys=True),
+            },
+            ("id",),
+        )
+        touched.add(event["rectification_id"])
+    return touched
+
+
+def _refold(conn: Connection, ids: set[str]) -> None:
+    """Each rectification's state from its record and all its events (from any team, any order)."""
+    if not ids:
+        return
+    query = select(board_rows.c.id, board_rows.c.record).where(board_rows.c.id.in_(ids))
+    records = {row.id: row.record for row in conn.execute(query)}
+    events: dict[str, list[RectificationEvent]] = {}
+    rows = conn.execute(
+        select(board_events.c.rectification_id, board_events.c.body).where(board_events.c.rectification_id.in_(records))
+    )
+    for row in rows:
+        try:
+            event = RectificationEvent.from_dict(json.loads(row.body))
+        except UNREADABLE as error:
+            log.warning("an event the rules cannot read is left off the board: %s", error)
+            continue
+        events.setdefault(row.rectification_id, []).append(event)
+    for rect_id, record in records.items():
+        view = fold(record_from_dict(json.loads(record)), events.get(rect_id, ()))
+        conn.execute(
+            update(board_rows)
+            .where(board_rows.c.id == rect_id)
+            .values(state=view.state.value, due=view.due.isoformat(), open=view.state is not RectificationState.CLOSED)
+        )
+
+
+def _row_values(record: Any) -> dict[str, Any]:
+    return {
+        "site_id": record.site_id,
+        "site_name": record.site_name,
+        "township": record.township,
+        "item_text": record.item_text,
+        "severity": record.severity.value,
+        "due": record.due.isoformat(),
+        "state": RectificationState.OPEN.value,
+        "open": True,
+    }
