@@ -78,9 +78,9 @@ def laptop(tmp_path: Path, demo_template: Path) -> Callable[[str], Path]:
     return make
 
 
-@pytest.fixture
-def swappable_server() -> Iterator[tuple[SwappableApp, ThreadServer]]:
-    """One listening server whose app (and so database) each trial replaces."""
+@pytest.fixture(scope="module")
+def listening() -> Iterator[tuple[SwappableApp, ThreadServer]]:
+    """One listening server for a module's trials; each trial puts in its own app (and database)."""
     app = SwappableApp(None)
     server = ThreadServer(app).start()
     yield app, server

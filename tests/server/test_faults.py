@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -28,14 +27,6 @@ TRIAL_TIMEOUT = httpx.Timeout(connect=2.0, read=0.3, write=2.0, pool=2.0)
 STALL_SECONDS = 0.5
 RESPONSE_BYTES = 2_000
 """About what the server answers in a demo sync, so a response cut mostly lands inside it."""
-
-
-@pytest.fixture(scope="module")
-def listening() -> Iterator[tuple[SwappableApp, ThreadServer]]:
-    app = SwappableApp(None)
-    server = ThreadServer(app).start()
-    yield app, server
-    server.stop()
 
 
 def choose_fault(rng: random.Random, upload_bytes: int) -> Fault:

@@ -354,14 +354,6 @@ def county_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Pat
     return CountyTemplate(base / "county", laptops, size)
 
 
-@pytest.fixture(scope="module")
-def listening() -> Iterator[tuple[SwappableApp, ThreadServer]]:
-    app = SwappableApp(None)
-    server = ThreadServer(app).start()
-    yield app, server
-    server.stop()
-
-
 @pytest.mark.parametrize("seed", range(TRIALS))
 def test_a_faulty_link_to_the_province_loses_and_doubles_nothing(
     seed: int, county_template: CountyTemplate, listening: tuple[SwappableApp, ThreadServer], tmp_path: Path
