@@ -10,14 +10,15 @@ made again from the visits and the feed; nothing here is the only copy of anythi
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from inspector.core.errors import DomainError
 from inspector.core.rectifications import (
@@ -36,7 +37,7 @@ from inspector.server.db import (
     board_progress,
     board_rows,
     feed,
-    insert_once,
+    insert_all_once,
     visits,
 )
 
@@ -65,7 +66,11 @@ class BoardRow:
 
 
 def bring_up_to_date(database: Database) -> int:
-    """Project what came in since the last time; returns how many visits and events were read."""
+    """Project what came in since the last time; returns how many visits and events were read.
+
+    Each batch is one transaction with a few statements for all its rows (one per row would cost
+    more than folding them).
+    """
     done = 0
     while True:
         with database.writing() as conn:
@@ -84,11 +89,16 @@ def bring_up_to_date(database: Database) -> int:
             ).all()
             if not new_visits and not new_events:
                 return done
-            touched: set[str] = set()
+            sources = {row.id: row.name for row in conn.execute(select(accounts.c.id, accounts.c.name))}
+            rows: dict[str, dict[str, Any]] = {}  # a later version of a visit replaces the earlier's rows
+            events = [json.loads(row.body) for row in new_events]
             for row in new_visits:
-                touched |= _take_visit(conn, row.body, row.uploaded_by)
-            touched |= _take_events(conn, (json.loads(row.body) for row in new_events))
-            _refold(conn, touched)
+                _take_visit(row.body, sources[row.uploaded_by], rows, events)
+            if rows:
+                conn.execute(_upsert_rows(conn.dialect.name), list(rows.values()))
+            if events:
+                insert_all_once(conn, board_events, [_event_row(event) for event in events], ("id",))
+            _refold(conn, set(rows) | {event["rectification_id"] for event in events})
             conn.execute(
                 update(board_progress)
                 .where(board_progress.c.id == _PROGRESS_ROW)
@@ -129,39 +139,48 @@ def _board_row(row: Any) -> BoardRow:
     )
 
 
-def _take_visit(conn: Connection, body: bytes, uploaded_by: int) -> set[str]:
-    """The visit's rectifications as rows (a later version replaces the earlier's), and the events
-    a re-inspection visit stands for. Returns the rectification ids to fold again."""
+def _take_visit(body: bytes, source: str, rows: dict[str, dict[str, Any]], events: list[dict[str, Any]]) -> None:
+    """Add the visit's rectifications to ``rows``, and the events a re-inspection visit stands for."""
     try:
         visit = Visit.from_dict(json.loads(body))
     except UNREADABLE as error:
         log.warning("a stored visit the rules cannot read is left off the board: %s", error)
-        return set()
-    source = conn.execute(select(accounts.c.name).where(accounts.c.id == uploaded_by)).scalar_one()
-    touched = set()
+        return
     for record in rectifications(visit):
-        values = {"record": json.dumps(record_to_dict(record), ensure_ascii=False), "source": source}
-        if not insert_once(conn, board_rows, {"id": record.id, **_row_values(record), **values}, ("id",)):
-            conn.execute(update(board_rows).where(board_rows.c.id == record.id).values(**values))
-        touched.add(record.id)
-    return touched | _take_events(conn, (event.to_dict() for event in reinspection_events(visit)))
+        rows[record.id] = {
+            "id": record.id,
+            "source": source,
+            "site_id": record.site_id,
+            "site_name": record.site_name,
+            "township": record.township,
+            "item_text": record.item_text,
+            "severity": record.severity.value,
+            "due": record.due.isoformat(),
+            "state": RectificationState.OPEN.value,
+            "open": True,
+            "record": json.dumps(record_to_dict(record), ensure_ascii=False),
+        }
+    events.extend(event.to_dict() for event in reinspection_events(visit))
 
 
-def _take_events(conn: Connection, events: Iterable[dict[str, Any]]) -> set[str]:
-    touched = set()
-    for event in events:
-        insert_once(
-            conn,
-            board_events,
-            {
-                "id": event["id"],
-                "rectification_id": event["rectification_id"],
-                "body": json.dumps(event, ensure_ascii=False, sort_keys=True),
-            },
-            ("id",),
-        )
-        touched.add(event["rectification_id"])
-    return touched
+def _event_row(event: dict[str, Any]) -> dict[str, Any]:
+    body = json.dumps(event, ensure_ascii=False, sort_keys=True)
+    return {"id": event["id"], "rectification_id": event["rectification_id"], "body": body}
+
+
+@functools.cache
+def _upsert_rows(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(board_rows)
+    replaced = {column.name: statement.excluded[column.name] for column in board_rows.c if column.name != "id"}
+    return statement.on_conflict_do_update(index_elements=["id"], set_=replaced)
+
+
+_SET_STATE = (
+    update(board_rows)
+    .where(board_rows.c.id == bindparam("rect_id"))
+    .values(state=bindparam("new_state"), due=bindparam("new_due"), open=bindparam("new_open"))
+)
 
 
 def _refold(conn: Connection, ids: set[str]) -> None:
@@ -181,23 +200,16 @@ def _refold(conn: Connection, ids: set[str]) -> None:
             log.warning("an event the rules cannot read is left off the board: %s", error)
             continue
         events.setdefault(row.rectification_id, []).append(event)
+    folded = []
     for rect_id, record in records.items():
         view = fold(record_from_dict(json.loads(record)), events.get(rect_id, ()))
-        conn.execute(
-            update(board_rows)
-            .where(board_rows.c.id == rect_id)
-            .values(state=view.state.value, due=view.due.isoformat(), open=view.state is not RectificationState.CLOSED)
+        folded.append(
+            {
+                "rect_id": rect_id,
+                "new_state": view.state.value,
+                "new_due": view.due.isoformat(),
+                "new_open": view.state is not RectificationState.CLOSED,
+            }
         )
-
-
-def _row_values(record: Any) -> dict[str, Any]:
-    return {
-        "site_id": record.site_id,
-        "site_name": record.site_name,
-        "township": record.township,
-        "item_text": record.item_text,
-        "severity": record.severity.value,
-        "due": record.due.isoformat(),
-        "state": RectificationState.OPEN.value,
-        "open": True,
-    }
+    if folded:
+        conn.execute(_SET_STATE, folded)

@@ -407,6 +407,11 @@ def insert_once(conn: Connection, table: Table, values: Mapping[str, Any], key: 
     return conn.execute(_insert_once_statement(conn.dialect.name, table, tuple(key)), dict(values)).rowcount == 1
 
 
+def insert_all_once(conn: Connection, table: Table, rows: list[Mapping[str, Any]], key: Sequence[str]) -> None:
+    """``insert_once`` for many rows in one statement execution."""
+    conn.execute(_insert_once_statement(conn.dialect.name, table, tuple(key)), [dict(row) for row in rows])
+
+
 @functools.cache
 def _insert_once_statement(dialect_name: str, table: Table, key: tuple[str, ...]) -> Any:
     # built once per table: building a statement per upload costs more than running it
