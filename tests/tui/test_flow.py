@@ -30,6 +30,15 @@ async def type_text(pilot: Pilot, text: str) -> None:
         await pilot.press(character)
 
 
+async def resume_latest(pilot: Pilot) -> RunnerScreen:
+    """F5 on home: the runner on the latest visit in progress."""
+    await pilot.press("f5")
+    await settle(pilot)
+    runner = pilot.app.screen
+    assert isinstance(runner, RunnerScreen)
+    return runner
+
+
 async def start_visit_at_township_office(pilot: Pilot, app: InspectorApp) -> RunnerScreen:
     await pilot.press("f2")
     await settle(pilot)
@@ -138,10 +147,7 @@ def test_moving_is_remembered_and_a_note_saves_when_typing_pauses(session: Sessi
     draft = visits_in_progress(session.store)[0]
 
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
-        await pilot.press("f5")
-        await settle(pilot)
-        runner = app.screen
-        assert isinstance(runner, RunnerScreen)
+        runner = await resume_latest(pilot)
         await pilot.press("up", "up")
         moved_to = runner.item_id
         assert session.store.load_visit(draft.uuid).cursor == moved_to
@@ -158,10 +164,7 @@ def test_a_note_before_the_result_is_kept_and_saved_with_it(session: Session) ->
     draft = visits_in_progress(session.store)[0]
 
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
-        await pilot.press("f5")
-        await settle(pilot)
-        runner = app.screen
-        assert isinstance(runner, RunnerScreen)
+        runner = await resume_latest(pilot)
         await pilot.press("f5")  # the next unanswered item
         item_id = runner.item_id
         assert item_id not in runner.visit.answers
@@ -181,10 +184,7 @@ def test_a_failed_item_gets_its_own_severity_and_deadline(session: Session) -> N
     draft = visits_in_progress(session.store)[0]
 
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
-        await pilot.press("f5")
-        await settle(pilot)
-        runner = app.screen
-        assert isinstance(runner, RunnerScreen)
+        runner = await resume_latest(pilot)
         await pilot.press("f4")
         assert app.screen is runner  # not a failed item: refused with a message
         await pilot.press("2", "escape", "f4")
@@ -203,10 +203,7 @@ def test_a_failed_item_gets_its_own_severity_and_deadline(session: Session) -> N
 
 def test_only_failed_items_and_areas(session: Session) -> None:
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
-        await pilot.press("f5")
-        await settle(pilot)
-        runner = app.screen
-        assert isinstance(runner, RunnerScreen)
+        runner = await resume_latest(pilot)
         items = runner.query_one("#items")
         await pilot.press("f6")
         shown = items.shown_item_ids()
