@@ -117,17 +117,21 @@ def _libpq_url(url: str) -> str:
     return make_url(engine_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def postgres_tool(name: str) -> str | None:
+    """A PostgreSQL program: on PATH, else Debian's newest /usr/lib/postgresql/<version>/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    for folder in sorted(Path("/").glob(POSTGRES_BIN_GLOB), reverse=True):
+        if (folder / name).is_file():
+            return str(folder / name)
+    return None
+
+
 def _run_tool(name: str, *arguments: str) -> None:
-    tool = shutil.which(name) or _debian_tool(name)
+    tool = postgres_tool(name)
     if tool is None:
         raise BackupError("tool_missing", tool=name)
     done = subprocess.run([tool, *arguments], capture_output=True, text=True, encoding="utf-8", check=False)
     if done.returncode:
         raise BackupError("tool_failed", tool=name, reason=(done.stderr or done.stdout).strip()[-500:])
-
-
-def _debian_tool(name: str) -> str | None:
-    for folder in sorted(Path("/").glob(POSTGRES_BIN_GLOB), reverse=True):
-        if (folder / name).is_file():
-            return str(folder / name)
-    return None

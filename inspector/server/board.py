@@ -72,7 +72,7 @@ def bring_up_to_date(database: Database) -> int:
     more than folding them).
     """
     done = 0
-    while True:
+    while _anything_new(database):
         with database.writing() as conn:
             progress = conn.execute(select(board_progress).where(board_progress.c.id == _PROGRESS_ROW)).one()
             new_visits = conn.execute(
@@ -87,8 +87,8 @@ def bring_up_to_date(database: Database) -> int:
                 .order_by(feed.c.seq)
                 .limit(BATCH)
             ).all()
-            if not new_visits and not new_events:
-                return done
+            if not new_visits and not new_events:  # another reader brought it up to date meanwhile
+                break
             sources = {row.id: row.name for row in conn.execute(select(accounts.c.id, accounts.c.name))}
             rows: dict[str, dict[str, Any]] = {}  # a later version of a visit replaces the earlier's rows
             events = [json.loads(row.body) for row in new_events]
@@ -108,6 +108,18 @@ def bring_up_to_date(database: Database) -> int:
                 )
             )
             done += len(new_visits) + len(new_events)
+    return done
+
+
+def _anything_new(database: Database) -> bool:
+    """A read only: the board's reader takes the writers' turn only when there is work."""
+    with database.reading() as conn:
+        progress = conn.execute(select(board_progress).where(board_progress.c.id == _PROGRESS_ROW)).one()
+        visit = conn.execute(select(visits.c.seq).where(visits.c.seq > progress.visits_seq).limit(1)).first()
+        event = conn.execute(
+            select(feed.c.seq).where(feed.c.seq > progress.events_seq, feed.c.kind == RECT_EVENT).limit(1)
+        ).first()
+    return visit is not None or event is not None
 
 
 def open_rectifications(

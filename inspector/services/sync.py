@@ -188,7 +188,8 @@ def _notice_restore(store: Store, url: str, epoch: str) -> bool:
             if entry.get("state") == SENT
         )
         _save_checkpoint(store, url, 0)
-    table.upsert(_document({"url": url, "epoch": epoch}))
+    if not known or (known.get("url"), known.get("epoch")) != (url, epoch):
+        table.upsert(_document({"url": url, "epoch": epoch}))
     return restored
 
 

@@ -16,18 +16,14 @@ from pathlib import Path
 
 import psycopg
 
+from inspector.server.backup import postgres_tool
 from tests.server.harness import free_port
-
-BIN_GLOB = "/usr/lib/postgresql/*/bin"
 
 
 def binaries() -> Path | None:
-    """The folder of initdb and pg_ctl, newest version first; None when PostgreSQL is not installed."""
-    for folder in sorted(Path("/").glob(BIN_GLOB.lstrip("/")), reverse=True):
-        if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
-            return folder
-    found = shutil.which("initdb")
-    return Path(found).parent if found else None
+    """The folder of initdb and pg_ctl; None when PostgreSQL is not installed."""
+    initdb = postgres_tool("initdb")
+    return Path(initdb).parent if initdb and postgres_tool("pg_ctl") else None
 
 
 class PostgresCluster:
