@@ -22,6 +22,48 @@ def test_version_and_help(run_cli, capsys) -> None:
     assert "数据目录" in capsys.readouterr().out
 
 
+def test_help_lists_every_command_wherever_it_is_asked(run_cli, capsys) -> None:
+    for asked in (["--help"], ["--data-dir", "x", "-h"], ["demo", "--help"]):
+        with pytest.raises(SystemExit):
+            run_cli(*asked)
+        out = capsys.readouterr().out
+        assert asked[0] == "demo" or all(
+            command in out for command in ("demo", "checklists", "sync", "serve", "notice")
+        )
+
+
+@pytest.mark.parametrize(
+    ("argv", "opens_the_app"),
+    [
+        ([], True),
+        (["--data-dir", "sites"], True),
+        (["--lang", "en", "demo", "--no-open"], True),
+        (["--data-dir=d", "demo"], True),
+        (["sites", "list"], False),
+        (["--data-dir", "d", "sync"], False),
+        (["--version"], False),
+        (["-h"], False),
+    ],
+)
+def test_only_opening_the_app_skips_the_other_commands_parsers(argv: list[str], opens_the_app: bool) -> None:
+    from inspector.cli import _opens_the_app
+
+    assert _opens_the_app(argv) is opens_the_app
+
+
+def test_opening_the_app_imports_no_other_command(tmp_path: Path) -> None:
+    """What the app's cold start saves: the other commands' modules are not imported to open it."""
+    script = (
+        "import sys\nfrom inspector.cli import main\nmain(['--data-dir', sys.argv[1], 'demo', '--no-open'])\n"
+        "print(sorted(m for m in sys.modules if m.endswith('_commands')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, encoding="utf-8"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "['inspector.cli.app_commands']"
+
+
 def test_help_in_english(run_cli, capsys) -> None:
     with pytest.raises(SystemExit):
         run_cli("--lang", "en", "--help")

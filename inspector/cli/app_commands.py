@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 from inspector.cli.common import data_dir, open_store, say
 from inspector.i18n import label, t
 from inspector.paths import demo_data_dir
-from inspector.services.demo import demo_is_empty, fill_demo
 from inspector.services.visits import ensure_outbox
 
 
@@ -19,6 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from inspector.services.demo import demo_is_empty, fill_demo  # not imported to open the app on its own
+
     root = data_dir(args) if args.data_dir else demo_data_dir()
     with open_store(args, root=root) as store:
         if demo_is_empty(store):
@@ -36,12 +38,20 @@ def open_app(args: argparse.Namespace) -> int:
 
 
 def launch(args: argparse.Namespace, root: Path) -> int:
-    """Open the TUI on a data dir (the TUI is imported only here: plain commands stay fast)."""
+    """Open the TUI on a data dir (the TUI is imported only here: plain commands stay fast).
+
+    The garbage collector rests until the first screen is drawn, as while the program started
+    (see ``inspector.__main__``): importing Textual and building the screen allocate what lives on.
+    """
+    gc.disable()
     try:
-        from inspector.tui.app import run_app
-    except ImportError:
-        return print_summary(args, root)
-    return run_app(root)
+        try:
+            from inspector.tui.app import run_app
+        except ImportError:
+            return print_summary(args, root)
+        return run_app(root)
+    finally:
+        gc.enable()
 
 
 def print_summary(args: argparse.Namespace, root: Path) -> int:

@@ -62,8 +62,11 @@ class InspectorApp(App[int]):
             return display.upper()
         return display.capitalize() if display == "esc" else display
 
+    def get_default_screen(self) -> Screen:
+        """Home is the first screen: made as the app starts, not pushed over an empty one."""
+        return HomeScreen(self.session)
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.session))
         # files the store had to move aside on opening: said once, and kept on screen a while
         for problem in self.session.store.problems:
             self.notify(problem_notice(problem), severity="warning", timeout=20)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
 
 from inspector.core.rectifications import RectificationState
 from inspector.services import rectifications as services
 from inspector.tui.app import InspectorApp
 from inspector.tui.screens.rectifications import RectificationDetailScreen
 from inspector.tui.session import Session
+from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 
 from .conftest import LARGE, drive, settle
@@ -25,7 +25,7 @@ def test_home_counts_the_open_and_overdue_and_puts_the_most_overdue_first(sessio
     assert 0 < len(overdue) < len(open_views)
 
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
-        label = str(app.screen.query_one(TabbedContent).get_tab("tab-rectifications").label)
+        label = app.screen.query_one(SectionBar).label("tab-rectifications")
         assert label == f"整改 {len(open_views)} 逾期 {len(overdue)}"
         table = app.screen.query_one("#rectifications", VisitTable)
         assert table.row_count == len(open_views)

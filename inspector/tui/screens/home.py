@@ -6,26 +6,39 @@ first frame the team waits for when they walk in.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
+from textual.containers import Vertical
+from textual.lazy import Lazy
+from textual.widgets import ContentSwitcher, DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from inspector.core.clock import from_iso
-from inspector.core.rectifications import RectificationState, RectificationView
 from inspector.core.visits import VisitSummary
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
 from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
+from inspector.tui.session import Session
+from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
+
+if TYPE_CHECKING:  # the rectifications are read after the first frame, and their module imported then
+    from inspector.core.rectifications import RectificationView
 
 RECENT_SHOWN = 50
 SYNC_PENDING = "pending"
+SECTIONS = {
+    "tab-in-progress": "tui.home.tab.in_progress",
+    "tab-recent": "tui.home.tab.recent",
+    "tab-rectifications": "tui.home.tab.rectifications",
+    "tab-outbox": "tui.home.tab.outbox",
+}
+"""The home screen's sections: the id of each one's page, and its name in the catalogue."""
 
 
 def _when(iso: str | None) -> str:
@@ -41,21 +54,32 @@ class HomeScreen(InspectorScreen[None]):
         Binding("enter", "open_selected", "tui.key.open", show=False),
     ]
 
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        # the sections not shown first are mounted just after the first frame (``Lazy``), and may be
+        # filled before that: so they are kept here rather than looked up
+        self.recent = VisitTable(id="recent")
+        self.rectifications = VisitTable(id="rectifications")
+        self.rectifications_loading = ProgressBar(total=None, show_eta=False, show_percentage=False, id="rect-loading")
+        self.outbox = VisitTable(id="outbox")
+
     def compose(self) -> ComposeResult:
         yield Static(id="home-title")
-        with TabbedContent(id="home-tabs"):
-            with TabPane(t("tui.home.tab.in_progress"), id="tab-in-progress"):
+        yield SectionBar([(section, t(name)) for section, name in SECTIONS.items()], id="home-sections")
+        with ContentSwitcher(initial="tab-in-progress", id="home-tabs"):
+            with Vertical(id="tab-in-progress"):
                 yield VisitTable(id="in-progress")
                 yield Static(id="in-progress-empty", classes="empty")
-            with TabPane(t("tui.home.tab.recent"), id="tab-recent"):
-                yield VisitTable(id="recent")
-            with TabPane(t("tui.home.tab.rectifications"), id="tab-rectifications"):
-                yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="rect-loading")
-                yield VisitTable(id="rectifications")
-            with TabPane(t("tui.home.tab.outbox"), id="tab-outbox"):
-                yield VisitTable(id="outbox")
-                yield Static(t("tui.home.outbox_hint"), classes="empty")
+            with Vertical(id="tab-recent"):
+                yield Lazy(self.recent)
+            with Vertical(id="tab-rectifications"):
+                yield Lazy(Vertical(self.rectifications_loading, self.rectifications))
+            with Vertical(id="tab-outbox"):
+                yield Lazy(Vertical(self.outbox, Static(t("tui.home.outbox_hint"), classes="empty")))
         yield Footer(compact=True)
+
+    def on_section_bar_changed(self, event: SectionBar.Changed) -> None:
+        self.query_one(ContentSwitcher).current = event.section
 
     def on_mount(self) -> None:
         self.query_one("#in-progress", VisitTable).focus()
@@ -75,12 +99,12 @@ class HomeScreen(InspectorScreen[None]):
         )
         self._set_tab_label("tab-in-progress", t("tui.home.tab.in_progress"), len(in_progress))
         self._set_tab_label("tab-outbox", t("tui.home.tab.outbox"), pending)
-        self.query_one("#rect-loading").display = True
+        self.rectifications_loading.display = True
         # after the frame is drawn: the worker's thread would otherwise hold up the first frame
         self.call_after_refresh(self.load_rectifications)
 
     def _set_tab_label(self, pane_id: str, text: str, count: int) -> None:
-        self.query_one(TabbedContent).get_tab(pane_id).label = f"{text} {count}"
+        self.query_one(SectionBar).set_label(pane_id, f"{text} {count}")
 
     def _fill_in_progress(self, rows: list[VisitSummary]) -> None:
         table = self.query_one("#in-progress", VisitTable)
@@ -92,7 +116,7 @@ class HomeScreen(InspectorScreen[None]):
         empty.update(t("tui.home.nothing_in_progress") if not rows else t("tui.home.resume_hint"))
 
     def _fill_recent(self, summaries: list[VisitSummary]) -> None:
-        self.query_one("#recent", VisitTable).fill(
+        self.recent.fill(
             [t("tui.col.site"), t("tui.col.status"), t("tui.col.arrived"), t("tui.col.findings")],
             [
                 (row.uuid, [row.site_name, label(row.status), _when(row.arrived_at), str(row.failed or "")])
@@ -107,7 +131,7 @@ class HomeScreen(InspectorScreen[None]):
             for entry in self.store.outbox()
             if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in by_uuid
         ]
-        self.query_one("#outbox", VisitTable).fill(
+        self.outbox.fill(
             [t("tui.col.site"), t("tui.col.version"), t("tui.col.signed_off")],
             [
                 (
@@ -138,10 +162,12 @@ class HomeScreen(InspectorScreen[None]):
 
     def _show_rectifications(self, views: list[RectificationView]) -> None:
         today = self.session.today()
+        from inspector.core.rectifications import RectificationState
+
         open_views = [view for view in views if view.state is not RectificationState.CLOSED]
         overdue = sum(1 for view in open_views if view.overdue_on(today))
-        self.query_one("#rect-loading").display = False
-        self.query_one("#rectifications", VisitTable).fill(
+        self.rectifications_loading.display = False
+        self.rectifications.fill(
             [t("tui.col.site"), t("tui.col.finding"), t("tui.col.due"), t("tui.col.state")],
             [
                 (
@@ -158,8 +184,8 @@ class HomeScreen(InspectorScreen[None]):
                 for view in open_views
             ],
         )
-        self.query_one(TabbedContent).get_tab("tab-rectifications").label = t(
-            "tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue
+        self.query_one(SectionBar).set_label(
+            "tab-rectifications", t("tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue)
         )
 
     # -- actions ---------------------------------------------------------------------------------
