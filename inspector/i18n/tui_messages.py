@@ -115,6 +115,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已签发的检查在此等待上传到民政局服务器：按 F7 同步。",
         "Signed-off visits wait here to be uploaded to the bureau server: press F7 to sync.",
     ),
+    "tui.home.help_sections": (
+        "分区：单击分区名，或 Shift+Tab 后用左右方向键切换，下方向键进入列表。",
+        "Sections: click a name; or Shift+Tab to the names, Left/Right to switch, Down into the list.",
+    ),
     # new visit
     "tui.new.title": ("新建检查", "New visit"),
     "tui.new.search_placeholder": (

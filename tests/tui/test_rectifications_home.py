@@ -31,10 +31,10 @@ def test_home_counts_the_open_and_overdue_and_puts_the_most_overdue_first(sessio
         assert table.row_count == len(open_views)
         first = [str(cell) for cell in table.get_row_at(0)]
         assert first[0] == most_overdue.record.site_name
-        assert first[3] == f"逾期{most_overdue.days_overdue(today)}天"
+        assert first[2] == f"逾期{most_overdue.days_overdue(today)}天"
         shown_days = [
             int(cell.removeprefix("逾期").removesuffix("天"))
-            for cell in (str(table.get_row_at(row)[3]) for row in range(table.row_count))
+            for cell in (str(table.get_row_at(row)[2]) for row in range(table.row_count))
             if cell.startswith("逾期")
         ]
         assert shown_days == sorted(shown_days, reverse=True) and len(shown_days) == len(overdue)

@@ -78,6 +78,9 @@ class HomeScreen(InspectorScreen[None]):
                 yield Lazy(Vertical(self.outbox, Static(t("tui.home.outbox_hint"), classes="empty")))
         yield Footer(compact=True)
 
+    def help_notes(self) -> list[str]:
+        return [t("tui.home.help_sections")]
+
     def on_section_bar_changed(self, event: SectionBar.Changed) -> None:
         self.query_one(ContentSwitcher).current = event.section
 
@@ -168,17 +171,18 @@ class HomeScreen(InspectorScreen[None]):
         overdue = sum(1 for view in open_views if view.overdue_on(today))
         self.rectifications_loading.display = False
         self.rectifications.fill(
-            [t("tui.col.site"), t("tui.col.finding"), t("tui.col.due"), t("tui.col.state")],
+            # the finding last: it is long, and would push the due date and state off a narrow screen
+            [t("tui.col.site"), t("tui.col.due"), t("tui.col.state"), t("tui.col.finding")],
             [
                 (
                     view.id,
                     [
                         view.record.site_name,
-                        view.record.item_text,
                         view.due.isoformat(),
                         t("rect.overdue", days=view.days_overdue(today))
                         if view.overdue_on(today)
                         else label(view.state),
+                        view.record.item_text,
                     ],
                 )
                 for view in open_views
