@@ -107,3 +107,28 @@ def test_english_by_choice(session: Session) -> None:
         assert {"Pass", "Fail", "Review"} <= titles
 
     drive(session, steps)
+
+
+def test_the_collector_paused_for_the_start_runs_again_once_home_is_drawn(session: Session) -> None:
+    """``inspector`` starts with the garbage collector paused; left off, cycles would pile up all day."""
+    import gc
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        assert gc.isenabled()
+
+    gc.disable()
+    try:
+        drive(session, steps)
+    finally:
+        gc.enable()
+
+
+def test_a_command_runs_with_the_collector_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from inspector.__main__ import main
+
+    seen: list[bool] = []
+    monkeypatch.setattr("inspector.cli.run_guarded", lambda handler, args: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr("sys.argv", ["inspector", "sites", "list"])
+    assert main() == 0 and seen == [True] and gc.isenabled()
