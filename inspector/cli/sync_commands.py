@@ -22,14 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sync.set_defaults(handler=run_sync)
 
 
-def _announce_retries() -> None:
-    """Say in the user's words that a call is retried, instead of stamina's log line."""
-    from stamina.instrumentation import RetryDetails, set_on_retry_hooks
-
-    def announce(details: RetryDetails) -> None:
-        say_error(t("sync.retrying", attempt=details.retry_num, wait=f"{details.wait_for:.1f}"))
-
-    set_on_retry_hooks([announce])
+def _say_retry(attempt: int, wait: float) -> None:
+    say_error(t("sync.retrying", attempt=attempt, wait=f"{wait:.1f}"))
 
 
 def _read_token() -> str:
@@ -39,7 +33,7 @@ def _read_token() -> str:
 
 
 def run_login(args: argparse.Namespace) -> int:
-    from inspector.services.sync import check_ca_file, login, open_client, server_url
+    from inspector.services.sync import check_ca_file, login, open_client, retries_announced, server_url
     from inspector.sync.errors import SyncError
 
     try:
@@ -48,8 +42,11 @@ def run_login(args: argparse.Namespace) -> int:
         token = _read_token().strip()
         if not token:
             raise CommandError(t("sync.error.empty_token"))
-        _announce_retries()
-        with open_store(args) as store, open_client(url, token, args.ca_file) as client:
+        with (
+            retries_announced(_say_retry),
+            open_store(args) as store,
+            open_client(url, token, args.ca_file) as client,
+        ):
             saved = login(store, client, url, token, args.ca_file)
     except SyncError as error:
         raise CommandError(sync_error_text(error)) from None
@@ -58,16 +55,15 @@ def run_login(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    from inspector.services.sync import open_client, saved_login, sync
+    from inspector.services.sync import open_client, retries_announced, saved_login, sync
     from inspector.sync.errors import SyncError
 
     with open_store(args) as store:
         saved = saved_login(store)
         if saved is None:
             raise CommandError(t("sync.error.not_logged_in"))
-        _announce_retries()
         try:
-            with open_client(saved.url, saved.token, saved.ca_file) as client:
+            with retries_announced(_say_retry), open_client(saved.url, saved.token, saved.ca_file) as client:
                 report = sync(store, client)
         except SyncError as error:
             raise CommandError(sync_error_text(error)) from None

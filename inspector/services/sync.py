@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -133,6 +134,27 @@ def open_client(url: str, token: str, ca_file: Path | str | None) -> BureauClien
     from inspector.sync.client import BureauClient
 
     return BureauClient(url, token, ca_file=check_ca_file(ca_file))
+
+
+@contextmanager
+def retries_announced(announce: Callable[[int, float], None]) -> Iterator[None]:
+    """While the block runs, ``announce(retry_number, wait_seconds)`` before each retry of a call.
+
+    It says so in the user's words instead of stamina's log line. stamina keeps its hooks for the
+    whole process: the ones there before are put back after, so that nothing calls into a screen
+    that is gone.
+    """
+    from stamina.instrumentation import RetryDetails, get_on_retry_hooks, set_on_retry_hooks
+
+    def hook(details: RetryDetails) -> None:
+        announce(details.retry_num, details.wait_for)
+
+    before = get_on_retry_hooks()
+    set_on_retry_hooks([hook])
+    try:
+        yield
+    finally:
+        set_on_retry_hooks(before)
 
 
 def save_login(store: Store, url: str, token: str, ca_file: Path | None, info: ServerInfo) -> Login:

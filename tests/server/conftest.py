@@ -12,7 +12,7 @@ import pytest
 from inspector.services.demo import fill_demo
 from inspector.store.store import Store
 from tests.conftest import DEMO_TODAY
-from tests.server.harness import Bureau, SwappableApp, ThreadServer, make_bureau
+from tests.server.harness import Bureau, SwappableApp, ThreadServer, listening_bureau
 from tests.server.postgres import PostgresCluster, binaries
 
 ENGINES = ("sqlite", "postgresql")
@@ -45,12 +45,8 @@ def database_url(request: pytest.FixtureRequest) -> str | None:
 @pytest.fixture
 def bureau(tmp_path: Path, database_url: str | None) -> Iterator[Bureau]:
     """A fresh bureau server on each engine, listening on a free loopback port."""
-    made = make_bureau(tmp_path / "bureau", database_url=database_url)
-    server = ThreadServer(made.app).start()
-    made.url = server.url
-    yield made
-    server.stop()
-    made.database.dispose()
+    with listening_bureau(tmp_path / "bureau", database_url=database_url) as made:
+        yield made
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,19 @@ def make_bureau(root: Path, *, database_url: str | None = None, **config: Any) -
     for role in Role:
         bureau.tokens[role.value] = bureau.enrol(f"{role.value}-user", role)
     return bureau
+
+
+@contextmanager
+def listening_bureau(root: Path, *, database_url: str | None = None) -> Iterator[Bureau]:
+    """A bureau (see ``make_bureau``) served on a free loopback port while the block runs."""
+    made = make_bureau(root, database_url=database_url)
+    server = ThreadServer(made.app).start()
+    made.url = server.url
+    try:
+        yield made
+    finally:
+        server.stop()
+        made.database.dispose()
 
 
 class ServerProcess:

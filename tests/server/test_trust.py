@@ -79,3 +79,22 @@ def test_nothing_listening_is_offline() -> None:
     ):
         client.hello()
     assert raised.value.code == "offline"
+
+
+def test_each_retry_is_announced_while_asked_and_stamina_is_left_as_it_was() -> None:
+    from stamina.instrumentation import get_on_retry_hooks
+
+    from inspector.services.sync import retries_announced
+    from tests.server.harness import free_port
+
+    before = get_on_retry_hooks()
+    announced: list[tuple[int, float]] = []
+    with (
+        retries_announced(lambda attempt, wait: announced.append((attempt, wait))),
+        BureauClient(f"http://127.0.0.1:{free_port()}", "t", retry=FAST_RETRY) as client,
+        pytest.raises(SyncError),
+    ):
+        client.hello()
+    assert [attempt for attempt, _ in announced] == list(range(1, FAST_RETRY.attempts))
+    assert all(wait >= 0 for _, wait in announced)
+    assert get_on_retry_hooks() == before

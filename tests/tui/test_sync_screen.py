@@ -15,18 +15,15 @@ from inspector.tui.app import InspectorApp
 from inspector.tui.screens.home import HomeScreen
 from inspector.tui.screens.sync import SyncScreen
 from inspector.tui.session import Session
-from tests.server.harness import Bureau, ThreadServer, make_bureau
+from tests.server.harness import Bureau, listening_bureau
 from tests.tui.conftest import drive, settle
 
 
 @pytest.fixture
 def bureau(tmp_path: Path) -> Iterator[Bureau]:
-    made = make_bureau(tmp_path / "bureau")
-    server = ThreadServer(made.app).start()
-    made.url = server.url
-    yield made
-    server.stop()
-    made.database.dispose()
+    """On SQLite only: the screen is the client; the server's engines are tested in tests/server."""
+    with listening_bureau(tmp_path / "bureau") as made:
+        yield made
 
 
 def log_text(app: InspectorApp) -> str:

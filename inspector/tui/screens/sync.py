@@ -28,6 +28,7 @@ from inspector.services.sync import (
     login,
     open_client,
     pending,
+    retries_announced,
     saved_login,
     server_url,
     sync,
@@ -121,7 +122,10 @@ class SyncScreen(InspectorScreen[None]):
     @work(thread=True, exclusive=True, group=RUN_GROUP)
     def run_sync(self, url_text: str, token: str, ca_file: str | None) -> None:
         """Log in first when a token was typed (or none is saved), then push and pull."""
-        self._announce_retries()
+        with retries_announced(self._announce_retry):
+            self._log_in_and_sync(url_text, token, ca_file)
+
+    def _log_in_and_sync(self, url_text: str, token: str, ca_file: str | None) -> None:
         try:
             saved = saved_login(self.store)
             if token or saved is None:
@@ -142,14 +146,9 @@ class SyncScreen(InspectorScreen[None]):
             return
         self.app.call_from_thread(self._finished, report)
 
-    def _announce_retries(self) -> None:
-        from stamina.instrumentation import RetryDetails, set_on_retry_hooks
-
-        def announce(details: RetryDetails) -> None:
-            line = ReportLine(t("sync.retrying", attempt=details.retry_num, wait=f"{details.wait_for:.1f}"))
-            self.app.call_from_thread(self._write, line)
-
-        set_on_retry_hooks([announce])
+    def _announce_retry(self, attempt: int, wait: float) -> None:
+        line = ReportLine(t("sync.retrying", attempt=attempt, wait=f"{wait:.1f}"))
+        self.app.call_from_thread(self._write, line)
 
     def _progress_from_thread(self, progress: Progress) -> None:
         self.app.call_from_thread(self._show_progress, progress)
