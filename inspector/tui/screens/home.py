@@ -6,7 +6,7 @@ first frame the team waits for when they walk in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -94,17 +94,22 @@ class HomeScreen(InspectorScreen[None]):
     def refresh_lists(self) -> None:
         summaries = self.store.visit_summaries()
         in_progress = visits_in_progress(self.store)
+        pending = self._pending_uploads(summaries)
         self._fill_in_progress(in_progress)
-        self._fill_recent(summaries)
-        pending = self._fill_outbox(summaries)
         self.query_one("#home-title", Static).update(
             t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
         )
         self._set_tab_label("tab-in-progress", t("tui.home.tab.in_progress"), len(in_progress))
-        self._set_tab_label("tab-outbox", t("tui.home.tab.outbox"), pending)
+        self._set_tab_label("tab-outbox", t("tui.home.tab.outbox"), len(pending))
+        # the sections not shown wait until the frame is drawn; so does reading the rectifications,
+        # whose worker thread would otherwise hold the frame up too
+        self.call_after_refresh(self._fill_other_sections, summaries, pending)
+
+    def _fill_other_sections(self, summaries: list[VisitSummary], pending: list[dict[str, Any]]) -> None:
+        self._fill_recent(summaries)
+        self._fill_outbox(summaries, pending)
         self.rectifications_loading.display = True
-        # after the frame is drawn: the worker's thread would otherwise hold up the first frame
-        self.call_after_refresh(self.load_rectifications)
+        self.load_rectifications()
 
     def _set_tab_label(self, pane_id: str, text: str, count: int) -> None:
         self.query_one(SectionBar).set_label(pane_id, f"{text} {count}")
@@ -127,13 +132,17 @@ class HomeScreen(InspectorScreen[None]):
             ],
         )
 
-    def _fill_outbox(self, summaries: list[VisitSummary]) -> int:
-        by_uuid = {row.uuid: row for row in summaries}
-        pending = [
+    def _pending_uploads(self, summaries: list[VisitSummary]) -> list[dict[str, Any]]:
+        """The outbox's signed-off visit versions not yet sent, of the visits listed."""
+        listed = {row.uuid for row in summaries}
+        return [
             entry
             for entry in self.store.outbox()
-            if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in by_uuid
+            if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in listed
         ]
+
+    def _fill_outbox(self, summaries: list[VisitSummary], pending: list[dict[str, Any]]) -> None:
+        by_uuid = {row.uuid: row for row in summaries}
         self.outbox.fill(
             [t("tui.col.site"), t("tui.col.version"), t("tui.col.signed_off")],
             [
@@ -148,7 +157,6 @@ class HomeScreen(InspectorScreen[None]):
                 for entry in pending
             ],
         )
-        return len(pending)
 
     @work(thread=True, exclusive=True, group="rectifications")
     def load_rectifications(self) -> None:
