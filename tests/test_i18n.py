@@ -42,3 +42,17 @@ def test_every_vocabulary_value_has_a_name_in_both_languages() -> None:
 def test_language_choice() -> None:
     assert set_language("en-GB") == "en" and t("vocab.result.fail") == "Fail"
     assert set_language(None) == "zh" and t("vocab.result.fail") == "不合格"
+
+
+def test_words_for_the_screen_have_no_character_of_ambiguous_width() -> None:
+    """“ ” — … ① √ and the like are one cell wide in some terminals and two in others: in a toast's or
+    a dialog's border, or before a table's next column, they shift what follows. Documents (doc.*)
+    and the command line's output (cli.*) are not drawn in cells."""
+    import unicodedata
+
+    ambiguous = {
+        key: "".join(sorted({char for char in chinese + english if unicodedata.east_asian_width(char) == "A"}))
+        for key, (chinese, english) in catalogue().items()
+        if not key.startswith(("doc.", "cli."))
+    }
+    assert {key: chars for key, chars in ambiguous.items() if chars} == {}

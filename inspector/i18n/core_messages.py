@@ -65,7 +65,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "item {item_id}: severity and deadline can be changed only on a failed item",
     ),
     "error.answer.bad_deadline": (
-        "检查项 {item_id} 的整改时限 {days} 天无效（0–365）",
+        "检查项 {item_id} 的整改时限 {days} 天无效（应为 0 至 365）",
         "item {item_id}: deadline {days} days is out of range (0-365)",
     ),
     "error.amendment.empty": ("更正记录没有任何修改", "the amendment changes nothing"),
@@ -119,7 +119,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checklist.empty_text": ("检查内容为空", "text is empty"),
     "checklist.empty_basis": ("未注明依据", "basis is empty"),
     "checklist.bad_deadline": (
-        '整改时限 {detail} 无效：填 1–365 的天数或 "立行立改"',
+        '整改时限 {detail} 无效：填 1 至 365 的天数或 "立行立改"',
         'deadline {detail} is invalid: days 1-365 or "立行立改"',
     ),
     "checklist.unknown_feature": (

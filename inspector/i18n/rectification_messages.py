@@ -15,7 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "vocab.feedbackstatus.in_progress": ("正在整改", "In progress"),
     # rules
     "error.rectification.bad_event": (
-        "整改记录 {event} 的“{field}”无效，未保存任何记录",
+        "整改记录 {event} 的 {field} 字段无效，未保存任何记录",
         "rectification event {event}: field {field} is invalid; nothing was stored",
     ),
     "error.rectification.by_required": ("请填写记录人", "who records it is required"),
@@ -90,7 +90,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.rectification.not_a_reinspection": ("检查 {uuid} 不是复查", "visit {uuid} is not a re-inspection"),
     "error.rectification.no_longer_open": (
-        "检查项 {item_id} 已不在待复查状态（可能已由其他检查组复查或销号），请改为“不适用”并说明",
+        "检查项 {item_id} 已不在待复查状态（可能已由其他检查组复查或销号），请将其标为不适用并说明",
         "item {item_id} is no longer open (another team may have closed it); mark it not applicable with a note",
     ),
     "error.rectification.not_in_reinspection": (
@@ -155,7 +155,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "证明材料填文件路径，多个用分号隔开。回车或 Ctrl+S 保存，Esc 取消。",
         "Evidence: file paths separated by ;. Enter or Ctrl+S saves, Esc cancels.",
     ),
-    "tui.rect.saving": ("正在保存反馈…", "Saving the feedback…"),
+    "tui.rect.saving": ("正在保存反馈", "Saving the feedback"),
     "tui.rect.feedback_saved": ("已记录反馈，状态：{state}", "Feedback recorded; state: {state}"),
     "tui.rect.reinspect_title": ("开始复查", "Start a re-inspection"),
     "tui.rect.lead_prompt": ("复查组组长：", "Team lead of the re-inspection:"),

@@ -17,7 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "checklists, the register and rectification news",
     ),
     "sync.logged_in": ("已登录 {url}：{name}（{role}）", "Logged in to {url} as {name} ({role})"),
-    "sync.retrying": ("连接不顺，{wait} 秒后第 {attempt} 次重试…", "Connection trouble; retry {attempt} in {wait} s…"),
+    "sync.retrying": ("连接不顺，{wait} 秒后第 {attempt} 次重试", "Connection trouble; retry {attempt} in {wait} s"),
     "sync.error.offline": (
         "连不上服务器 {url}：网络不通或服务器未开。未上传的内容仍在待发送队列中，联网后再同步即可。",
         "Cannot reach {url}: no network, or the server is down. Nothing is lost: what was not sent "

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -34,19 +35,18 @@ from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
 from inspector.tui.widgets.visit_table import VisitTable
 
+CUT_MARK = "..."
 FINDING_SHOWN = 24
 """How much of a finding the board's row shows (display width); the detail shows it whole."""
 _EVIDENCE_SEPARATORS = re.compile(r"[;；\n]+")
 
 
 def _clip(text: str, width: int) -> str:
-    shown, used = "", 0
-    for char in text:
-        used += 2 if ord(char) > 0x2E80 else 1
-        if used > width:
-            return shown + "…"
-        shown += char
-    return shown
+    """At most ``width`` cells of ``text``; a cut is marked with "..." (an ellipsis character is
+    one cell in some terminals and two in others, and would shift the columns after it)."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - len(CUT_MARK)).rstrip() + CUT_MARK
 
 
 def _chosen(select: Select[Any]) -> Any:
