@@ -127,11 +127,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "整改台账  显示 {shown} / 共 {total} 项  逾期 {overdue} 项",
         "Rectifications  showing {shown} of {total}  overdue {overdue}",
     ),
-    "tui.rect.any_township": ("全部乡镇", "All townships"),
-    "tui.rect.any_site": ("全部单位", "All sites"),
-    "tui.rect.any_area": ("全部领域", "All areas"),
-    "tui.rect.any_severity": ("全部程度", "Any severity"),
-    "tui.rect.any_state": ("全部状态", "Any state"),
+    "tui.rect.any_township": ("全部乡镇", "Township"),
+    "tui.rect.any_site": ("全部单位", "Site"),
+    "tui.rect.any_area": ("全部领域", "Area"),
+    "tui.rect.any_severity": ("全部程度", "Severity"),
+    "tui.rect.any_state": ("全部状态", "State"),
     "tui.rect.overdue_only": ("只看逾期", "Overdue only"),
     "tui.rect.col.due": ("整改期限", "Due"),
     "tui.rect.col.state": ("状态", "State"),
@@ -157,7 +157,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tui.rect.saving": ("正在保存反馈", "Saving the feedback"),
     "tui.rect.feedback_saved": ("已记录反馈，状态：{state}", "Feedback recorded; state: {state}"),
-    "tui.rect.reinspect_title": ("开始复查", "Start a re-inspection"),
+    "tui.rect.reinspect_title": (
+        "复查 {site}：{count} 项待复查",
+        "Re-inspect {site}: {count} open items",
+    ),
     "tui.rect.lead_prompt": ("复查组组长：", "Team lead of the re-inspection:"),
     # commands
     "cli.rect.help": (

@@ -10,7 +10,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.no": ("否", "no"),
     # keys
     "tui.key.help": ("帮助", "Help"),
-    "tui.key.palette": ("命令", "Commands"),
+    "tui.key.palette": ("命令", "Palette"),
     "tui.key.theme": ("切换浅色/深色", "Light/dark theme"),
     "tui.key.quit": ("退出", "Quit"),
     "tui.key.back": ("返回", "Back"),
@@ -53,7 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.key.note": ("备注", "Note"),
     "tui.key.evidence": ("证据", "Evidence"),
     "tui.key.override": ("调整严重程度/时限", "Severity/deadline"),
-    "tui.key.next_unanswered": ("下一未答", "Next unanswered"),
+    "tui.key.next_unanswered": ("下一未答", "Unanswered"),
     "tui.key.only_failed": ("只看不合格", "Only failed"),
     "tui.key.prev_area": ("上一领域", "Previous area"),
     "tui.key.next_area": ("下一领域", "Next area"),

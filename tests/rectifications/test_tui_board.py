@@ -11,8 +11,10 @@ from textual.widgets import Checkbox, Input, Select, Static
 from inspector.core.rectifications import RectificationState
 from inspector.core.vocabulary import Area
 from inspector.services import rectifications as services
+from inspector.services.visits import remembered_team
 from inspector.store.store import Store
 from inspector.tui.app import InspectorApp
+from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.rectifications import (
     FeedbackDialog,
     RectificationBoardScreen,
@@ -131,6 +133,17 @@ def test_reinspection_from_the_board_opens_the_runner_on_the_open_items(demo: St
         screen.query_one("#rect-site", Select).value = "LS-MR-001"
         await pilot.pause()
         await pilot.press("f8")
+        await pilot.pause()
+        # who leads it is asked, the last lead filled in: Esc starts nothing, Enter starts it
+        assert isinstance(app.screen, ReasonDialog)
+        lead = remembered_team(demo)[0]
+        assert lead and app.screen.query_one("#reason", Input).value == lead
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RunnerScreen)
         # beside the item: what was found the first time, its evidence, the feedback, the history

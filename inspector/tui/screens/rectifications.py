@@ -96,20 +96,23 @@ class _RectificationScreen(InspectorScreen[None]):
         self.run_busy(t("tui.rect.saving"), job, done)
 
     def action_reinspect(self) -> None:
+        """Ask who leads the re-inspection, the last lead filled in: Enter starts it, Esc does not.
+
+        Starting one makes a visit that stays on record, so a stray key press must not.
+        """
         view = self.selected_view()
         if view is None:
             return
         lead, _ = remembered_team(self.store)
-        if lead:
-            self._start_reinspection(view, lead)
-            return
+        site_id = view.record.site_id
+        still_open = sum(1 for other in self.views if other.record.site_id == site_id and other.is_open)
 
         def chosen(name: str | None) -> None:
             if name:
                 self._start_reinspection(view, name)
 
-        dialog = ReasonDialog(self.session, t("tui.rect.reinspect_title"), t("tui.rect.lead_prompt"))
-        self.app.push_screen(dialog, chosen)
+        title = t("tui.rect.reinspect_title", site=view.record.site_name, count=still_open)
+        self.app.push_screen(ReasonDialog(self.session, title, t("tui.rect.lead_prompt"), initial=lead), chosen)
 
     def _start_reinspection(self, view: RectificationView, lead: str) -> None:
         store = self.store

@@ -60,7 +60,8 @@ class RunnerScreen(InspectorScreen[None]):
         Binding("left,[", "area(-1)", "tui.key.prev_area", show=False),
         Binding("right,]", "area(1)", "tui.key.next_area", show=False),
         Binding("f9", "review", "tui.key.review"),
-        Binding("escape", "leave", "tui.key.back"),
+        # not in the footer, which in English would run past 80 columns: the help and the note's hint say it
+        Binding("escape", "leave", "tui.key.back", show=False),
     ]
 
     def __init__(self, session: Session, uuid: str) -> None:
