@@ -123,7 +123,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.new.title": ("新建检查", "New visit"),
     "tui.new.search_placeholder": (
         "单位名称、拼音或首字母，如 ly",
-        "Find the site: name, pinyin or initials, e.g. luyang / ly",
+        "Name, pinyin or initials, e.g. ly",
     ),
     "tui.new.any_township": ("全部乡镇", "Any township"),
     "tui.new.any_kind": ("全部类型", "Any kind"),
