@@ -58,10 +58,12 @@ def translate_bindings(node: DOMNode) -> None:
 def collect_garbage_now() -> None:
     """A full garbage collection now, then freeze what survives it; the collector runs again after.
 
-    The program pauses the collector while it starts (``inspector.__main__``), until here. With a screen's hundreds of widgets alive, Python's automatic full collection takes 50–70 ms,
-    and it strikes every few dozen key presses: an answer key then waits that long. Collected here,
-    just after a screen is drawn, with the survivors frozen, later automatic collections only look
-    at what is new. Unfreezing first lets the widgets of screens already closed be collected.
+    The program pauses the collector while it starts (``inspector.__main__``) until the first screen
+    is drawn and this runs. With a screen's hundreds of widgets alive, Python's automatic full
+    collection takes 50-70 ms, and it strikes every few dozen key presses: an answer key then waits
+    that long. Collected here, just after a screen is drawn, with the survivors frozen, later
+    automatic collections only look at what is new. Unfreezing first lets the widgets of screens
+    already closed be collected.
     """
     gc.enable()
     gc.unfreeze()
