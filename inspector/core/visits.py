@@ -601,3 +601,8 @@ class VisitSummary:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> VisitSummary:
         return cls(**{**data, "status": VisitStatus(data["status"])})
+
+    @property
+    def in_progress(self) -> bool:
+        """Not signed off yet: being recorded, or waiting for the team lead."""
+        return self.status is not VisitStatus.SIGNED_OFF

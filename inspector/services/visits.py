@@ -209,7 +209,7 @@ def resolve_visit(store: Store, text: str) -> str:
 
 
 def visits_in_progress(store: Store) -> list[VisitSummary]:
-    return [s for s in store.visit_summaries() if s.status is not VisitStatus.SIGNED_OFF]
+    return [summary for summary in store.visit_summaries() if summary.in_progress]
 
 
 def remembered_team(store: Store) -> tuple[str, list[str]]:

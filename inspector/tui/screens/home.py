@@ -93,7 +93,7 @@ class HomeScreen(InspectorScreen[None]):
 
     def refresh_lists(self) -> None:
         summaries = self.store.visit_summaries()
-        in_progress = visits_in_progress(self.store)
+        in_progress = [summary for summary in summaries if summary.in_progress]
         pending = self._pending_uploads(summaries)
         self._fill_in_progress(in_progress)
         self.query_one("#home-title", Static).update(

@@ -64,7 +64,7 @@ class SectionBar(Widget, can_focus=True):
 
     def set_label(self, section: str, text: str) -> None:
         self._labels[section] = text
-        self.refresh(layout=True)
+        self.refresh()
 
     def validate_active(self, section: str) -> str:
         return section if section in self._labels else self.active
