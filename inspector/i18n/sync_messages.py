@@ -68,10 +68,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Refusing plain http to {url}: the token would travel in the clear. Use an https:// address.",
     ),
     "sync.error.empty_token": ("没有读到令牌。", "No token was given."),
-    "sync.error.events_unsupported": (
-        "本程序版本还不能接收整改动态；已下载的内容未丢失，升级后再同步。",
-        "This version cannot take rectification events yet; nothing was skipped, sync again after upgrading.",
-    ),
     "sync.error.other": ("同步失败（{code}）。", "Sync failed ({code})."),
     "sync.auth.token_missing": ("没有登录令牌，请先运行 inspector login。", "No token; run inspector login first."),
     "sync.auth.token_unknown": (

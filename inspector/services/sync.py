@@ -455,16 +455,9 @@ def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport)
         elif entry["kind"] == RECT_EVENT:
             events.append(body)
     if events:
-        report.events_received += _apply_events(store, events)
-
-
-def _apply_events(store: Store, events: list[dict[str, Any]]) -> int:
-    try:
         from inspector.services.rectifications import apply_remote_events
-    except ImportError:
-        # the page stays unapplied and the checkpoint where it was: nothing is skipped
-        raise SyncError("events_unsupported") from None
-    return apply_remote_events(store, events)
+
+        report.events_received += apply_remote_events(store, events)
 
 
 def _moment(text: str | None) -> datetime:
