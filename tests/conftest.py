@@ -10,13 +10,23 @@ from pathlib import Path
 import pytest
 
 from inspector.cli import main
-from inspector.core.clock import BUREAU_TZ
+from inspector.core.clock import BUREAU_TZ, fixed_clock, set_clock, to_iso
 from inspector.i18n import set_language
 from inspector.services.demo import fill_demo
 from inspector.store.store import Store
 
 DEMO_TODAY = datetime(2026, 11, 28, 16, 30, tzinfo=BUREAU_TZ)
 """The fixed 'today' of demo data in tests, so dates and snapshots never drift."""
+
+
+@pytest.fixture(autouse=True)
+def demo_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
+    """Every test runs on the demo's day, whatever the machine's date: in this process (``now``)
+    and in every program a test starts (``INSPECTOR_NOW``). A test that needs another day sets it."""
+    monkeypatch.setenv("INSPECTOR_NOW", to_iso(DEMO_TODAY))
+    previous = set_clock(fixed_clock(DEMO_TODAY))
+    yield DEMO_TODAY
+    set_clock(previous)
 
 
 @pytest.fixture(autouse=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from inspector import __version__
-from inspector.cli.common import CommandError, report_problems, run_guarded
+from inspector.cli.common import EXIT_USAGE, CommandError, report_problems, run_guarded, say_error
 from inspector.i18n import set_language, t
 
 APP_COMMANDS = "inspector.cli.app_commands"
@@ -49,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _utf8_streams()
     set_language(_early_lang(argv))
+    if not _clock_from_environment():
+        return EXIT_USAGE
     parser = build_parser(app_only=_opens_the_app(argv))
     args = parser.parse_args(argv)
     gc.enable()  # paused while the program started (``inspector.__main__``); the app pauses it again
@@ -58,6 +61,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         handler = open_app
     return run_guarded(handler, args)
+
+
+def _clock_from_environment() -> bool:
+    """``INSPECTOR_NOW``, when set, is the moment this process's clock starts from (tests, trials)."""
+    text = os.environ.get("INSPECTOR_NOW", "").strip()
+    if not text:
+        return True
+    from inspector.core.clock import from_iso, running_clock, set_clock
+
+    try:
+        set_clock(running_clock(from_iso(text)))
+    except ValueError:
+        say_error(t("cli.bad_now", value=text))
+        return False
+    return True
 
 
 def _opens_the_app(argv: list[str]) -> bool:

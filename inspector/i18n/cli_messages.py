@@ -21,6 +21,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the visit's uuid or a unique prefix of it (4+ characters)",
     ),
     "cli.interrupted": ("已中断。", "Interrupted."),
+    "cli.bad_now": (
+        "环境变量 INSPECTOR_NOW 的值 {value!r} 不是带时区的 ISO 8601 时间（如 2026-12-01T09:30:00+08:00）。",
+        "INSPECTOR_NOW={value!r} is not an ISO 8601 time with its zone (such as 2026-12-01T09:30:00+08:00).",
+    ),
     "cli.internal_error": (
         "程序内部错误：{error}。详细信息已写入 {log}，请报告给维护人员。",
         "Internal error: {error}. Details written to {log}; please report it.",
