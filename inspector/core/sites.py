@@ -22,9 +22,11 @@ class Site:
     person_in_charge: str = ""
     phone: str = ""
     features: frozenset[str] = field(default_factory=frozenset)
+    added_on_laptop: bool = False
+    """Added by a team on site, not (yet) in the bureau's register: its id is the laptop's own."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "kind": self.kind.value,
             "township": self.township,
@@ -34,6 +36,10 @@ class Site:
             "phone": self.phone,
             "features": sorted(self.features),
         }
+        # only a site added on a laptop carries the key, so the seals of all other visits stay as they were
+        if self.added_on_laptop:
+            data["added_on_laptop"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Site:
@@ -46,6 +52,7 @@ class Site:
             person_in_charge=data.get("person_in_charge", ""),
             phone=data.get("phone", ""),
             features=frozenset(data.get("features", ())),
+            added_on_laptop=bool(data.get("added_on_laptop", False)),
         )
 
 

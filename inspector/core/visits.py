@@ -379,6 +379,51 @@ def sign_off_blockers(visit: Visit) -> list[Blocker]:
     return blockers
 
 
+NOTE_CELL_LIMIT = 300
+"""The longest finding the notice's problem cell carries well: its 47 mm column holds about ten
+characters of 小四 a line, so 300 characters fill some 30 lines, most of a page; a longer note
+splits its row across pages. Longer notes are kept as typed and only flagged."""
+
+
+@dataclass(frozen=True)
+class ReviewFlag:
+    """Something the team lead should look at before signing off; it does not block sign-off."""
+
+    code: str
+    item_id: str
+
+
+def drops_finding(current: Answer | None, result: Result) -> bool:
+    """Whether answering ``result`` would turn a described failure into a pass or 'not applicable'."""
+    return (
+        current is not None
+        and current.result is Result.FAIL
+        and bool(current.note.strip())
+        and result in (Result.PASS, Result.NOT_APPLICABLE)
+    )
+
+
+def review_flags(visit: Visit) -> list[ReviewFlag]:
+    """What review points out, in checklist order: an item that passes with the note written for
+    its failure (the finding may have been lost by a slip), and a finding too long for the notice."""
+    finding_notes: dict[str, set[str]] = {}
+    for answer in visit.answer_log:
+        if answer.result is Result.FAIL and answer.note.strip():
+            finding_notes.setdefault(answer.item_id, set()).add(answer.note.strip())
+    flags = []
+    answers = visit.answers
+    for item in visit.checklist.items:
+        answer = answers.get(item.id)
+        if answer is None:
+            continue
+        note = answer.note.strip()
+        if answer.result is not Result.FAIL and note and note in finding_notes.get(item.id, ()):
+            flags.append(ReviewFlag("flag.pass_with_finding", item.id))
+        elif answer.result is Result.FAIL and len(note) > NOTE_CELL_LIMIT:
+            flags.append(ReviewFlag("flag.note_too_long", item.id))
+    return flags
+
+
 def next_unanswered(visit: Visit, after: str | None = None) -> str | None:
     """The first unanswered item after ``after`` (wrapping round), or None when all are answered."""
     ids = [item.id for item in visit.checklist.items]

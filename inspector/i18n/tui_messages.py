@@ -127,7 +127,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tui.new.any_township": ("全部乡镇", "Any township"),
     "tui.new.any_kind": ("全部类型", "Any kind"),
-    "tui.new.no_match": ("没有匹配的单位", "No site matches"),
     "tui.new.no_site": (
         "请先选择被检查单位：输入查找，上下键选择，回车确定。",
         "Choose the site first: type to search, arrows to pick, Enter to choose.",
@@ -200,11 +199,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.reason.required": ("请填写原因", "A reason is required"),
     "tui.evidence.title": ("添加证据", "Add evidence"),
     "tui.evidence.placeholder": ("输入或粘贴文件路径后回车", "Type or paste the file's path, then Enter"),
-    "tui.evidence.hint": (
-        "也可在下方目录中选择文件（回车选中）。Esc 取消。",
-        "Or pick the file in the folders below (Enter). Esc cancels.",
-    ),
-    "tui.evidence.not_a_file": ("找不到文件：{path}", "No such file: {path}"),
     "tui.evidence.copying": ("正在保存证据 {name}", "Saving evidence {name}"),
     "tui.override.title": ("调整严重程度和整改时限", "Change severity and deadline"),
     "tui.override.severity": ("严重程度", "Severity"),

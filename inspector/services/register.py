@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid as uuid_module
 from dataclasses import dataclass
 from pathlib import Path
 
 from inspector.core.clock import now
+from inspector.core.errors import DomainError
 from inspector.core.sites import Site, site_problems
 from inspector.core.vocabulary import SiteKind
 from inspector.store.store import Store
@@ -148,3 +150,25 @@ def register_csv(sites: list[Site]) -> str:
             ]
         )
     return out.getvalue()
+
+
+LOCAL_SITE_PREFIX = "LOCAL-"
+
+
+def add_local_site(store: Store, *, name: str, kind: SiteKind, township: str) -> Site:
+    """A site the team found on the spot that the register does not list (a new institution, an
+    empty register on a fresh laptop). It gets the laptop's own id and is marked as added here,
+    so the bureau can match it to its register later; the visit carries it as recorded."""
+    if not name.strip():
+        raise DomainError("local_site.name_required")
+    if not township.strip():
+        raise DomainError("local_site.township_required")
+    site = Site(
+        id=LOCAL_SITE_PREFIX + uuid_module.uuid4().hex[:12].upper(),
+        kind=kind,
+        township=township.strip(),
+        name=name.strip(),
+        added_on_laptop=True,
+    )
+    store.upsert_sites([site], superseded_at=now())
+    return site

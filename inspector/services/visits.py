@@ -12,9 +12,11 @@ from inspector.core import visits as rules
 from inspector.core.checklists import Checklist
 from inspector.core.clock import now
 from inspector.core.errors import DomainError
+from inspector.core.evidence import HEAD_BYTES, evidence_format
 from inspector.core.visits import Answer, Visit, VisitSummary
 from inspector.core.vocabulary import Result, Severity, VisitStatus
 from inspector.services.checklists import checklist_for_kind
+from inspector.store.errors import StoreError
 from inspector.store.store import Store
 
 
@@ -77,21 +79,29 @@ def record_answer(
     result: Result = UNCHANGED,
     note: str = UNCHANGED,
     add_evidence: Iterable[Path] = (),
+    remove_evidence: Iterable[str] = (),
     severity: Severity | None = UNCHANGED,
     deadline_days: int | None = UNCHANGED,
     at: datetime | None = None,
 ) -> Visit:
     """Record or change an item's answer. What is not given is kept from the current answer.
 
-    Evidence files are copied into the store first, so an answer never names a photo the store
-    does not hold. Returns the visit as saved: when this returns, the answer is on disk.
+    Evidence files must be photos or scans (known by their first bytes) and are copied into the
+    store first, so an answer never names a photo the store does not hold. ``remove_evidence``
+    (SHA-256s) takes wrongly attached files off the answer: the new answer supersedes the old one
+    in the log and the files stay in the store. Returns the visit as saved: when this returns,
+    the answer is on disk.
     """
     visit = store.load_visit(uuid)
     current = visit.answers.get(item_id)
     if result is UNCHANGED and current is None:
         raise DomainError("answer.result_first", item_id=item_id)
-    evidence = tuple(current.evidence) if current else ()
-    evidence += tuple(store.add_evidence(Path(path)) for path in add_evidence)
+    add_evidence = [Path(path) for path in add_evidence]
+    for path in add_evidence:
+        require_photo_or_scan(path)
+    removed = set(remove_evidence)
+    evidence = tuple(e for e in current.evidence if e.sha256 not in removed) if current else ()
+    evidence += tuple(store.add_evidence(path) for path in add_evidence)
     chosen = current.result if result is UNCHANGED else result
     keep_override = chosen is Result.FAIL
     answer = Answer(
@@ -109,6 +119,19 @@ def record_answer(
     visit = rules.record_answer(visit, answer)
     store.save_visit(visit)
     return visit
+
+
+def require_photo_or_scan(path: Path) -> None:
+    """Refuse a file that is not an image or a PDF scan, whatever its name says."""
+    try:
+        with open(path, "rb") as reader:
+            head = reader.read(HEAD_BYTES)
+    except FileNotFoundError:
+        raise StoreError("evidence_missing", path) from None
+    except OSError as error:
+        raise StoreError("evidence_unreadable", path, reason=error.strerror or str(error)) from None
+    if evidence_format(head) is None:
+        raise DomainError("evidence.not_photo_or_scan", name=path.name)
 
 
 def _pick(given: Any, kept: Any) -> Any:
@@ -210,6 +233,11 @@ def resolve_visit(store: Store, text: str) -> str:
 
 def visits_in_progress(store: Store) -> list[VisitSummary]:
     return [summary for summary in store.visit_summaries() if summary.in_progress]
+
+
+def visits_in_progress_at(store: Store, site_id: str) -> list[VisitSummary]:
+    """The visits at one site not signed off yet, newest first: a team arriving there resumes one."""
+    return [summary for summary in visits_in_progress(store) if summary.site_id == site_id]
 
 
 def remembered_team(store: Store) -> tuple[str, list[str]]:

@@ -12,6 +12,7 @@ from inspector.core.visits import verify_seal
 from inspector.core.vocabulary import Result, Severity, VisitStatus
 from inspector.services.visits import visits_in_progress
 from inspector.tui.app import InspectorApp
+from inspector.tui.screens.choice_dialog import ChoiceDialog
 from inspector.tui.screens.evidence_dialog import EvidenceDialog
 from inspector.tui.screens.home import HomeScreen
 from inspector.tui.screens.new_visit import NewVisitScreen
@@ -53,7 +54,7 @@ async def start_visit_at_township_office(pilot: Pilot, app: InspectorApp) -> Run
 
 def test_a_whole_visit_from_the_door_to_the_seal(session: Session, tmp_path: Path) -> None:
     photo = tmp_path / "照片 1.jpg"
-    photo.write_bytes(b"\xff\xd8 a photo taken on site")
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a photo taken on site")
     uuids: list[str] = []
 
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
@@ -315,6 +316,9 @@ def test_a_new_visit_needs_a_site_and_a_reason_for_a_changed_arrival(session: Se
         assert app.screen is screen  # changed without a reason
         screen.query_one("#arrival-reason", Input).value = "到达时忘记开机，按门卫登记补记"
         await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog)  # the demo has a visit in progress there
+        await pilot.press("down", "enter")  # start a new one anyway
         await settle(pilot)
         runner = app.screen
         assert isinstance(runner, RunnerScreen)

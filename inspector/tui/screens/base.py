@@ -9,6 +9,7 @@ so each main action can be found by name as well as by key.
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -78,7 +79,23 @@ def problem_text(error: Exception) -> str:
     if isinstance(error, StoreError):
         params = {key: value for key, value in error.params.items() if key != "path"}
         return t(f"store.{error.code}", path=error.path, **params)
+    if isinstance(error, OSError):
+        key = _OS_ERROR_KEYS.get(error.errno or 0, "tui.os.other")
+        return t(key, reason=error.strerror or str(error), path=error.filename or "")
     return str(error)
+
+
+_OS_ERROR_KEYS = {
+    errno.ENOSPC: "tui.os.no_space",
+    errno.EACCES: "tui.os.no_permission",
+    errno.EPERM: "tui.os.no_permission",
+    errno.EROFS: "tui.os.read_only",
+}
+
+
+def unsaved_text(error: OSError) -> str:
+    """The disk refused a write: what happened, that what was saved before is safe, how to go on."""
+    return t("tui.os.unsaved", problem=problem_text(error))
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,9 @@ class _Translated:
     """Translation of the keys and error display, for full screens and dialogs alike."""
 
     def show_problem(self, error: Exception) -> None:
+        if isinstance(error, OSError):
+            self.notify(unsaved_text(error), severity="error", timeout=20)  # type: ignore[attr-defined]
+            return
         self.notify(problem_text(error), severity="error", timeout=8)  # type: ignore[attr-defined]
 
 

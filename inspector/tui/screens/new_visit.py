@@ -13,16 +13,18 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from inspector.core.clock import BUREAU_TZ
+from inspector.core.clock import BUREAU_TZ, from_iso
 from inspector.core.errors import DomainError
 from inspector.core.sites import Site
 from inspector.core.vocabulary import SiteKind
 from inspector.i18n import label, t
 from inspector.services.checklists import checklist_for_kind
 from inspector.services.site_search import SiteIndex
-from inspector.services.visits import change_arrival, remembered_team, start_visit
+from inspector.services.visits import change_arrival, remembered_team, start_visit, visits_in_progress_at
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
+from inspector.tui.screens.choice_dialog import Choice, ChoiceDialog
+from inspector.tui.screens.local_site_dialog import LocalSiteDialog
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
 
@@ -37,6 +39,7 @@ def split_members(text: str) -> list[str]:
 class NewVisitScreen(InspectorScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "start", "tui.key.start"),
+        Binding("f4", "add_site", "tui.key.add_site"),
         Binding("escape", "app.pop_screen", "tui.key.back"),
     ]
 
@@ -100,12 +103,16 @@ class NewVisitScreen(InspectorScreen[None]):
         results.set_options(Option(self._site_prompt(site), site.id) for site in sites)
         if sites:
             results.highlighted = 0
+        elif not len(self.index):
+            # a fresh install: nothing can match until the register is loaded, so say how to load it
+            results.add_option(Option(t("tui.new.register_empty"), disabled=True))
         else:
-            results.add_option(Option(t("tui.new.no_match"), disabled=True))
+            results.add_option(Option(t("tui.new.no_match_add"), disabled=True))
 
     @staticmethod
     def _site_prompt(site: Site) -> str:
-        return f"{site.name}  {site.township}  {label(site.kind)}"
+        added = t("tui.new.added_on_laptop") if site.added_on_laptop else ""
+        return f"{site.name}  {site.township}  {label(site.kind)}{added}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "site-query":
@@ -134,6 +141,26 @@ class NewVisitScreen(InspectorScreen[None]):
         event.stop()
         if event.option.id:
             self.choose(event.option.id)
+
+    def action_add_site(self) -> None:
+        """A site the register does not list: added on the spot, then chosen."""
+        township = self.query_one("#township", Select).value
+
+        def added(site: Site | None) -> None:
+            if site is None:
+                return
+            self.build_index(self.store.sites())
+            self.notify(t("tui.new.site_added", site=site.name))
+            self.choose(site.id)
+
+        self.app.push_screen(
+            LocalSiteDialog(
+                self.session,
+                name=self.query_one("#site-query", Input).value.strip(),
+                township=township if isinstance(township, str) else "",
+            ),
+            added,
+        )
 
     def choose(self, site_id: str) -> None:
         site = self.store.site(site_id)
@@ -185,11 +212,42 @@ class NewVisitScreen(InspectorScreen[None]):
         arrival = self._arrival()
         if arrival is None:
             return
-        arrived_at, reason = arrival
+        site = self.site
+        in_progress = visits_in_progress_at(self.store, site.id)
+        if not in_progress:
+            self._start(site, *arrival)
+            return
+        latest = in_progress[0]
+        start_new = "new"
+
+        def decided(choice: str | None) -> None:
+            if choice == start_new:
+                self._start(site, *arrival)
+            elif choice:
+                self.app.switch_screen(RunnerScreen(self.session, choice))
+
+        self.app.push_screen(
+            ChoiceDialog(
+                self.session,
+                t("tui.new.in_progress.title"),
+                t(
+                    "tui.new.in_progress.message",
+                    site=site.name,
+                    count=len(in_progress),
+                    arrived=from_iso(latest.arrived_at).strftime(ARRIVAL_FORMAT),
+                    lead=latest.lead,
+                    status=label(latest.status),
+                ),
+                [Choice(t("tui.new.in_progress.resume"), latest.uuid), Choice(t("tui.new.in_progress.new"), start_new)],
+            ),
+            decided,
+        )
+
+    def _start(self, site: Site, arrived_at: datetime, reason: str) -> None:
         try:
             visit = start_visit(
                 self.store,
-                self.site.id,
+                site.id,
                 lead=self.query_one("#lead", Input).value,
                 members=split_members(self.query_one("#members", Input).value),
                 arrived_at=self.stamped,
@@ -197,7 +255,7 @@ class NewVisitScreen(InspectorScreen[None]):
             )
             if reason:
                 visit = change_arrival(self.store, visit.uuid, arrived_at, reason)
-        except (DomainError, StoreError) as error:
+        except (DomainError, StoreError, OSError) as error:
             self.show_problem(error)
             return
         self.app.switch_screen(RunnerScreen(self.session, visit.uuid))

@@ -71,6 +71,11 @@ class ReviewScreen(InspectorScreen[str]):
 
     def on_mount(self) -> None:
         self.show_visit()
+        # what is listed can be gone to at once: Enter and the arrows work on arrival
+        blockers = self.query_one("#blockers", OptionList)
+        if blockers.display:
+            blockers.highlighted = 0
+            blockers.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         sealed = self.visit.is_sealed
@@ -91,7 +96,12 @@ class ReviewScreen(InspectorScreen[str]):
     def show_visit(self) -> None:
         visit = self.visit
         self.query_one("#review-title", Static).update(
-            t("tui.review.title", site=visit.site.name, status=label(visit.status), version=visit.version)
+            t(
+                "tui.review.title_reinspection" if visit.reinspects else "tui.review.title",
+                site=visit.site.name,
+                status=label(visit.status),
+                version=visit.version,
+            )
         )
         self.query_one("#review-facts", Static).update(
             t(
@@ -158,27 +168,34 @@ class ReviewScreen(InspectorScreen[str]):
             )
 
     def _show_blockers(self) -> None:
+        """What blocks sign-off, then what to look at before it (a pass with a finding's note …)."""
         blockers = self._blockers()
+        flags = rules.review_flags(self.visit)
         title = self.query_one("#blockers-title", Static)
         options = self.query_one("#blockers", OptionList)
-        options.display = bool(blockers) and not self.visit.is_sealed
+        options.display = bool(blockers or flags) and not self.visit.is_sealed
         if self.visit.is_sealed:
             title.display = False
             return
         title.display = True
-        title.update(t("tui.review.blockers", count=len(blockers)) if blockers else t("tui.review.ready", key="F9"))
+        title.update(
+            (t("tui.review.blockers", count=len(blockers)) if blockers else t("tui.review.ready", key="F9"))
+            + (t("tui.review.flags", count=len(flags)) if flags else "")
+        )
         numbers = {item.id: n for n, item in enumerate(self.visit.checklist.items, start=1)}
-        options.set_options(
-            Option(
-                t(
-                    "tui.review.blocker",
-                    number=numbers.get(blocker.item_id, ""),
-                    why=t(f"tui.{blocker.code}"),
-                    text=self.visit.checklist.item(blocker.item_id).text if blocker.item_id else "",
-                ),
-                blocker.item_id or None,
+
+        def line(code: str, item_id: str, style: str = "") -> Option:
+            text = t(
+                "tui.review.blocker",
+                number=numbers.get(item_id, ""),
+                why=t(f"tui.{code}"),
+                text=self.visit.checklist.item(item_id).text if item_id else "",
             )
-            for blocker in blockers
+            return Option(Content.styled(text, style) if style else text, item_id or None)
+
+        options.set_options(
+            [line(blocker.code, blocker.item_id) for blocker in blockers]
+            + [line(flag.code, flag.item_id, "$text-warning") for flag in flags]
         )
 
     def _show_failed(self) -> None:
@@ -228,6 +245,12 @@ class ReviewScreen(InspectorScreen[str]):
         self.visit = visit
         self.show_visit()
 
+    def _reload_from_disk(self) -> None:
+        try:
+            self._reload(self.store.load_visit(self.uuid))
+        except (StoreError, OSError) as error:
+            self.show_problem(error)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
@@ -250,6 +273,12 @@ class ReviewScreen(InspectorScreen[str]):
                 visit = sign_off_visit(self.store, self.uuid, by=name, at=self.session.clock())
             except (DomainError, StoreError) as error:
                 self.show_problem(error)
+                return
+            except OSError as error:
+                # the visit file is the commit point: it may be sealed though the frozen copy was not
+                # written (the next start queues it); show the visit as it is on disk
+                self.show_problem(error)
+                self._reload_from_disk()
                 return
             self._reload(visit)
             self.notify(t("tui.review.signed", seal=(visit.seal or "")[:12]))
@@ -323,8 +352,9 @@ class ReviewScreen(InspectorScreen[str]):
                     answers=[answer],
                     at=self.session.clock(),
                 )
-            except (DomainError, StoreError) as error:
+            except (DomainError, StoreError, OSError) as error:
                 self.show_problem(error)
+                self._reload_from_disk()
                 return
             self._reload(visit)
             self.notify(t("tui.review.amended", version=visit.version))

@@ -7,10 +7,12 @@ power cut the runner reopens on the same item.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -26,7 +28,8 @@ from inspector.i18n import label, t
 from inspector.services.visits import UNCHANGED, move_cursor, record_answer
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen, problem_text
-from inspector.tui.screens.evidence_dialog import EvidenceDialog
+from inspector.tui.screens.choice_dialog import Choice, ChoiceDialog
+from inspector.tui.screens.evidence_dialog import EvidenceChange, EvidenceDialog
 from inspector.tui.screens.override_dialog import Override, OverrideDialog
 from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.review import ReviewScreen
@@ -54,9 +57,9 @@ class RunnerScreen(InspectorScreen[None]):
         Binding("4,４", "not_checked", "tui.key.not_checked", group=ANSWER_KEYS),
         Binding("f2", "edit_note", "tui.key.note"),
         Binding("f3", "evidence", "tui.key.evidence"),
-        Binding("f4", "override", "tui.key.override", show=False),
+        Binding("f4", "override", "tui.key.override"),
         Binding("f5", "next_unanswered", "tui.key.next_unanswered"),
-        Binding("f6", "toggle_failed", "tui.key.only_failed", show=False),
+        Binding("f6", "toggle_failed", "tui.key.only_failed"),
         Binding("left,[", "area(-1)", "tui.key.prev_area", show=False),
         Binding("right,]", "area(1)", "tui.key.next_area", show=False),
         Binding("f9", "review", "tui.key.review"),
@@ -72,6 +75,9 @@ class RunnerScreen(InspectorScreen[None]):
         self.only_failed = False
         self._note_item: str | None = None
         self._note_timer: Timer | None = None
+        self._note_unsaved = False
+        """A note whose saving failed is on screen: kept there (not reloaded) until it saves."""
+        self._long_note_warned: set[str] = set()
 
     def _reinspection_stories(self) -> dict[str, list[str]]:
         """For a re-inspection, what each item shows beside it: the first finding, evidence, feedback, history."""
@@ -107,6 +113,9 @@ class RunnerScreen(InspectorScreen[None]):
         self.query_one(ItemList).show_visit(self.visit, only_failed=False, keep=self.visit.cursor)
         self.query_one(ItemList).focus()
         self._show_title()
+        self._changing_keys = frozenset(
+            key for key, binding in self._bindings if parse_action(binding.action)[1] in _CHANGING_ACTIONS
+        )
 
     def help_notes(self) -> list[str]:
         legend = "  ".join(f"{MARKS[result][0]} {label(result)}" for result in Result)
@@ -115,6 +124,12 @@ class RunnerScreen(InspectorScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A sealed visit is read-only: the actions that would change it are hidden."""
         return not (self.visit.is_sealed and action in _CHANGING_ACTIONS)
+
+    def on_key(self, event: events.Key) -> None:
+        """On a sealed visit the keys that would change it are refused aloud, not silently."""
+        if self.visit.is_sealed and event.key in self._changing_keys:
+            event.stop()
+            self.notify(t("tui.runner.sealed_refused"), severity="warning")
 
     # -- what is shown ---------------------------------------------------------------------------
 
@@ -131,7 +146,7 @@ class RunnerScreen(InspectorScreen[None]):
         failed = len(rules.failed_items(self.visit))
         self.query_one("#runner-title", Static).update(
             t(
-                "tui.runner.title",
+                "tui.runner.title_reinspection" if self.visit.reinspects else "tui.runner.title",
                 site=self.visit.site.name,
                 status=label(self.visit.status),
                 answered=answered,
@@ -149,6 +164,8 @@ class RunnerScreen(InspectorScreen[None]):
         self.query_one("#evidence", Static).update(evidence_text(answer.evidence if answer else ()))
         self.query_one(AreaBar).show(rules.progress(self.visit), item.area)
         note = self.query_one("#note", TextArea)
+        if self._note_item == item_id and self._note_unsaved:
+            return
         self._note_item = item_id
         if note.text != (answer.note if answer else ""):
             with note.prevent(TextArea.Changed):
@@ -156,6 +173,7 @@ class RunnerScreen(InspectorScreen[None]):
 
     def _after_save(self, visit: Visit, item_id: str) -> None:
         self.visit = visit
+        self._note_unsaved = False
         self.query_one(ItemList).refresh_item(visit, item_id)
         self._show_title()
         if self.item_id == item_id:
@@ -163,6 +181,21 @@ class RunnerScreen(InspectorScreen[None]):
         else:
             self.query_one(AreaBar).show(rules.progress(visit), self._current_area())
         self.query_one(SaveStatus).saved(self.session.clock())
+        self._warn_long_note(item_id)
+
+    def _warn_long_note(self, item_id: str) -> None:
+        """Once per item: a finding longer than the notice's cell carries well is kept, but said."""
+        answer = self.visit.answers.get(item_id)
+        if answer is None or len(answer.note.strip()) <= rules.NOTE_CELL_LIMIT:
+            self._long_note_warned.discard(item_id)
+            return
+        if item_id not in self._long_note_warned:
+            self._long_note_warned.add(item_id)
+            self.notify(
+                t("tui.runner.note_too_long", count=len(answer.note.strip()), limit=rules.NOTE_CELL_LIMIT),
+                severity="warning",
+                timeout=10,
+            )
 
     def _current_area(self) -> Area | None:
         return self.visit.checklist.item(self.item_id).area if self.item_id else None
@@ -170,11 +203,20 @@ class RunnerScreen(InspectorScreen[None]):
     # -- saving ----------------------------------------------------------------------------------
 
     def _save(self, item_id: str, **changes: Any) -> bool:
-        """Record a change of one item's answer; the screen says 已保存 only once it is on disk."""
+        """Record a change of one item's answer; the screen says 已保存 only once it is on disk.
+
+        When the disk refuses (full, no permission), what was saved before stays as it is on disk
+        and the change stays on screen, to be tried again.
+        """
         try:
             visit = record_answer(self.store, self.uuid, item_id, at=self.session.clock(), **changes)
         except (DomainError, StoreError) as error:
             self.query_one(SaveStatus).failed(problem_text(error))
+            self.show_problem(error)
+            return False
+        except OSError as error:
+            self._note_unsaved = self._note_item == item_id and self._note_draft(item_id) is not UNCHANGED
+            self.query_one(SaveStatus).failed(t("tui.save.not_saved", problem=problem_text(error)))
             self.show_problem(error)
             return False
         self._after_save(visit, item_id)
@@ -188,21 +230,24 @@ class RunnerScreen(InspectorScreen[None]):
         text = self.query_one("#note", TextArea).text
         return text if text != (answer.note if answer else "") else UNCHANGED
 
-    def flush_note(self) -> None:
-        """Save the note being typed now (leaving the note, moving on, or the typing pause ended)."""
+    def flush_note(self) -> bool:
+        """Save the note being typed now (leaving the note, moving on, or the typing pause ended).
+
+        False when saving it failed: the note is still on screen, unsaved.
+        """
         if self._note_timer is not None:
             self._note_timer.stop()
             self._note_timer = None
         item_id = self._note_item
         if item_id is None or self.visit.is_sealed:
-            return
+            return True
         draft = self._note_draft(item_id)
         if draft is UNCHANGED:
-            return
+            return True
         if item_id not in self.visit.answers:
             self.query_one(SaveStatus).failed(t("tui.save.note_needs_result"))
-            return
-        self._save(item_id, note=draft)
+            return True
+        return self._save(item_id, note=draft)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id != "note" or self.visit.is_sealed:
@@ -224,13 +269,15 @@ class RunnerScreen(InspectorScreen[None]):
         item_id = event.option.id
         if event.option.disabled or item_id is None:
             return
-        if self._note_item != item_id:
-            self.flush_note()
+        if self._note_item is not None and self._note_item != item_id and not self.flush_note():
+            # the note could not be saved: stay on its item, with the note on screen, to try again
+            self.query_one(ItemList).select_item(self._note_item)
+            return
         self._show_item(item_id)
         if not self.visit.is_sealed and self.visit.cursor != item_id:
             try:
                 self.visit = move_cursor(self.store, self.uuid, item_id)
-            except (DomainError, StoreError) as error:
+            except (DomainError, StoreError, OSError) as error:
                 self.show_problem(error)
 
     def select(self, item_id: str) -> None:
@@ -255,6 +302,37 @@ class RunnerScreen(InspectorScreen[None]):
         if item_id is None:
             return
         chosen = Result(result)
+        if rules.drops_finding(self.visit.answers.get(item_id), chosen):
+            self._confirm_dropping_finding(item_id, chosen)
+            return
+        self._answer(item_id, chosen)
+
+    def _confirm_dropping_finding(self, item_id: str, chosen: Result) -> None:
+        """A described failure turned into a pass by one key is most often a slip ("1" meant for the
+        next item): ask, with keeping the failure and moving on first."""
+        keep, change = "keep", "change"
+
+        def decided(choice: str | None) -> None:
+            if choice == keep:
+                self._advance()
+            elif choice == change:
+                self._answer(item_id, chosen)
+
+        answer = self.visit.answers[item_id]
+        self.app.push_screen(
+            ChoiceDialog(
+                self.session,
+                t("tui.runner.drop_finding.title", number=self._number(item_id), result=label(chosen)),
+                t("tui.runner.drop_finding.message", note=answer.note.strip(), result=label(chosen)),
+                [
+                    Choice(t("tui.runner.drop_finding.keep"), keep),
+                    Choice(t("tui.runner.drop_finding.change", result=label(chosen)), change),
+                ],
+            ),
+            decided,
+        )
+
+    def _answer(self, item_id: str, chosen: Result) -> None:
         if not self._save(item_id, result=chosen, note=self._note_draft(item_id)):
             return
         if chosen is Result.FAIL:
@@ -288,25 +366,34 @@ class RunnerScreen(InspectorScreen[None]):
         if item_id not in self.visit.answers:
             self.notify(t("tui.runner.result_first"), severity="warning")
             return
-        self.flush_note()
+        if not self.flush_note():
+            return
         start = Path(self.store.settings().get(EVIDENCE_DIR_SETTING) or Path.home())
         if not start.is_dir():
             start = Path.home()
 
-        def chosen(path: Path | None) -> None:
-            if path is None:
+        def chosen(change: EvidenceChange | None) -> None:
+            if change is None:
                 return
-            self.run_busy(
-                t("tui.evidence.copying", name=path.name),
-                lambda: record_answer(self.store, self.uuid, item_id, add_evidence=[path], at=self.session.clock()),
-                lambda visit: self._evidence_added(visit, item_id, path),
-            )
+            if change.remove is not None:
+                self._save(item_id, remove_evidence=[change.remove.sha256])
+                self.notify(t("tui.evidence.removed", name=change.remove.name))
+            if change.add is not None:
+                path = change.add
+                self.run_busy(
+                    t("tui.evidence.copying", name=path.name),
+                    lambda: record_answer(self.store, self.uuid, item_id, add_evidence=[path], at=self.session.clock()),
+                    lambda visit: self._evidence_added(visit, item_id, path),
+                )
 
-        self.app.push_screen(EvidenceDialog(self.session, start), chosen)
+        attached = self.visit.answers[item_id].evidence
+        self.app.push_screen(EvidenceDialog(self.session, start, attached), chosen)
 
     def _evidence_added(self, visit: Visit, item_id: str, path: Path) -> None:
         self._after_save(visit, item_id)
-        self.store.update_settings(**{EVIDENCE_DIR_SETTING: str(path.parent)})
+        # only where the file picker opens next time: the evidence itself is saved already
+        with contextlib.suppress(StoreError, OSError):
+            self.store.update_settings(**{EVIDENCE_DIR_SETTING: str(path.parent)})
 
     def action_override(self) -> None:
         item_id = self.item_id
@@ -322,7 +409,8 @@ class RunnerScreen(InspectorScreen[None]):
         self.app.push_screen(OverrideDialog(self.session, self.visit.checklist.item(item_id), answer), chosen)
 
     def action_next_unanswered(self) -> None:
-        self.flush_note()
+        if not self.flush_note():
+            return
         found = rules.next_unanswered(self.visit, after=self.item_id)
         if found is None:
             self.notify(t("tui.runner.all_answered"))
@@ -352,7 +440,8 @@ class RunnerScreen(InspectorScreen[None]):
             position += step
 
     def action_review(self) -> None:
-        self.flush_note()
+        if not self.flush_note():
+            return
         self.app.push_screen(ReviewScreen(self.session, self.uuid), self._back_from_review)
 
     def _back_from_review(self, goto: str | None) -> None:
@@ -371,5 +460,5 @@ class RunnerScreen(InspectorScreen[None]):
             self.flush_note()
             self.query_one(ItemList).focus()
             return
-        self.flush_note()
-        self.app.pop_screen()
+        if self.flush_note():
+            self.app.pop_screen()
