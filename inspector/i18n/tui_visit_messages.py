@@ -91,7 +91,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.new.in_progress.message": (
         "{site} 有 {count} 次检查尚未签发，最近一次：{arrived} 到达，组长 {lead}，{status}。\n"
         "继续那次检查，还是另开一次新的检查？",
-        "{site} has {count} visits not signed off; the latest: arrived {arrived}, lead {lead}, {status}.\n"
+        "Visits at {site} not signed off yet: {count}. The latest: arrived {arrived}, lead {lead}, {status}.\n"
         "Resume it, or start another visit?",
     ),
     "tui.new.in_progress.resume": ("继续那次检查", "Resume that visit"),

@@ -52,7 +52,7 @@ class EvidenceDialog(InspectorDialog[EvidenceChange]):
         self.attached = attached
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog wide", id="evidence-box"):
             yield Static(t("tui.evidence.title"), classes="dialog-title")
             yield Input(placeholder=t("tui.evidence.placeholder"), id="evidence-path")
             yield DirectoryTree(self.start, id="evidence-tree")

@@ -168,7 +168,7 @@ class ReviewScreen(InspectorScreen[str]):
             )
 
     def _show_blockers(self) -> None:
-        """What blocks sign-off, then what to look at before it (a pass with a finding's note …)."""
+        """What blocks sign-off and what to look at before it (a pass that keeps a finding's note …)."""
         blockers = self._blockers()
         flags = rules.review_flags(self.visit)
         title = self.query_one("#blockers-title", Static)
@@ -193,9 +193,10 @@ class ReviewScreen(InspectorScreen[str]):
             )
             return Option(Content.styled(text, style) if style else text, item_id or None)
 
+        # the few flags first: under a long list of unanswered items they would go unseen
         options.set_options(
-            [line(blocker.code, blocker.item_id) for blocker in blockers]
-            + [line(flag.code, flag.item_id, "$text-warning") for flag in flags]
+            [line(flag.code, flag.item_id, "$text-warning") for flag in flags]
+            + [line(blocker.code, blocker.item_id) for blocker in blockers]
         )
 
     def _show_failed(self) -> None:

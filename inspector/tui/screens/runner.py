@@ -43,18 +43,18 @@ NOTE_SAVE_DELAY = 1.0
 """Seconds after the last keystroke in a note before it is saved (leaving the note saves at once)."""
 EVIDENCE_DIR_SETTING = "tui_evidence_dir"
 _CHANGING_ACTIONS = frozenset({"answer", "not_checked", "edit_note", "evidence", "override", "next_unanswered"})
-ANSWER_KEYS = Binding.Group("tui.key.answer")
-"""The footer shows the four answer keys together; the detail pane says which is which."""
 
 
 class RunnerScreen(InspectorScreen[None]):
     # Digits answer: with a Chinese input method active, letters go to the IME but digits and
     # function keys reach the program (the full-width digits come from the IME's full-width mode).
+    # The answer keys are not in the footer: the detail pane beside the list says them for every
+    # item, and the footer has room at 80 columns, in English too, only for the function keys.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1,１", "answer('pass')", "tui.key.pass", group=ANSWER_KEYS),
-        Binding("2,２", "answer('fail')", "tui.key.fail", group=ANSWER_KEYS),
-        Binding("3,３", "answer('na')", "tui.key.na", group=ANSWER_KEYS),
-        Binding("4,４", "not_checked", "tui.key.not_checked", group=ANSWER_KEYS),
+        Binding("1,１", "answer('pass')", "tui.key.pass", show=False),
+        Binding("2,２", "answer('fail')", "tui.key.fail", show=False),
+        Binding("3,３", "answer('na')", "tui.key.na", show=False),
+        Binding("4,４", "not_checked", "tui.key.not_checked", show=False),
         Binding("f2", "edit_note", "tui.key.note"),
         Binding("f3", "evidence", "tui.key.evidence"),
         Binding("f4", "override", "tui.key.override"),
@@ -375,8 +375,7 @@ class RunnerScreen(InspectorScreen[None]):
         def chosen(change: EvidenceChange | None) -> None:
             if change is None:
                 return
-            if change.remove is not None:
-                self._save(item_id, remove_evidence=[change.remove.sha256])
+            if change.remove is not None and self._save(item_id, remove_evidence=[change.remove.sha256]):
                 self.notify(t("tui.evidence.removed", name=change.remove.name))
             if change.add is not None:
                 path = change.add
