@@ -251,9 +251,7 @@ def test_the_runner_footer_offers_f4_and_f6(session: Session) -> None:
     drive(session, steps)
 
 
-def test_keys_that_would_change_a_sealed_visit_say_why_they_do_nothing(
-    session: Session, notices: list[str]
-) -> None:
+def test_keys_that_would_change_a_sealed_visit_say_why_they_do_nothing(session: Session, notices: list[str]) -> None:
     signed = next(s for s in session.store.visit_summaries() if s.status is VisitStatus.SIGNED_OFF)
 
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
