@@ -38,7 +38,9 @@ class LocalSiteDialog(InspectorDialog[Site]):
             yield Static(t("tui.local_site.why"))
             with Horizontal(classes="field"):
                 yield Label(t("tui.local_site.name"))
-                yield Input(self.name_typed, compact=True, id="local-name")
+                yield Input(
+                    self.name_typed, placeholder=t("tui.local_site.name_placeholder"), compact=True, id="local-name"
+                )
             with Horizontal(classes="field"):
                 yield Label(t("tui.local_site.kind"))
                 yield Select(
@@ -49,7 +51,12 @@ class LocalSiteDialog(InspectorDialog[Site]):
                 )
             with Horizontal(classes="field"):
                 yield Label(t("tui.local_site.township"))
-                yield Input(self.township, compact=True, id="local-township")
+                yield Input(
+                    self.township,
+                    placeholder=t("tui.local_site.township_placeholder"),
+                    compact=True,
+                    id="local-township",
+                )
             yield Static(t("tui.local_site.hint"), classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -45,6 +45,12 @@ EVIDENCE_DIR_SETTING = "tui_evidence_dir"
 _CHANGING_ACTIONS = frozenset({"answer", "not_checked", "edit_note", "evidence", "override", "next_unanswered"})
 
 
+def _preview(note: str, length: int = 60) -> str:
+    """The start of a note, to recognise it by in a dialog (a pasted page would not fit)."""
+    note = " ".join(note.split())
+    return note if len(note) <= length else note[:length] + "..."
+
+
 class RunnerScreen(InspectorScreen[None]):
     # Digits answer: with a Chinese input method active, letters go to the IME but digits and
     # function keys reach the program (the full-width digits come from the IME's full-width mode).
@@ -323,7 +329,7 @@ class RunnerScreen(InspectorScreen[None]):
             ChoiceDialog(
                 self.session,
                 t("tui.runner.drop_finding.title", number=self._number(item_id), result=label(chosen)),
-                t("tui.runner.drop_finding.message", note=answer.note.strip(), result=label(chosen)),
+                t("tui.runner.drop_finding.message", note=_preview(answer.note), result=label(chosen)),
                 [
                     Choice(t("tui.runner.drop_finding.keep"), keep),
                     Choice(t("tui.runner.drop_finding.change", result=label(chosen)), change),
