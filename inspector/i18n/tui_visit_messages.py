@@ -68,6 +68,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "复查审核签发  {site}  {status}  版本 {version}",
         "Review re-inspection  {site}  {status}  version {version}",
     ),
+    "tui.review.sealed_copy_later": (
+        "已签发封存。封存副本暂未写入（{problem}），下次打开程序时自动补写并排入待上传。",
+        "Signed off and sealed. Its frozen copy was not written yet ({problem}); the next start writes "
+        "it and queues it for upload.",
+    ),
     "tui.review.flags": ("；另有 {count} 处请核对", "; {count} to check"),
     "tui.flag.pass_with_finding": ("已改为合格/不适用，但仍留着问题说明", "no longer failed but keeps its finding"),
     "tui.flag.note_too_long": ("问题说明过长，通知书中会跨页", "finding too long for the notice's cell"),

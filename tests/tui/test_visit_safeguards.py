@@ -18,8 +18,8 @@ from textual.widgets._footer import FooterKey
 from inspector.core import visits as rules
 from inspector.core.vocabulary import Result, SiteKind, VisitStatus
 from inspector.services.rectifications import start_reinspection
-from inspector.services.visits import visits_in_progress
-from inspector.store import tinydb_storage
+from inspector.services.visits import ensure_outbox, visits_in_progress
+from inspector.store import atomic, tinydb_storage
 from inspector.store.store import Store
 from inspector.tui.app import InspectorApp
 from inspector.tui.screens.choice_dialog import ChoiceDialog
@@ -214,6 +214,43 @@ def test_a_full_disk_while_attaching_evidence_or_signing_off_is_said(
 
     drive(session, steps)
     assert session.store.load_visit(draft.uuid).status is VisitStatus.SIGNED_OFF
+
+
+def test_sealed_though_its_frozen_copy_could_not_be_written_says_so_and_the_next_start_writes_it(
+    session: Session, monkeypatch: pytest.MonkeyPatch, notices: list[str]
+) -> None:
+    draft = visits_in_progress(session.store)[0]
+    write = atomic.atomic_write_bytes
+    full = [True]
+
+    def refuse(target: Path, data: bytes) -> None:
+        if full[0]:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        write(target, data)
+
+    monkeypatch.setattr(atomic, "atomic_write_bytes", refuse)  # the frozen copies' writer, not the visit's
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        await resume_latest(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        review = app.screen
+        await pilot.press("f4")
+        await settle(pilot)
+        app.screen.query_one("#reason", Input).value = "暴雨停电，余下项目下次检查"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is review and review.visit.is_sealed
+        assert "已签发封存" in notices[-1] and "磁盘空间已满" in notices[-1]
+
+    drive(session, steps)
+    full[0] = False
+    assert ensure_outbox(session.store) == 1
+    assert session.store.sealed(draft.uuid, 1)
 
 
 # -- 4. a visit already in progress at the site ---------------------------------------------------

@@ -25,7 +25,7 @@ from inspector.services.documents import issue_notice
 from inspector.services.visits import amend_visit, record_answer, sign_off_visit
 from inspector.store.errors import StoreError
 from inspector.tui.screens.amend_dialog import AmendDialog, AmendRequest
-from inspector.tui.screens.base import InspectorScreen
+from inspector.tui.screens.base import InspectorScreen, problem_text
 from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.sign_off_dialog import SignOffDialog
 from inspector.tui.session import Session
@@ -276,10 +276,13 @@ class ReviewScreen(InspectorScreen[str]):
                 self.show_problem(error)
                 return
             except OSError as error:
-                # the visit file is the commit point: it may be sealed though the frozen copy was not
-                # written (the next start queues it); show the visit as it is on disk
-                self.show_problem(error)
+                # the visit file is the commit point: it may be sealed though its frozen copy was not
+                # written (the next start writes and queues it); show the visit as it is on disk
                 self._reload_from_disk()
+                if self.visit.is_sealed:
+                    self.notify(t("tui.review.sealed_copy_later", problem=problem_text(error)), timeout=20)
+                else:
+                    self.show_problem(error)
                 return
             self._reload(visit)
             self.notify(t("tui.review.signed", seal=(visit.seal or "")[:12]))

@@ -172,6 +172,7 @@ class RunnerScreen(InspectorScreen[None]):
         note = self.query_one("#note", TextArea)
         if self._note_item == item_id and self._note_unsaved:
             return
+        self._note_unsaved = False
         self._note_item = item_id
         if note.text != (answer.note if answer else ""):
             with note.prevent(TextArea.Changed):
