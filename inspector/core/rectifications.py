@@ -373,7 +373,8 @@ def fold(record: Rectification, events: Iterable[RectificationEvent]) -> Rectifi
     """The current state: the events in (moment, id) order, each applied if its transition is allowed.
 
     The same set of events gives the same view in any order of arrival; an event seen twice
-    counts once. Events that conflict are kept in the history, marked refused.
+    counts once. Events that conflict are kept in the history, marked refused, and so are the
+    events of a re-inspection that a later version of it (an amendment) decided again.
     """
     unique: dict[str, RectificationEvent] = {}
     for event in events:
@@ -381,9 +382,10 @@ def fold(record: Rectification, events: Iterable[RectificationEvent]) -> Rectifi
         # the full sort key (with the canonical bytes) only where one id came with two contents
         if kept is None or (kept != event and event.sort_key() < kept.sort_key()):
             unique[event.id] = event
+    superseded = _superseded_ids(unique.values())
     view = initial_view(record)
     for event in sorted(unique.values(), key=lambda event: (event.moment, event.id)):
-        refused = refusal(view, event)
+        refused = DomainError("rectification.superseded") if event.id in superseded else refusal(view, event)
         if refused is None:
             view = _apply(view, event)
         else:
@@ -465,9 +467,12 @@ def reinspection_outcome(visit: Visit) -> dict[str, Result]:
 def reinspection_events(visit: Visit) -> list[RectificationEvent]:
     """The events a signed-off re-inspection leads to: re-inspected, then closed or re-opened.
 
-    Their ids are derived from the visit and the rectification, so recording them again (after
-    a crash, or on another laptop) adds nothing. The decision comes one second after the
-    re-inspection so that the (moment, id) order always puts it second.
+    Their ids are derived from the visit, the rectification and the version, so recording them
+    again (after a crash, or on another laptop) adds nothing, while an amended re-inspection makes
+    events of its own: they name the visit and its version, and replace in the fold what the
+    earlier versions decided (``_superseded_ids``), on every laptop and on the server alike. The
+    decision comes one second after the re-inspection so that the (moment, id) order always puts
+    it second.
     """
     outcome = reinspection_outcome(visit)
     if not outcome or visit.signed_off_at is None or visit.signed_off_by is None:
@@ -476,17 +481,48 @@ def reinspection_events(visit: Visit) -> list[RectificationEvent]:
     decided_at = inspected_at + timedelta(seconds=1)
     answers = visit.answers
     new_dues = {record.item_id: record.due for record in rectifications(visit)}
+    # the first version's events keep the payload they always had (their ids are already stored)
+    source = {} if visit.version == 1 else {"visit_uuid": visit.uuid, "visit_version": visit.version}
     events = []
     for rectification_id, result in outcome.items():
         answer = answers[rectification_id]
-        found = {"result": result.value, "visit_uuid": visit.uuid}
+        found = {"result": result.value, "visit_uuid": visit.uuid, **source}
         events.append(_derived_event(visit, answer, EventKind.RE_INSPECTED, inspected_at, found))
         if result is Result.PASS:
-            events.append(_derived_event(visit, answer, EventKind.CLOSED, decided_at, {}))
+            events.append(_derived_event(visit, answer, EventKind.CLOSED, decided_at, source))
         else:
-            new_due = {"due": new_dues[rectification_id].isoformat()}
+            new_due = {"due": new_dues[rectification_id].isoformat(), **source}
             events.append(_derived_event(visit, answer, EventKind.REOPENED, decided_at, new_due))
     return events
+
+
+_DERIVED_KINDS = (EventKind.RE_INSPECTED, EventKind.CLOSED, EventKind.REOPENED)
+
+
+def _derived_id(visit_uuid: str, rectification_id: str, kind: EventKind, version: int) -> str:
+    name = f"{visit_uuid}/{rectification_id}/{kind.value}"
+    return str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, name if version == 1 else f"{name}/v{version}"))
+
+
+def _superseded_ids(events: Iterable[RectificationEvent]) -> set[str]:
+    """The ids of re-inspection events that a later version of the same re-inspection replaces.
+
+    An event of version N of a re-inspection (its payload names the visit and N) replaces the
+    events versions 1 … N-1 derived for the same rectification; the ids are computed, so an event
+    can only ever replace earlier decisions of its own visit about its own rectification.
+    """
+    superseded: set[str] = set()
+    for event in events:
+        version = event.payload.get("visit_version")
+        visit_uuid = event.payload.get("visit_uuid")
+        if event.kind not in _DERIVED_KINDS or not isinstance(version, int) or not isinstance(visit_uuid, str):
+            continue
+        superseded.update(
+            _derived_id(visit_uuid, event.rectification_id, kind, earlier)
+            for kind in _DERIVED_KINDS
+            for earlier in range(1, version)
+        )
+    return superseded
 
 
 def _derived_event(
@@ -494,7 +530,7 @@ def _derived_event(
 ) -> RectificationEvent:
     rectification_id = answer.item_id
     return make_event(
-        id=str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, f"{visit.uuid}/{rectification_id}/{kind.value}")),
+        id=_derived_id(visit.uuid, rectification_id, kind, visit.version),
         rectification_id=rectification_id,
         kind=kind,
         at=at,
