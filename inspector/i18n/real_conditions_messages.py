@@ -6,4 +6,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该复查结论已被复查记录的更正版本取代",
         "replaced by a corrected version of the re-inspection",
     ),
+    "error.rectification.feedback_before_finding": (
+        "反馈日期 {date} 早于发现问题的检查（{found}）：请核对反馈表上的日期",
+        "the feedback is dated {date}, before the visit that found the problem ({found}): check the date on the form",
+    ),
+    "sync.report.clock_behind": (
+        "本机时钟比局服务器慢 {hours} 小时 {minutes} 分：请校准本机日期和时间，否则记录的时间不准。",
+        "This laptop's clock is {hours} h {minutes} min behind the bureau server's: set the date and time "
+        "right, or what is recorded here carries the wrong time.",
+    ),
+    "sync.report.clock_ahead": (
+        "本机时钟比局服务器快 {hours} 小时 {minutes} 分：请校准本机日期和时间，否则记录的时间不准。",
+        "This laptop's clock is {hours} h {minutes} min ahead of the bureau server's: set the date and time "
+        "right, or what is recorded here carries the wrong time.",
+    ),
+    "rect.received_at": ("（服务器 {at} 收到）", "(server received {at})"),
 }
