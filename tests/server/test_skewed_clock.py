@@ -16,8 +16,8 @@ from inspector.core.rectifications import FeedbackStatus, RectificationState
 from inspector.i18n import error_text, set_language
 from inspector.i18n.sync_text import report_lines
 from inspector.server import app as server_app
-from inspector.server.board import open_rectifications
 from inspector.server import records as server_records
+from inspector.server.board import open_rectifications
 from inspector.services import rectifications as services
 from inspector.services import sync as sync_service
 from inspector.store.store import Store
