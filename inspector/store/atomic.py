@@ -8,6 +8,7 @@ with MoveFileEx(MOVEFILE_WRITE_THROUGH), which returns only once the rename is o
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import sys
@@ -16,9 +17,18 @@ from pathlib import Path
 TEMP_SUFFIX = ".tmp"
 
 
+TEMP_NAME_MAX_BYTES = 64
+"""A longer name is replaced by its hash in a temporary name: a legal long name (a photo's 239
+bytes of Chinese) plus the suffix would pass the 255-byte limit of ext4 (NTFS: 255 characters)."""
+
+
 def temp_path_for(target: Path) -> Path:
-    """A fresh temporary name beside ``target``: ``.<name>.<random>.tmp`` (swept at start-up)."""
-    return target.with_name(f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
+    """A fresh temporary name beside ``target``, of bounded length: ``.<name>.<random>.tmp``, the
+    name being a hash of ``target``'s when that is long (swept at start-up either way)."""
+    name = target.name
+    if len(name.encode("utf-8")) > TEMP_NAME_MAX_BYTES:
+        name = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+    return target.with_name(f".{name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
 
 
 def is_temp_file(path: Path) -> bool:
