@@ -21,4 +21,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "right, or what is recorded here carries the wrong time.",
     ),
     "rect.received_at": ("（服务器 {at} 收到）", "(server received {at})"),
+    "store.cannot_lock": (
+        "数据目录 {path} 所在的文件系统不支持文件锁（常见于网络共享盘），无法保证只有一个程序在写入："
+        "请把数据目录放在本机磁盘上（--data-dir 或 INSPECTOR_HOME）。",
+        "The file system of the data folder {path} cannot lock files (often a network share), so this "
+        "program cannot make sure it is the only one writing: keep the data folder on a local disk "
+        "(--data-dir or INSPECTOR_HOME).",
+    ),
 }

@@ -113,6 +113,8 @@ class Store:
             lock.acquire()
         except Timeout:
             raise DataDirLocked(root) from None
+        except NotImplementedError:  # filelock: a file system without locks (some network shares)
+            raise StoreError("cannot_lock", root) from None
         store = cls(root, readonly=False, lock=lock)
         try:
             store._prepare()
