@@ -28,7 +28,7 @@ class FakeKernel32:
         self.calls = 0
         self.last_error = 0
 
-    def MoveFileExW(self, source: str, target: str, flags: int) -> int:  # noqa: N802 (the Windows name)
+    def MoveFileExW(self, source: str, target: str, flags: int) -> int:
         self.calls += 1
         assert flags & 0x8, "the rename must be written through"
         code = self.codes.pop(0) if self.codes else 0
