@@ -28,4 +28,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "program cannot make sure it is the only one writing: keep the data folder on a local disk "
         "(--data-dir or INSPECTOR_HOME).",
     ),
+    "sync.report.number_blocks": ("领取文号号段 {count} 个。", "Received {count} block(s) of document numbers."),
+    "sync.report.numbers_low": (
+        "文号 {series} 余量不足，服务器未分配新号段：用完后须联网同步才能出具新文书。",
+        "Document numbers {series} are running low and the server granted no new block: once they are "
+        "used up, sync before issuing another document.",
+    ),
+    "store.numbers_exhausted": (
+        "本机的 {series} 文号号段已用完：请联网同步领取新号段后再出具（号段由局服务器统一分配，避免两台电脑用同一文号）。",
+        "This laptop's block of {series} document numbers is used up: sync with the bureau server to get a "
+        "new block, then issue (the server hands out the blocks, so no two laptops give the same number).",
+    ),
+    "cli.server.duplicates.help": (
+        "列出在多个单位重复使用的整改通知书文号（号段启用前或离线备用编号所致），供局里核对",
+        "list notice numbers used at more than one site (from before number blocks), for the bureau to reconcile",
+    ),
+    "cli.server.duplicates.line": (
+        "{number}  单位：{sites}  来自：{sources}",
+        "{number}  sites: {sites}  from: {sources}",
+    ),
+    "cli.server.duplicates.count": ("共 {count} 个重复文号", "{count} number(s) used more than once"),
 }

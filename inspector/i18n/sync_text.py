@@ -64,6 +64,12 @@ def report_lines(report: SyncReport) -> list[ReportLine]:
             )
         ),
     ]
+    if report.number_blocks_granted:
+        lines.append(ReportLine(t("sync.report.number_blocks", count=report.number_blocks_granted)))
+    lines += [
+        ReportLine(t("sync.report.numbers_low", series=series.replace(":", " ")), problem=True)
+        for series in report.numbers_low
+    ]
     if report.held_for_role:
         lines.append(ReportLine(t("sync.report.held_for_role", count=report.held_for_role)))
     lines += [

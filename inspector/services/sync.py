@@ -28,8 +28,9 @@ from tinydb.table import Document
 
 from inspector.core.canonical import canonical_bytes
 from inspector.core.checklists import Checklist
-from inspector.core.clock import from_iso, now, to_iso
+from inspector.core.clock import from_iso, local_date, now, to_iso
 from inspector.core.sites import Site
+from inspector.services import number_blocks
 from inspector.services.visits import ensure_outbox
 from inspector.store.store import SINGLE, Store
 from inspector.sync.errors import Refused, SyncError
@@ -90,6 +91,10 @@ class SyncReport:
     """Items this account's role may not send: they stay queued."""
     server_restored: bool = False
     """The server's database was restored from a backup since the last sync: everything was sent again."""
+    number_blocks_granted: int = 0
+    """Blocks of document numbers (号段) the server granted this run."""
+    numbers_low: list[str] = field(default_factory=list)
+    """Series of document numbers still running low: the server granted no block."""
     clock_offset_seconds: float | None = None
     """The server's clock minus this laptop's at the preflight (None when the server did not say)."""
 
@@ -266,6 +271,9 @@ def sync(store: Store, client: BureauClient, *, on_progress: ProgressCallback | 
     report.held_for_role = len(queue) - len(allowed)
     _push(store, client, allowed, report, notify)
     _pull(store, client, report, notify)
+    if role == "lead":  # who issues documents
+        refilled = number_blocks.refill(store, client, local_date(now()))
+        report.number_blocks_granted, report.numbers_low = refilled.granted, refilled.low
     return report
 
 
