@@ -35,9 +35,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "used up, sync before issuing another document.",
     ),
     "store.numbers_exhausted": (
-        "本机的 {series} 文号号段已用完：请联网同步领取新号段后再出具（号段由局服务器统一分配，避免两台电脑用同一文号）。",
+        "本机的 {series} 文号号段已用完：请联网同步领取新号段后再出具（号段由局服务器统一分配，避免两台电脑用同一文号）。"
+        "确需立即出具的，可加 --fallback-number 使用号段之后的备用文号（记录在案，由局里核对）。",
         "This laptop's block of {series} document numbers is used up: sync with the bureau server to get a "
-        "new block, then issue (the server hands out the blocks, so no two laptops give the same number).",
+        "new block, then issue (the server hands out the blocks, so no two laptops give the same number). "
+        "If the document cannot wait, issue it with --fallback-number: it takes the next number, recorded "
+        "for the bureau to reconcile.",
+    ),
+    "cli.document.fallback_number": (
+        "本机号段用完且无法联网时，使用号段之后的备用文号（记录在案，由局里核对）",
+        "when this laptop's block of numbers is used up and it cannot sync, take the next number after it "
+        "(recorded, for the bureau to reconcile)",
+    ),
+    "document.number_fallback": (
+        "注意：{number} 是号段之外的备用文号，已记录；请同步后请局里核对是否与其他电脑重复（inspector server duplicate-numbers）。",
+        "Note: {number} is a fallback number outside this laptop's blocks, recorded; after the next sync the "
+        "bureau checks it against the other laptops' (inspector server duplicate-numbers).",
+    ),
+    "document.numbers_low": (
+        "本机号段仅剩 {left} 个文号：请尽快联网同步，领取新号段。",
+        "Only {left} document number(s) left in this laptop's block: sync soon to get a new block.",
     ),
     "cli.server.duplicates.help": (
         "列出在多个单位重复使用的整改通知书文号（号段启用前或离线备用编号所致），供局里核对",

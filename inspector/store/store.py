@@ -430,11 +430,14 @@ class Store:
 
     # -- numbers -------------------------------------------------------------------------------
 
-    def next_number(self, series: str, *, issued_for: str, at: datetime) -> int:
+    def next_number(self, series: str, *, issued_for: str, at: datetime, fallback: bool = False) -> int:
         """Hand out the next number of a series (e.g. a year's notices) durably, before it is used.
 
         Numbers are an append-only log: a number is never given twice nor skipped, even across a
         crash, and asking again for the same ``issued_for`` returns the number it already got.
+        Once the laptop has blocks of the series (号段), numbers come from them only; when they are
+        used up, only an explicit ``fallback`` gives the next number after them, recorded as such
+        (the bureau reconciles it: another laptop's block may hold it).
         """
         self._require_writable()
         table = self.db("counters.json").table("numbers")
@@ -442,28 +445,32 @@ class Store:
         for row in rows:
             if row["issued_for"] == issued_for:
                 return int(row["number"])
-        number = self._next_in_blocks(series, {int(row["number"]) for row in rows})
+        used = {int(row["number"]) for row in rows}
+        number = self._next_in_blocks(series, used)
+        outside = number is None
+        if number is None:
+            if not fallback:
+                raise StoreError("numbers_exhausted", self.root / "counters.json", series=series)
+            number = max(used | {last for _, last in self.number_blocks(series)}) + 1
         table.insert(
             {
                 "series": series,
                 "number": number,
                 "issued_for": issued_for,
                 "at": at.isoformat(),
+                **({"fallback": True} if outside else {}),
             }
         )
         return number
 
-    def _next_in_blocks(self, series: str, used: set[int]) -> int:
-        """The lowest number of this laptop's blocks (号段) not used yet; with no block of the series
-        (a laptop that never synced), the next after the highest used."""
+    def _next_in_blocks(self, series: str, used: set[int]) -> int | None:
+        """The lowest number of this laptop's blocks (号段) not used yet, None when they are used up;
+        with no block of the series (a laptop that never synced), the next after the highest used."""
         blocks = self.number_blocks(series)
         if not blocks:
             return max(used, default=0) + 1
         free = (number for first, last in blocks for number in range(first, last + 1) if number not in used)
-        number = next(free, None)
-        if number is None:
-            raise StoreError("numbers_exhausted", self.root / "counters.json", series=series)
-        return number
+        return next(free, None)
 
     def number_blocks(self, series: str) -> list[tuple[int, int]]:
         """The blocks of numbers the bureau server granted this laptop for a series, in order."""
@@ -471,6 +478,7 @@ class Store:
         return sorted((int(row["first"]), int(row["last"])) for row in rows)
 
     def free_numbers(self, series: str) -> int:
+        """How many numbers of its blocks this laptop has not used (0 without blocks)."""
         used = {int(row["number"]) for row in self.issued_numbers(series)}
         return sum(1 for first, last in self.number_blocks(series) for n in range(first, last + 1) if n not in used)
 

@@ -86,12 +86,21 @@ def test_a_used_up_block_says_to_sync_before_the_next_number(laptop: Callable[..
         request_id = store.block_request("notice:2026")
         store.add_number_block("notice:2026", 41, 41, request_id)
         assert store.free_numbers("notice:2026") == 1
-    assert notice(root, one).endswith("〔2026〕41号")
+    last = run_cli("--lang", "en", "--data-dir", root, "notice", one[:8], "-o", root)
+    assert last.code == 0 and "〔2026〕41号" in last.out and "Only 0 document number(s) left" in last.err
     with Store.open(root) as store, pytest.raises(StoreError) as used_up:
         issue_notice(store, other, output=root)
     assert used_up.value.code == "numbers_exhausted"
     shown = run_cli("--lang", "en", "--data-dir", root, "notice", other[:8], "-o", root)
     assert shown.code == 1 and "sync with the bureau server to get a new block" in shown.err
+    assert "--fallback-number" in shown.err
+
+    # the clerk's explicit choice: the next number after the block, recorded as a fallback
+    taken = run_cli("--lang", "en", "--data-dir", root, "notice", other[:8], "-o", root, "--fallback-number")
+    assert taken.code == 0 and "〔2026〕42号" in taken.out and "fallback number" in taken.err
+    with Store.open(root, readonly=True) as store:
+        issued = {row["number"]: row.get("fallback", False) for row in store.issued_numbers("notice:2026")}
+    assert issued == {41: False, 42: True}
 
 
 def test_a_lost_answer_costs_no_numbers(bureau: Bureau, laptop: Callable[..., Path]) -> None:
