@@ -10,6 +10,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "备份 {path} 已损坏或不完整：{reason}",
         "The backup {path} is damaged or incomplete: {reason}",
     ),
+    "server.backup.live_unwritable": (
+        "无法写入数据库 {path}：{reason}（服务器是否仍在运行？请先停止服务器）",
+        "Cannot write the database {path}: {reason} (is the server still running? stop it first)",
+    ),
     "server.restore.untouched": (
         "数据库未作任何改动。",
         "Nothing in the database was changed.",

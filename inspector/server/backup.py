@@ -90,15 +90,19 @@ def _restore_sqlite(url: str, source: Path) -> None:
     staging = live.with_name(live.name + ".restoring")
     _remove_sqlite_files(staging)
     try:
-        with closing(sqlite3.connect(source)) as backup_copy, closing(sqlite3.connect(staging)) as copy:
-            backup_copy.backup(copy)
-        with closing(sqlite3.connect(staging)) as copy:
-            _check_sqlite(copy, source)
-        _begin_new_life(sqlite_url(staging))
-        with closing(sqlite3.connect(staging)) as checked, closing(sqlite3.connect(live)) as database:
-            checked.backup(database)
-    except sqlite3.DatabaseError as error:
-        raise BackupError("damaged", path=source, reason=str(error)) from None
+        try:
+            with closing(sqlite3.connect(source)) as backup_copy, closing(sqlite3.connect(staging)) as copy:
+                backup_copy.backup(copy)
+            with closing(sqlite3.connect(staging)) as copy:
+                _check_sqlite(copy, source)
+            _begin_new_life(sqlite_url(staging))
+        except sqlite3.DatabaseError as error:
+            raise BackupError("damaged", path=source, reason=str(error)) from None
+        try:
+            with closing(sqlite3.connect(staging)) as checked, closing(sqlite3.connect(live)) as database:
+                checked.backup(database)
+        except sqlite3.Error as error:  # the live database, busy (a server still running) or unwritable
+            raise BackupError("live_unwritable", path=live, reason=str(error)) from None
     finally:
         _remove_sqlite_files(staging)
 
