@@ -179,6 +179,21 @@ def test_evidence_is_copied_under_its_hash_and_only_once(registered: Store, tmp_
     assert registered.evidence_path(first.sha256).exists()
 
 
+def test_a_photo_with_the_longest_legal_chinese_name_attaches(registered: Store, tmp_path: Path) -> None:
+    name = "微信图片" * 19 + "现场1.jpg"  # 239 bytes in UTF-8, as WeChat names a photo; ext4 allows 255
+    assert len(name.encode("utf-8")) == 239
+    photo = tmp_path / name
+    photo.write_bytes(b"\xff\xd8long-name")
+    uuid = start(registered)
+    visit = services.record_answer(
+        registered, uuid, "ec-mech-01", result=Result.FAIL, note="未见方案", add_evidence=[photo]
+    )
+    (evidence,) = visit.answers["ec-mech-01"].evidence
+    assert evidence.name == name  # the original name is kept beside the hash it is stored under
+    assert registered.evidence_path(evidence.sha256).read_bytes() == b"\xff\xd8long-name"
+    assert all(len(path.name.encode("utf-8")) < 128 for path in registered.root.rglob("*"))
+
+
 def test_a_missing_evidence_file_is_a_clear_error(registered: Store, tmp_path: Path) -> None:
     uuid = start(registered)
     with pytest.raises(StoreError) as refused:

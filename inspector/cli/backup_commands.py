@@ -51,7 +51,9 @@ def run_restore(args: argparse.Namespace, *, database_url: DatabaseUrl) -> int:
     url = database_url(args)
     try:
         restore(url, args.file)
-    except BackupError as error:
-        raise CommandError(t(f"server.backup.{error.code}", **error.params)) from None
+    except BackupError as error:  # a refused restore changes nothing: say so, the clerk's first worry
+        raise CommandError(
+            f"{t(f'server.backup.{error.code}', **error.params)}\n{t('server.restore.untouched')}"
+        ) from None
     say(t("server.backup.restored", db=safe_url(url), path=args.file))
     return 0

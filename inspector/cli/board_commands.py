@@ -2,6 +2,7 @@
 
 ``server_commands`` puts this on its parser. Every failed item of every visit the server holds,
 in the state every team's events lead to; ``--overdue`` keeps those past their due date.
+``inspector server duplicate-numbers``: notice numbers given at more than one site, to reconcile.
 """
 
 from __future__ import annotations
@@ -31,6 +32,36 @@ def register(
     board.add_argument("--json", action="store_true", help=t("cli.opt.json"))
     database_options(board)
     board.set_defaults(handler=functools.partial(run_board, open_database=open_database))
+    twice = commands.add_parser(
+        "duplicate-numbers", help=t("cli.server.duplicates.help"), description=t("cli.server.duplicates.help")
+    )
+    twice.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    database_options(twice)
+    twice.set_defaults(handler=functools.partial(run_duplicates, open_database=open_database))
+
+
+def run_duplicates(args: argparse.Namespace, *, open_database: Callable[[argparse.Namespace], Database]) -> int:
+    from inspector.server.numbers import duplicate_numbers
+
+    database = open_database(args)
+    try:
+        found = duplicate_numbers(database)
+    finally:
+        database.dispose()
+    if args.json:
+        emit_json([item.__dict__ for item in found])
+        return 0
+    for item in found:
+        say(
+            t(
+                "cli.server.duplicates.line",
+                number=item.number,
+                sites="、".join(item.sites),
+                sources="、".join(item.sources),
+            )
+        )
+    say(t("cli.server.duplicates.count", count=len(found)))
+    return 0
 
 
 def run_board(args: argparse.Namespace, *, open_database: Callable[[argparse.Namespace], Database]) -> int:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from inspector.cli.common import emit_json, open_store, say
+from inspector.cli.common import emit_json, open_store, say, say_error
 from inspector.i18n import t
+
+if TYPE_CHECKING:
+    from inspector.services.documents import WrittenDocument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,6 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         command = subparsers.add_parser(name, help=t(f"cli.{name}.help"), description=t(f"cli.{name}.help"))
         command.add_argument("visit", metavar="VISIT", help=t("cli.opt.visit"))
         command.add_argument("-o", "--output", metavar="FILE", type=Path, help=t("cli.document.output"))
+        if name == "notice":
+            _fallback_option(command)
         command.set_defaults(handler=handler)
 
     bulletin = subparsers.add_parser("bulletin", help=t("cli.bulletin.help"), description=t("cli.bulletin.help"))
@@ -29,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bulletin.add_argument("--visits", nargs="+", metavar="VISIT", default=[], help=t("cli.bulletin.visits"))
     bulletin.add_argument("--date", dest="issued", metavar="DATE", type=_date, help=t("cli.bulletin.date"))
     bulletin.add_argument("-o", "--output", metavar="FILE", type=Path, help=t("cli.document.output"))
+    _fallback_option(bulletin)
     bulletin.set_defaults(handler=run_bulletin)
 
     profile = subparsers.add_parser("profile", help=t("cli.profile.help"))
@@ -49,16 +56,29 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(t("cli.bad_date", value=text)) from None
 
 
+def _fallback_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--fallback-number", action="store_true", help=t("cli.document.fallback_number"))
+
+
 def _report(path: Path, number: str) -> None:
     say(t("cli.document.numbered", path=path, number=number) if number else t("cli.document.written", path=path))
+
+
+def _report_number(written: WrittenDocument) -> None:
+    """A numbered document: where it went, and what the clerk must know of its number."""
+    _report(written.path, written.number)
+    if written.fallback:
+        say_error(t("document.number_fallback", number=written.number))
+    elif written.numbers_low:
+        say_error(t("document.numbers_low", left=written.numbers_left))
 
 
 def run_notice(args: argparse.Namespace) -> int:
     from inspector.services.documents import issue_notice
 
     with open_store(args) as store:
-        written = issue_notice(store, args.visit, args.output)
-    _report(written.path, written.number)
+        written = issue_notice(store, args.visit, args.output, fallback_number=args.fallback_number)
+    _report_number(written)
     return 0
 
 
@@ -76,9 +96,15 @@ def run_bulletin(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         written = issue_bulletin(
-            store, start=args.start, end=args.end, visit_refs=args.visits, issued=args.issued, output=args.output
+            store,
+            start=args.start,
+            end=args.end,
+            visit_refs=args.visits,
+            issued=args.issued,
+            output=args.output,
+            fallback_number=args.fallback_number,
         )
-    _report(written.path, written.number)
+    _report_number(written)
     return 0
 
 

@@ -2,8 +2,9 @@
 
 The record itself comes from a signed-off visit (``visits.rectifications``); what happens to it
 afterwards is a list of events, appended and never changed. The current state is folded from
-the events, sorted by (moment, id), so two laptops holding the same events see the same state
-whatever order they received them in::
+the events, sorted by (moment, id) but never before the step they saw (``causal_order``), so two
+laptops holding the same events see the same state whatever order they received them in, and
+whatever their clocks said::
 
     open ──feedback──▶ feedback_received ──re_inspected──▶ re_inspected ──closed──▶ closed
       └────────────────re_inspected────────────────────────▲       │
@@ -17,7 +18,9 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
+import heapq
 import uuid as uuid_module
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -79,6 +82,9 @@ class RectificationEvent:
     reason: str = ""
     evidence: tuple[Evidence, ...] = ()
     payload: Mapping[str, Any] = field(default_factory=dict)
+    received_at: str | None = field(default=None, compare=False)
+    """When the bureau server received it, by the server's clock (``at`` is the recording
+    laptop's); known once it came back through the feed. Not part of the event's bytes."""
 
     @property
     def moment(self) -> datetime:
@@ -149,6 +155,8 @@ def check_event(event: RectificationEvent) -> None:
         value = event.payload.get(key)
         if not isinstance(value, str) or not value.strip():
             raise DomainError(f"rectification.missing.{key}")
+    if not isinstance(event.payload.get("seen", ""), str):
+        raise DomainError("rectification.bad_event", event=event.id, field="seen")
     if event.kind is EventKind.FEEDBACK:
         _payload_choice(event, "status", FeedbackStatus)
         _payload_date(event, "date")
@@ -311,6 +319,12 @@ def refusal(view: RectificationView, event: RectificationEvent) -> DomainError |
         return DomainError("rectification.wrong_record", event=event.id, rectification_id=view.id)
     if state is RectificationState.CLOSED:
         return DomainError("rectification.closed", rectification_id=view.id)
+    if kind is EventKind.FEEDBACK and date.fromisoformat(event.payload["date"]) < view.record.found_on:
+        return DomainError(
+            "rectification.feedback_before_finding",
+            date=event.payload["date"],
+            found=view.record.found_on.isoformat(),
+        )
     if kind in (EventKind.ISSUED, EventKind.FEEDBACK, EventKind.RE_INSPECTED):
         if state is RectificationState.RE_INSPECTED:
             return DomainError("rectification.awaiting_decision")
@@ -325,6 +339,11 @@ def refusal(view: RectificationView, event: RectificationEvent) -> DomainError |
     if kind is EventKind.REOPENED and view.last_result is not Result.FAIL:
         return DomainError("rectification.reopen_after_pass")
     return None
+
+
+def last_seen(view: RectificationView) -> dict[str, str]:
+    """The payload naming the last step of ``view``'s history, for an event recorded against it."""
+    return {"seen": view.history[-1].event.id} if view.history else {}
 
 
 def advance(view: RectificationView, event: RectificationEvent) -> RectificationView:
@@ -369,11 +388,47 @@ def _apply(view: RectificationView, event: RectificationEvent) -> RectificationV
     return replace(view, state=RectificationState.CLOSED, closed_at=event.at, closed_by=event.by, history=step)
 
 
+def causal_order(events: Iterable[RectificationEvent]) -> list[RectificationEvent]:
+    """The events by (moment, id), except that none comes before the event it saw.
+
+    An event recorded on a laptop names the last step of the history it was checked against
+    (payload ``seen``): a feedback typed on a laptop whose clock is three hours behind still
+    comes after the notice it answered, so a skewed clock cannot push a step before its cause.
+    Only forged events can name each other in a circle: the earliest of them then goes first.
+    Events are distinct by id (``fold`` makes them so).
+    """
+    by_id = {event.id: event for event in events}
+    waiting: dict[str, list[RectificationEvent]] = defaultdict(list)
+    ready: list[tuple[datetime, str, RectificationEvent]] = []
+    for event in by_id.values():
+        seen = event.payload.get("seen")
+        if isinstance(seen, str) and seen in by_id and seen != event.id:
+            waiting[seen].append(event)
+        else:
+            heapq.heappush(ready, (event.moment, event.id, event))
+    released = {item[1] for item in ready}
+    ordered: list[RectificationEvent] = []
+    while len(ordered) < len(by_id):
+        if not ready:  # a circle of forged events
+            first = min((e for e in by_id.values() if e.id not in released), key=lambda e: (e.moment, e.id))
+            heapq.heappush(ready, (first.moment, first.id, first))
+            released.add(first.id)
+        event = heapq.heappop(ready)[2]
+        ordered.append(event)
+        for follower in waiting.pop(event.id, ()):
+            if follower.id not in released:
+                heapq.heappush(ready, (follower.moment, follower.id, follower))
+                released.add(follower.id)
+    return ordered
+
+
 def fold(record: Rectification, events: Iterable[RectificationEvent]) -> RectificationView:
-    """The current state: the events in (moment, id) order, each applied if its transition is allowed.
+    """The current state: the events in causal order (``causal_order``), each applied if its
+    transition is allowed.
 
     The same set of events gives the same view in any order of arrival; an event seen twice
-    counts once. Events that conflict are kept in the history, marked refused.
+    counts once. Events that conflict are kept in the history, marked refused, and so are the
+    events of a re-inspection that a later version of it (an amendment) decided again.
     """
     unique: dict[str, RectificationEvent] = {}
     for event in events:
@@ -381,9 +436,10 @@ def fold(record: Rectification, events: Iterable[RectificationEvent]) -> Rectifi
         # the full sort key (with the canonical bytes) only where one id came with two contents
         if kept is None or (kept != event and event.sort_key() < kept.sort_key()):
             unique[event.id] = event
+    superseded = _superseded_ids(unique.values())
     view = initial_view(record)
-    for event in sorted(unique.values(), key=lambda event: (event.moment, event.id)):
-        refused = refusal(view, event)
+    for event in causal_order(unique.values()):
+        refused = DomainError("rectification.superseded") if event.id in superseded else refusal(view, event)
         if refused is None:
             view = _apply(view, event)
         else:
@@ -465,9 +521,12 @@ def reinspection_outcome(visit: Visit) -> dict[str, Result]:
 def reinspection_events(visit: Visit) -> list[RectificationEvent]:
     """The events a signed-off re-inspection leads to: re-inspected, then closed or re-opened.
 
-    Their ids are derived from the visit and the rectification, so recording them again (after
-    a crash, or on another laptop) adds nothing. The decision comes one second after the
-    re-inspection so that the (moment, id) order always puts it second.
+    Their ids are derived from the visit, the rectification and the version, so recording them
+    again (after a crash, or on another laptop) adds nothing, while an amended re-inspection makes
+    events of its own: they name the visit and its version, and replace in the fold what the
+    earlier versions decided (``_superseded_ids``), on every laptop and on the server alike. The
+    decision comes one second after the re-inspection so that the (moment, id) order always puts
+    it second.
     """
     outcome = reinspection_outcome(visit)
     if not outcome or visit.signed_off_at is None or visit.signed_off_by is None:
@@ -476,17 +535,48 @@ def reinspection_events(visit: Visit) -> list[RectificationEvent]:
     decided_at = inspected_at + timedelta(seconds=1)
     answers = visit.answers
     new_dues = {record.item_id: record.due for record in rectifications(visit)}
+    # the first version's events keep the payload they always had (their ids are already stored)
+    source = {} if visit.version == 1 else {"visit_uuid": visit.uuid, "visit_version": visit.version}
     events = []
     for rectification_id, result in outcome.items():
         answer = answers[rectification_id]
-        found = {"result": result.value, "visit_uuid": visit.uuid}
+        found = {"result": result.value, "visit_uuid": visit.uuid, **source}
         events.append(_derived_event(visit, answer, EventKind.RE_INSPECTED, inspected_at, found))
         if result is Result.PASS:
-            events.append(_derived_event(visit, answer, EventKind.CLOSED, decided_at, {}))
+            events.append(_derived_event(visit, answer, EventKind.CLOSED, decided_at, source))
         else:
-            new_due = {"due": new_dues[rectification_id].isoformat()}
+            new_due = {"due": new_dues[rectification_id].isoformat(), **source}
             events.append(_derived_event(visit, answer, EventKind.REOPENED, decided_at, new_due))
     return events
+
+
+_DERIVED_KINDS = (EventKind.RE_INSPECTED, EventKind.CLOSED, EventKind.REOPENED)
+
+
+def _derived_id(visit_uuid: str, rectification_id: str, kind: EventKind, version: int) -> str:
+    name = f"{visit_uuid}/{rectification_id}/{kind.value}"
+    return str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, name if version == 1 else f"{name}/v{version}"))
+
+
+def _superseded_ids(events: Iterable[RectificationEvent]) -> set[str]:
+    """The ids of re-inspection events that a later version of the same re-inspection replaces.
+
+    An event of version N of a re-inspection (its payload names the visit and N) replaces the
+    events versions 1 … N-1 derived for the same rectification; the ids are computed, so an event
+    can only ever replace earlier decisions of its own visit about its own rectification.
+    """
+    superseded: set[str] = set()
+    for event in events:
+        version = event.payload.get("visit_version")
+        visit_uuid = event.payload.get("visit_uuid")
+        if event.kind not in _DERIVED_KINDS or not isinstance(version, int) or not isinstance(visit_uuid, str):
+            continue
+        superseded.update(
+            _derived_id(visit_uuid, event.rectification_id, kind, earlier)
+            for kind in _DERIVED_KINDS
+            for earlier in range(1, version)
+        )
+    return superseded
 
 
 def _derived_event(
@@ -494,7 +584,7 @@ def _derived_event(
 ) -> RectificationEvent:
     rectification_id = answer.item_id
     return make_event(
-        id=str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, f"{visit.uuid}/{rectification_id}/{kind.value}")),
+        id=_derived_id(visit.uuid, rectification_id, kind, visit.version),
         rectification_id=rectification_id,
         kind=kind,
         at=at,

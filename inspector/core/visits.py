@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from inspector.core.canonical import canonical_bytes, sha256_hex
@@ -539,6 +539,11 @@ class Rectification:
     @property
     def immediate(self) -> bool:
         return self.deadline_days == 0
+
+    @property
+    def found_on(self) -> date:
+        """The day the visit that found it was signed off (``due_date`` counts the deadline from it)."""
+        return self.due - timedelta(days=self.deadline_days)
 
 
 def effective_severity(item: Item, answer: Answer) -> Severity:

@@ -32,9 +32,18 @@ class ReportLine:
     problem: bool = False
 
 
+def clock_warning(offset_seconds: float) -> str:
+    """This laptop's clock is off: by how much, which way, and what to do."""
+    minutes = round(abs(offset_seconds) / 60)
+    key = "sync.report.clock_behind" if offset_seconds > 0 else "sync.report.clock_ahead"
+    return t(key, hours=minutes // 60, minutes=minutes % 60)
+
+
 def report_lines(report: SyncReport) -> list[ReportLine]:
     """What was sent and received, then each refused item with the server's reason."""
     lines = [ReportLine(t("sync.report.server_restored"))] if report.server_restored else []
+    if report.clock_off and report.clock_offset_seconds is not None:
+        lines.append(ReportLine(clock_warning(report.clock_offset_seconds), problem=True))
     lines += [
         ReportLine(
             t(
@@ -54,6 +63,12 @@ def report_lines(report: SyncReport) -> list[ReportLine]:
                 events=report.events_received,
             )
         ),
+    ]
+    if report.number_blocks_granted:
+        lines.append(ReportLine(t("sync.report.number_blocks", count=report.number_blocks_granted)))
+    lines += [
+        ReportLine(t("sync.report.numbers_low", series=series.replace(":", " ")), problem=True)
+        for series in report.numbers_low
     ]
     if report.held_for_role:
         lines.append(ReportLine(t("sync.report.held_for_role", count=report.held_for_role)))

@@ -29,7 +29,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inspector.core.clock import now, to_iso
-from inspector.server import records
+from inspector.server import numbers, records
 from inspector.server.accounts import Account, Role, account_for_token
 from inspector.server.db import Database, current_epoch, migrate
 from inspector.server.errors import ApiError
@@ -42,6 +42,8 @@ MARKER_VALUE = f"{SERVICE}/{API_VERSION}"
 PREFIX = "/api/v1"
 NONCE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 MAX_TOKEN_LENGTH = 200
+NUMBER_REQUEST_LIMIT = 1024
+"""A request for a number block is a few words."""
 
 log = logging.getLogger("inspector.server")
 
@@ -315,6 +317,13 @@ async def put_register(request: Request, account: Account) -> Response:
     return _stored(await run_in_threadpool(records.publish_register, _state(request).database, account, body))
 
 
+async def put_number_block(request: Request, account: Account) -> Response:
+    request_id = records.check_uuid(request.path_params["request_id"])
+    body = records.parse_object(await _read_body(request, NUMBER_REQUEST_LIMIT))
+    database = _state(request).database
+    return JSONResponse(await run_in_threadpool(numbers.grant_block, database, account, request_id, body))
+
+
 HANDLERS: dict[str, Handler] = {
     "hello": hello,
     "put_visit": put_visit,
@@ -328,6 +337,7 @@ HANDLERS: dict[str, Handler] = {
     "get_feed": get_feed,
     "put_checklist": put_checklist,
     "put_register": put_register,
+    "put_number_block": put_number_block,
 }
 
 _STORED = {200: "already stored: the original receipt", 201: "stored: the receipt"}
@@ -446,6 +456,16 @@ OPERATIONS: tuple[Operation, ...] = (
         ADMIN,
         {**_STORED, 422: "not a valid register"},
         max_body=lambda limits: limits.register,
+    ),
+    Operation(
+        f"{PREFIX}/number-blocks/{{request_id}}",
+        "PUT",
+        "put_number_block",
+        "A block of document numbers (号段) for this laptop: {series: 'notice:2026', size}; the same "
+        "request id gets the same block",
+        LEAD,
+        {200: "the block: {series, first, last}", 409: "the request id is another's", 422: "a bad series or size"},
+        max_body=lambda _limits: NUMBER_REQUEST_LIMIT,
     ),
 )
 

@@ -208,6 +208,26 @@ def _create_board(conn: Connection) -> None:
     conn.execute(insert(board_progress).values(id=1, visits_seq=0, events_seq=0))
 
 
+# Blocks of document numbers (号段) granted to the laptops: each issues numbers only from its own
+# blocks, offline, so no two laptops ever give the same number. ``request_id`` is the laptop's:
+# a request sent again (a lost answer, a crash) gets the block it already got, never a second.
+number_blocks = Table(
+    "number_blocks",
+    metadata,
+    Column("request_id", String(36), primary_key=True),
+    Column("series", String(40), nullable=False),
+    Column("first", Integer, nullable=False),
+    Column("last", Integer, nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("granted_at", String(40), nullable=False),
+    UniqueConstraint("series", "first", name="uq_number_blocks_series_first"),
+)
+
+
+def _create_number_blocks(conn: Connection) -> None:
+    number_blocks.create(conn, checkfirst=True)
+
+
 Migration = Callable[[Connection], None]
 MIGRATIONS: Sequence[Migration] = (
     _create_first_tables,
@@ -215,6 +235,7 @@ MIGRATIONS: Sequence[Migration] = (
     _create_server_epoch,
     _add_upstream_epoch,
     _create_board,
+    _create_number_blocks,
 )
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 

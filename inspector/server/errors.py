@@ -44,4 +44,6 @@ ERROR_CODES: dict[str, str] = {
     "bad_checklist": "the checklist does not read or breaks a rule",
     "bad_register": "the register does not read or a site breaks a rule",
     "not_found": "no such record",
+    "bad_number_request": "a number block needs a series (kind:year, the year within one of now) and a size",
+    "request_reused": "this request id was used by another account or for another series",
 }

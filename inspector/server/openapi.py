@@ -14,6 +14,7 @@ _PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
     "event_id": {"type": "string", "minLength": 1, "maxLength": 200},
     "checklist_id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_]{0,63}$"},
+    "request_id": {"type": "string", "format": "uuid"},
 }
 _QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     "nonce": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,128}$"},

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from inspector.core.profile import BureauProfile, document_number
 from inspector.core.visits import Visit, rectifications
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import t
+from inspector.services.number_blocks import LOW_WATER
 from inspector.services.profile import load_profile
 from inspector.services.rectifications import record_notice, rectification_views
 from inspector.services.visits import resolve_visit
@@ -42,6 +43,14 @@ BULLETIN_SERIES = "bulletin"
 class WrittenDocument:
     path: Path
     number: str = ""
+    numbers_left: int | None = None
+    """Numbers left in this laptop's blocks of the series (None: it has none, or no number was used)."""
+    fallback: bool = False
+    """The number is outside the laptop's blocks, given on request: the bureau reconciles it."""
+
+    @property
+    def numbers_low(self) -> bool:
+        return self.numbers_left is not None and self.numbers_left < LOW_WATER
 
 
 def exports_dir(store: Store, profile: BureauProfile) -> Path:
@@ -50,8 +59,13 @@ def exports_dir(store: Store, profile: BureauProfile) -> Path:
     return folder if folder.is_absolute() else store.root / folder
 
 
-def issue_notice(store: Store, visit_ref: str, output: Path | None = None) -> WrittenDocument:
-    """The 整改通知书 of a signed-off visit with failed items, with its feedback form attached."""
+def issue_notice(
+    store: Store, visit_ref: str, output: Path | None = None, *, fallback_number: bool = False
+) -> WrittenDocument:
+    """The 整改通知书 of a signed-off visit with failed items, with its feedback form attached.
+
+    ``fallback_number``: when this laptop's block of numbers is used up and no sync is possible,
+    take the next number after it, recorded as a fallback (see ``Store.next_number``)."""
     from inspector.documents.common import issue_day, safe_file_name
     from inspector.documents.notice import build_notice, notice_words
 
@@ -64,10 +78,12 @@ def issue_notice(store: Store, visit_ref: str, output: Path | None = None) -> Wr
     issued = issue_day(visit)
     name = t(f"{notice_words(visit)}.file", date=issued.isoformat(), site=visit.site.name)
     target = _target(store, profile, output, safe_file_name(name))
-    number = _allocate(store, profile.notice_prefix, NOTICE_SERIES, issued, f"notice:{visit.uuid}")
-    _write(target, build_notice(visit, profile, number))
-    record_notice(store, visit.uuid, number, by=visit.signed_off_by or visit.lead)
-    return WrittenDocument(target, number)
+    allocated = _allocate(
+        store, profile.notice_prefix, NOTICE_SERIES, issued, f"notice:{visit.uuid}", fallback=fallback_number
+    )
+    _write(target, build_notice(visit, profile, allocated.number))
+    record_notice(store, visit.uuid, allocated.number, by=visit.signed_off_by or visit.lead)
+    return replace(allocated, path=target)
 
 
 def write_record(store: Store, visit_ref: str, output: Path | None = None) -> WrittenDocument:
@@ -93,9 +109,11 @@ def issue_bulletin(
     visit_refs: Sequence[str] = (),
     issued: date | None = None,
     output: Path | None = None,
+    fallback_number: bool = False,
 ) -> WrittenDocument:
     """The 督导检查情况通报 over the signed-off visits that arrived from ``start`` to ``end``
-    (or over the visits named), with the rectifications overdue on ``end``."""
+    (or over the visits named), with the rectifications overdue on ``end``; ``fallback_number``
+    as for ``issue_notice``."""
     from inspector.documents.bulletin import BulletinScope, build_bulletin
     from inspector.documents.common import safe_file_name
 
@@ -110,10 +128,10 @@ def issue_bulletin(
     target = _target(store, profile, output, safe_file_name(name))
     scope_key = ",".join(sorted(v.uuid for v in visits)) if visit_refs else f"{start}:{end}"
     issued_for = f"bulletin:{hashlib.sha256(scope_key.encode('utf-8')).hexdigest()[:16]}"
-    number = _allocate(store, profile.bulletin_prefix, BULLETIN_SERIES, day, issued_for)
+    allocated = _allocate(store, profile.bulletin_prefix, BULLETIN_SERIES, day, issued_for, fallback=fallback_number)
     scope = BulletinScope(start, end, day, visits, _overdue(store, end))
-    _write(target, build_bulletin(scope, profile, number))
-    return WrittenDocument(target, number)
+    _write(target, build_bulletin(scope, profile, allocated.number))
+    return replace(allocated, path=target)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -165,9 +183,20 @@ def _overdue(store: Store, day: date) -> list[Overdue]:
     return sorted(found, key=lambda item: (-item.days, item.record.site_name, item.record.id))
 
 
-def _allocate(store: Store, prefix: str, series: str, day: date, issued_for: str) -> str:
-    number = store.next_number(f"{series}:{day.year}", issued_for=issued_for, at=now())
-    return document_number(prefix, day.year, number)
+def _allocate(
+    store: Store, prefix: str, series: str, day: date, issued_for: str, *, fallback: bool = False
+) -> WrittenDocument:
+    """The document's number (its path is filled in by the caller), with how many are left."""
+    key = f"{series}:{day.year}"
+    number = store.next_number(key, issued_for=issued_for, at=now(), fallback=fallback)
+    blocks = store.number_blocks(key)
+    inside = any(first <= number <= last for first, last in blocks)
+    return WrittenDocument(
+        Path(),
+        document_number(prefix, day.year, number),
+        numbers_left=store.free_numbers(key) if blocks else None,
+        fallback=bool(blocks) and not inside,
+    )
 
 
 def _target(store: Store, profile: BureauProfile, output: Path | None, default_name: str) -> Path:

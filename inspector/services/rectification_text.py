@@ -80,6 +80,10 @@ def feedback_line(view: RectificationView) -> str:
     )
 
 
+def _minute(moment: str) -> str:
+    return moment[:16].replace("T", " ")
+
+
 def history_lines(view: RectificationView) -> list[str]:
     """One line per event, oldest first; a conflicting event is shown with why it did not count."""
     lines = []
@@ -89,7 +93,9 @@ def history_lines(view: RectificationView) -> list[str]:
         if "result" in payload:
             payload["result"] = label(Result(payload["result"]))
         what = t(f"rect.event.{event.kind.value}", **payload)
-        parts = [event.at[:16].replace("T", " "), event.by, label(event.kind), what, event.reason]
+        parts = [_minute(event.at), event.by, label(event.kind), what, event.reason]
+        if event.received_at:  # the server's clock beside the recording laptop's
+            parts.insert(1, t("rect.received_at", at=_minute(event.received_at)))
         if event.evidence:
             parts.append(t("rect.evidence", names="、".join(item.name for item in event.evidence)))
         if step.refused is not None:

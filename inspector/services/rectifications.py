@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -139,12 +139,12 @@ def _fold_views(store: Store, wanted: Iterable[str] | None = None) -> dict[str, 
         visit_uuids = {rectification_id.partition("/")[0] for rectification_id in ids}
         chosen = [data for uuid in visit_uuids for data in rows.get(uuid, {}).get("records", ()) if data["id"] in ids]
     records = {data["id"]: rules.record_from_dict(data) for data in chosen}
-    stored = [row["event"] for row in _event_rows(store)]
+    stored = [(row["event"], row.get("received_at")) for row in _event_rows(store)]
     grouped: dict[str, list[RectificationEvent]] = defaultdict(list)
-    for data in [*stored, *_derived_events(rows)]:
+    for data, received_at in [*stored, *((data, None) for data in _derived_events(rows))]:
         if data["rectification_id"] in records:
             event = RectificationEvent.from_dict(data)
-            grouped[event.rectification_id].append(event)
+            grouped[event.rectification_id].append(replace(event, received_at=received_at) if received_at else event)
     return {key: rules.fold(record, grouped.get(key, ())) for key, record in records.items()}
 
 
@@ -238,7 +238,13 @@ def rectification_counts(store: Store, *, today: date | None = None) -> Rectific
 # -- recording ---------------------------------------------------------------------------------
 
 
-def _append(store: Store, events: Iterable[RectificationEvent], *, origin: str) -> int:
+def _append(
+    store: Store,
+    events: Iterable[RectificationEvent],
+    *,
+    origin: str,
+    received_at: Mapping[str, str] | None = None,
+) -> int:
     """Store events not yet here (by id) in one write; local ones are queued for upload too.
 
     The events file is written before the outbox: after a crash between the two,
@@ -251,7 +257,11 @@ def _append(store: Store, events: Iterable[RectificationEvent], *, origin: str) 
             fresh.setdefault(event.id, event)
     if not fresh:
         return 0
-    _events_table(store).insert_multiple({"origin": origin, "event": event.to_dict()} for event in fresh.values())
+    receipts = received_at or {}
+    _events_table(store).insert_multiple(
+        {"origin": origin, "event": event.to_dict(), **({"received_at": receipts[key]} if key in receipts else {})}
+        for key, event in fresh.items()
+    )
     if origin == LOCAL:
         for event in fresh.values():
             _queue(store, event)
@@ -292,7 +302,11 @@ def record_feedback(
     reason: str = "",
     at: datetime | None = None,
 ) -> RectificationView:
-    """The unit's 反馈, typed in from the returned form; its evidence files are copied into the store first."""
+    """The unit's 反馈, typed in from the returned form; its evidence files are copied into the store first.
+
+    The event names the last step it was recorded after (``rules.last_seen``), so a laptop clock
+    that is behind cannot sort it before the notice it answers."""
+    before = rectification_view(store, rectification_id)
     event = rules.make_event(
         id=_new_id(),
         rectification_id=rectification_id,
@@ -305,9 +319,9 @@ def record_feedback(
             "responsible": responsible,
             "date": feedback_date.isoformat(),
             "status": FeedbackStatus(status).value,
+            **rules.last_seen(before),
         },
     )
-    before = rectification_view(store, rectification_id)
     # checked before the files are copied, so a refused feedback leaves nothing behind
     rules.advance(before, event)
     event = replace(event, evidence=tuple(store.add_evidence(Path(path)) for path in evidence_files))
@@ -334,7 +348,7 @@ def record_notice(store: Store, visit_uuid: str, notice_number: str, *, by: str,
             kind=EventKind.ISSUED,
             at=at or now(),
             by=by,
-            payload={"notice_number": notice_number},
+            payload={"notice_number": notice_number, **rules.last_seen(view)},
         )
         rules.advance(view, event)
         events.append(event)
@@ -342,14 +356,32 @@ def record_notice(store: Store, visit_uuid: str, notice_number: str, *, by: str,
     return _append(store, events, origin=LOCAL)
 
 
-def apply_remote_events(store: Store, events: list[dict[str, Any]]) -> int:
+def apply_remote_events(
+    store: Store, events: list[dict[str, Any]], received_at: Mapping[str, str] | None = None
+) -> int:
     """Store events pulled from the bureau server; those already here (by id) are skipped.
 
     Returns how many were new. Every event is read first: a malformed one is refused with its id
     and nothing is stored. Conflicting steps are kept and shown as such in the history.
+    ``received_at``: when the server received each event (by id), kept beside it, also on this
+    laptop's own events as they come back.
     """
     parsed = [RectificationEvent.from_dict(event) for event in events]
-    return _append(store, parsed, origin=REMOTE)
+    added = _append(store, parsed, origin=REMOTE, received_at=received_at or {})
+    _note_receipts(store, received_at or {})
+    return added
+
+
+def _note_receipts(store: Store, received_at: Mapping[str, str]) -> None:
+    """Keep the server's receipt time on the stored events that lack it, in one write."""
+    table = _events_table(store)
+    late = [doc.doc_id for doc in table.all() if doc["event"]["id"] in received_at and not doc.get("received_at")]
+    if late:
+
+        def note(doc: dict[str, Any]) -> None:
+            doc["received_at"] = received_at[doc["event"]["id"]]
+
+        table.update(note, doc_ids=late)
 
 
 # -- re-inspection (复查) ------------------------------------------------------------------------

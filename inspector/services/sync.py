@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -28,8 +28,9 @@ from tinydb.table import Document
 
 from inspector.core.canonical import canonical_bytes
 from inspector.core.checklists import Checklist
-from inspector.core.clock import from_iso, now, to_iso
+from inspector.core.clock import from_iso, local_date, now, to_iso
 from inspector.core.sites import Site
+from inspector.services import number_blocks
 from inspector.services.visits import ensure_outbox
 from inspector.store.store import SINGLE, Store
 from inspector.sync.errors import Refused, SyncError
@@ -52,6 +53,9 @@ BATCH_VISITS = 25
 BATCH_BYTES = 4 * 1024 * 1024
 # what each role may send (the server enforces it too); the rest waits for a lead's laptop
 SENDERS = {VISIT: {"lead"}, RECT_EVENT: {"lead", "admin"}}
+CLOCK_TOLERANCE = timedelta(minutes=5)
+"""A laptop clock further than this from the server's is reported at every sync: every step
+recorded here carries this clock's time."""
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,23 @@ class SyncReport:
     """Items this account's role may not send: they stay queued."""
     server_restored: bool = False
     """The server's database was restored from a backup since the last sync: everything was sent again."""
+    number_blocks_granted: int = 0
+    """Blocks of document numbers (号段) the server granted this run."""
+    numbers_low: list[str] = field(default_factory=list)
+    """Series of document numbers still running low: the server granted no block."""
+    clock_offset_seconds: float | None = None
+    """The server's clock minus this laptop's at the preflight (None when the server did not say)."""
 
     @property
     def sent_anything(self) -> bool:
         return bool(self.visits_sent or self.photos_sent or self.events_sent)
+
+    @property
+    def clock_off(self) -> bool:
+        """This laptop's clock differs from the server's by more than ``CLOCK_TOLERANCE``."""
+        return (
+            self.clock_offset_seconds is not None and abs(self.clock_offset_seconds) > CLOCK_TOLERANCE.total_seconds()
+        )
 
 
 @dataclass(frozen=True)
@@ -245,6 +262,7 @@ def sync(store: Store, client: BureauClient, *, on_progress: ProgressCallback | 
     notify = on_progress or (lambda _progress: None)
     report = SyncReport()
     info = client.hello()
+    report.clock_offset_seconds = clock_offset(info.server_time, now())
     role = info.role
     _queue_unsent(store)
     report.server_restored = _notice_restore(store, client.base_url, info.epoch)
@@ -253,6 +271,9 @@ def sync(store: Store, client: BureauClient, *, on_progress: ProgressCallback | 
     report.held_for_role = len(queue) - len(allowed)
     _push(store, client, allowed, report, notify)
     _pull(store, client, report, notify)
+    if role == "lead":  # who issues documents
+        refilled = number_blocks.refill(store, client, local_date(now()))
+        report.number_blocks_granted, report.numbers_low = refilled.granted, refilled.low
     return report
 
 
@@ -443,6 +464,7 @@ def _pull(store: Store, client: BureauClient, report: SyncReport, notify: Progre
 
 def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport) -> None:
     events = []
+    received: dict[str, str] = {}
     for entry in entries:
         body = entry["body"]
         if entry["kind"] == "checklist":
@@ -454,10 +476,20 @@ def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport)
             report.sites_changed += changed
         elif entry["kind"] == RECT_EVENT:
             events.append(body)
+            if isinstance(entry.get("published_at"), str):  # the server's receipt time, by its clock
+                received[entry["key"]] = entry["published_at"]
     if events:
         from inspector.services.rectifications import apply_remote_events
 
-        report.events_received += apply_remote_events(store, events)
+        report.events_received += apply_remote_events(store, events, received)
+
+
+def clock_offset(server_time: str, here: datetime) -> float | None:
+    """Seconds the server's clock is ahead of ``here`` (negative: behind); None if it sent no time."""
+    try:
+        return (from_iso(server_time) - here).total_seconds()
+    except (TypeError, ValueError):
+        return None
 
 
 def _moment(text: str | None) -> datetime:

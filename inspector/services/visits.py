@@ -169,7 +169,9 @@ def reopen_visit(store: Store, uuid: str) -> Visit:
 
 def sign_off_visit(store: Store, uuid: str, *, by: str, at: datetime | None = None) -> Visit:
     """Seal the visit. The visit file is the commit point; the frozen bytes and the outbox entry
-    follow from it and are re-made by ``ensure_outbox`` if a crash comes between."""
+    follow from it. After a crash between the two they are made again from the visit file, which
+    still holds that version: by ``ensure_outbox`` (at every sync and every start of the app) and
+    by ``amend_visit`` before the version is superseded (after that it could not be rebuilt)."""
     visit = store.load_visit(uuid)
     if visit.status is VisitStatus.DRAFT:
         visit = rules.complete(visit, at or now())
@@ -182,7 +184,10 @@ def sign_off_visit(store: Store, uuid: str, *, by: str, at: datetime | None = No
 def amend_visit(
     store: Store, uuid: str, *, by: str, reason: str, answers: Iterable[Answer], at: datetime | None = None
 ) -> Visit:
-    visit = rules.amend(store.load_visit(uuid), by=by, at=at or now(), reason=reason, answers=answers)
+    current = store.load_visit(uuid)
+    if current.is_sealed:  # the version amended must reach the server whole: queued now or never
+        queue_signed_version(store, current)
+    visit = rules.amend(current, by=by, at=at or now(), reason=reason, answers=answers)
     store.save_visit(visit)
     queue_signed_version(store, visit)
     return visit
@@ -190,11 +195,10 @@ def amend_visit(
 
 def queue_signed_version(store: Store, visit: Visit) -> None:
     """Freeze the bytes of a signed-off version and put them in the outbox (once)."""
-    data = rules.sealed_bytes(visit)
-    store.save_sealed(visit.uuid, visit.version, data)
     key = f"{visit.uuid}.v{visit.version}"
     if any(entry["kind"] == "visit" and entry["key"] == key for entry in store.outbox()):
-        return
+        return  # the entry is written after the bytes: both are there
+    store.save_sealed(visit.uuid, visit.version, rules.sealed_bytes(visit))
     store.put_outbox(
         {
             "kind": "visit",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid as uuid_module
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -113,6 +114,8 @@ class Store:
             lock.acquire()
         except Timeout:
             raise DataDirLocked(root) from None
+        except NotImplementedError:  # filelock: a file system without locks (some network shares)
+            raise StoreError("cannot_lock", root) from None
         store = cls(root, readonly=False, lock=lock)
         try:
             store._prepare()
@@ -427,11 +430,14 @@ class Store:
 
     # -- numbers -------------------------------------------------------------------------------
 
-    def next_number(self, series: str, *, issued_for: str, at: datetime) -> int:
+    def next_number(self, series: str, *, issued_for: str, at: datetime, fallback: bool = False) -> int:
         """Hand out the next number of a series (e.g. a year's notices) durably, before it is used.
 
         Numbers are an append-only log: a number is never given twice nor skipped, even across a
         crash, and asking again for the same ``issued_for`` returns the number it already got.
+        Once the laptop has blocks of the series (号段), numbers come from them only; when they are
+        used up, only an explicit ``fallback`` gives the next number after them, recorded as such
+        (the bureau reconciles it: another laptop's block may hold it).
         """
         self._require_writable()
         table = self.db("counters.json").table("numbers")
@@ -439,16 +445,62 @@ class Store:
         for row in rows:
             if row["issued_for"] == issued_for:
                 return int(row["number"])
-        number = max((int(row["number"]) for row in rows), default=0) + 1
+        used = {int(row["number"]) for row in rows}
+        number = self._next_in_blocks(series, used)
+        outside = number is None
+        if number is None:
+            if not fallback:
+                raise StoreError("numbers_exhausted", self.root / "counters.json", series=series)
+            number = max(used | {last for _, last in self.number_blocks(series)}) + 1
         table.insert(
             {
                 "series": series,
                 "number": number,
                 "issued_for": issued_for,
                 "at": at.isoformat(),
+                **({"fallback": True} if outside else {}),
             }
         )
         return number
+
+    def _next_in_blocks(self, series: str, used: set[int]) -> int | None:
+        """The lowest number of this laptop's blocks (号段) not used yet, None when they are used up;
+        with no block of the series (a laptop that never synced), the next after the highest used."""
+        blocks = self.number_blocks(series)
+        if not blocks:
+            return max(used, default=0) + 1
+        free = (number for first, last in blocks for number in range(first, last + 1) if number not in used)
+        return next(free, None)
+
+    def number_blocks(self, series: str) -> list[tuple[int, int]]:
+        """The blocks of numbers the bureau server granted this laptop for a series, in order."""
+        rows = self.db("counters.json").table("blocks").search(Query().series == series)
+        return sorted((int(row["first"]), int(row["last"])) for row in rows)
+
+    def free_numbers(self, series: str) -> int:
+        """How many numbers of its blocks this laptop has not used (0 without blocks)."""
+        used = {int(row["number"]) for row in self.issued_numbers(series)}
+        return sum(1 for first, last in self.number_blocks(series) for n in range(first, last + 1) if n not in used)
+
+    def block_request(self, series: str) -> str:
+        """The id of this laptop's request for a new block of ``series``, kept until the block is
+        stored: asked again after a lost answer or a crash, the server gives the same block."""
+        self._require_writable()
+        table = self.db("counters.json").table("block_requests")
+        found = table.get(Query().series == series)
+        if found is not None:
+            return str(found["request_id"])
+        request_id = str(uuid_module.uuid4())
+        table.insert({"series": series, "request_id": request_id})
+        return request_id
+
+    def add_number_block(self, series: str, first: int, last: int, request_id: str) -> None:
+        """Keep a granted block (once per request), then forget the request."""
+        self._require_writable()
+        blocks = self.db("counters.json").table("blocks")
+        if not blocks.contains(Query().request_id == request_id):
+            blocks.insert({"series": series, "first": first, "last": last, "request_id": request_id})
+        self.db("counters.json").table("block_requests").remove(Query().request_id == request_id)
 
     def issued_numbers(self, series: str) -> list[dict[str, Any]]:
         return [dict(row) for row in self.db("counters.json").table("numbers").search(Query().series == series)]

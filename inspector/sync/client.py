@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import ssl
 from dataclasses import dataclass, field
@@ -199,6 +200,14 @@ class BureauClient:
 
     def feed(self, since: int, limit: int = 200) -> dict[str, Any]:
         response = self._call("GET", "/feed", params={"since": since, "limit": limit})
+        self._raise_for(response)
+        return self._json(response)
+
+    def number_block(self, request_id: str, series: str, size: int) -> dict[str, Any]:
+        """A block of document numbers; the same ``request_id`` is answered with the same block."""
+        body = json.dumps({"series": series, "size": size}).encode("utf-8")
+        headers = {"Content-Type": "application/json"}
+        response = self._call("PUT", f"/number-blocks/{request_id}", content=body, headers=headers)
         self._raise_for(response)
         return self._json(response)
 

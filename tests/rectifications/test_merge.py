@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, timedelta, timezone
 
 from hypothesis import given, settings
@@ -58,6 +59,48 @@ def test_any_arrival_order_gives_the_same_state(
     merged = fold(record(), with_repeats)
     assert snapshot(merged) == snapshot(fold(record(), together))
     assert {step.event.id for step in merged.history} == {event.id for event in together}
+
+
+@settings(max_examples=60, deadline=None)
+@given(laptop_a=laptop_events(), laptop_b=laptop_events(), data=st.data())
+def test_steps_naming_what_they_saw_fold_the_same_in_any_order_even_in_a_forged_circle(
+    laptop_a: list[RectificationEvent], laptop_b: list[RectificationEvent], data: st.DataObject
+) -> None:
+    together = {item.id: item for item in laptop_a + laptop_b}
+    ids = sorted(together)
+    linked = [
+        replace(item, payload={**item.payload, "seen": data.draw(st.sampled_from(ids))})
+        if data.draw(st.booleans())
+        else item
+        for item in together.values()
+    ]
+    merged = fold(record(), data.draw(st.permutations(linked)))
+    assert snapshot(merged) == snapshot(fold(record(), linked))
+    assert sorted(step.event.id for step in merged.history) == ids
+    placed = [step.event.id for step in merged.history]
+    for item in linked:  # a step comes after the one it saw, unless only a circle put it first
+        seen = item.payload.get("seen")
+        if seen and seen != item.id and placed.index(seen) > placed.index(item.id):
+            assert _leads_into_a_circle(item, {each.id: each for each in linked})
+
+
+def _leads_into_a_circle(start: RectificationEvent, by_id: dict[str, RectificationEvent]) -> bool:
+    current, visited = start, set()
+    while (seen := current.payload.get("seen")) in by_id and current.id not in visited:
+        visited.add(current.id)
+        current = by_id[seen]
+        if current.id == start.id:
+            return True
+    return current.id in visited
+
+
+def test_a_step_recorded_on_a_clock_hours_behind_still_follows_the_notice_it_saw() -> None:
+    notice = event("issued", at=START + timedelta(hours=3), event_id="z-notice")
+    answered = event("feedback", at=START, event_id="a-feedback")
+    answered = replace(answered, payload={**answered.payload, "seen": notice.id})
+    view = fold(record(), [answered, notice])
+    assert [step.event.id for step in view.history] == ["z-notice", "a-feedback"]
+    assert view.notice_number and view.state is RectificationState.FEEDBACK_RECEIVED
 
 
 def test_same_moment_in_two_zones_is_ordered_by_id() -> None:

@@ -21,7 +21,7 @@ from inspector.core.errors import DomainError
 from inspector.core.visits import Answer, Visit, effective_deadline_days, effective_severity
 from inspector.core.vocabulary import Result
 from inspector.i18n import label, t
-from inspector.services.documents import issue_notice
+from inspector.services.documents import WrittenDocument, issue_notice
 from inspector.services.visits import amend_visit, record_answer, sign_off_visit
 from inspector.store.errors import StoreError
 from inspector.tui.screens.amend_dialog import AmendDialog, AmendRequest
@@ -329,10 +329,13 @@ class ReviewScreen(InspectorScreen[str]):
         self.run_busy(
             t("tui.review.writing_notice"),
             lambda: issue_notice(self.store, self.uuid),
-            lambda written: self.notify(
-                t("tui.review.notice_written", number=written.number, path=written.path), timeout=15
-            ),
+            self._notice_written,
         )
+
+    def _notice_written(self, written: WrittenDocument) -> None:
+        self.notify(t("tui.review.notice_written", number=written.number, path=written.path), timeout=15)
+        if written.numbers_low:  # the bureau's blocks of numbers come with the next sync
+            self.notify(t("document.numbers_low", left=written.numbers_left), severity="warning", timeout=15)
 
     def action_amend(self) -> None:
         def amended(request: AmendRequest | None) -> None:
