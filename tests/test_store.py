@@ -183,14 +183,14 @@ def test_a_photo_with_the_longest_legal_chinese_name_attaches(registered: Store,
     name = "微信图片" * 19 + "现场1.jpg"  # 239 bytes in UTF-8, as WeChat names a photo; ext4 allows 255
     assert len(name.encode("utf-8")) == 239
     photo = tmp_path / name
-    photo.write_bytes(b"\xff\xd8long-name")
+    photo.write_bytes(b"\xff\xd8\xfflong-name")
     uuid = start(registered)
     visit = services.record_answer(
         registered, uuid, "ec-mech-01", result=Result.FAIL, note="未见方案", add_evidence=[photo]
     )
     (evidence,) = visit.answers["ec-mech-01"].evidence
     assert evidence.name == name  # the original name is kept beside the hash it is stored under
-    assert registered.evidence_path(evidence.sha256).read_bytes() == b"\xff\xd8long-name"
+    assert registered.evidence_path(evidence.sha256).read_bytes() == b"\xff\xd8\xfflong-name"
     assert all(len(path.name.encode("utf-8")) < 128 for path in registered.root.rglob("*"))
 
 
