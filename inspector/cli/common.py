@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from inspector import paths
 from inspector.core.errors import DomainError
 from inspector.i18n import error_text, t
-from inspector.paths import default_data_dir
+from inspector.i18n.foreign import os_error_text
 from inspector.store.errors import StoreError
 from inspector.store.store import Store, StoreProblem
 
@@ -26,7 +27,46 @@ class CommandError(Exception):
 
 
 def data_dir(args: argparse.Namespace) -> Path:
-    return Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+    """``--data-dir`` (which ``--demo`` sets to the demo's folder), else the default data folder."""
+    return Path(args.data_dir).expanduser() if args.data_dir else paths.default_data_dir()
+
+
+def mention_demo(args: argparse.Namespace, command: str) -> None:
+    """Called when the data folder has no visits: if the demo's folder has some, say how to see them.
+
+    ``inspector demo`` keeps its data apart, so a newcomer's next command finds nothing otherwise.
+    """
+    demo = paths.demo_data_dir()
+    if args.demo or data_dir(args).absolute() == demo.absolute():
+        return
+    try:
+        with Store.open(demo, readonly=True) as store:
+            count = len(store.visit_uuids())
+    except (StoreError, OSError):  # no demo yet, or one that cannot be read: nothing to point to
+        return
+    if count:
+        say_error(t("cli.demo.hint", path=data_dir(args), count=count, command=command))
+
+
+def existing_file(path: Path) -> Path:
+    """``path`` if it is a file to read; else the command stops saying it is missing or a folder."""
+    if not path.exists():
+        raise CommandError(t("cli.file_not_found", path=path))
+    if path.is_dir():
+        raise CommandError(t("cli.not_a_file", path=path))
+    return path
+
+
+def output_folder_exists(path: Path) -> Path:
+    """``path`` if its folder is there; else the command stops before doing the work, naming the folder."""
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        raise CommandError(t("cli.no_such_folder", folder=folder, path=path))
+    return path
+
+
+def cannot_write(path: Path, error: OSError) -> CommandError:
+    return CommandError(t("cli.cannot_write", path=path, reason=os_error_text(error)))
 
 
 def open_store(args: argparse.Namespace, *, readonly: bool = False, root: Path | None = None) -> Store:
