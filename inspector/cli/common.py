@@ -45,7 +45,7 @@ def mention_demo(args: argparse.Namespace, command: str) -> None:
     except (StoreError, OSError):  # no demo yet, or one that cannot be read: nothing to point to
         return
     if count:
-        say_error(t("cli.demo.hint", path=data_dir(args), count=count, command=command))
+        say_error(t("cli.demo.hint", count=count, demo=demo, path=data_dir(args), command=command))
 
 
 def existing_file(path: Path) -> Path:

@@ -42,8 +42,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--demo and --data-dir cannot be used together",
     ),
     "cli.demo.hint": (
-        "提示：{path} 中还没有检查记录；演示数据（{count} 次检查）在单独的目录中，加上 --demo 查看：inspector {command} --demo",
-        "Note: no visits in {path} yet; the demo's {count} visits are in a folder of their own: "
+        "提示：演示数据（{count} 次检查）在单独的目录 {demo} 中，不在 {path}；加上 --demo 查看：inspector {command} --demo",
+        "Note: the demo's {count} visits are in a folder of their own, {demo}, not in {path}; "
         "add --demo to see them: inspector {command} --demo",
     ),
     # files the command line reads and writes

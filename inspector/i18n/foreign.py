@@ -9,6 +9,7 @@ degrades to English, never to an error.
 from __future__ import annotations
 
 import errno
+import functools
 import re
 import string
 
@@ -19,11 +20,14 @@ class ForeignMessages:
     """``{English template: catalogue key}``; the template's ``{fields}`` become the key's fields."""
 
     def __init__(self, templates: dict[str, str]) -> None:
-        compiled = [
-            (self._pattern(template), key, self._literal_length(template)) for template, key in templates.items()
-        ]
+        self._source = templates
+
+    @functools.cached_property
+    def _templates(self) -> list[tuple[re.Pattern[str], str]]:
+        """Compiled on the first message, not while the program starts."""
         # the most specific template first: "Expected '=' after a key" before "Expected {expected}"
-        self._templates = [(pattern, key) for pattern, key, _ in sorted(compiled, key=lambda entry: -entry[2])]
+        ordered = sorted(self._source.items(), key=lambda entry: -self._literal_length(entry[0]))
+        return [(self._pattern(template), key) for template, key in ordered]
 
     @staticmethod
     def _pattern(template: str) -> re.Pattern[str]:
