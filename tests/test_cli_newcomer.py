@@ -143,6 +143,11 @@ def test_no_mention_of_the_demo_when_there_is_none(tmp_path: Path, demo_dir: Pat
             ": error: argument --data-dir: expected one argument",
         ),
         (
+            ["rectifications", "list", "--area", "x"],
+            "：错误：参数 --area：无效的选择 'x'（可选：mechanism (机制建立), disinfection (卫生消杀)",
+            ": error: argument --area: invalid choice: 'x' (choose from mechanism (机制建立), disinfection (卫生消杀)",
+        ),
+        (
             ["serve", "--port", "x"],
             "：错误：参数 --port：无效的 int 值：'x'",
             ": error: argument --port: invalid int value: 'x'",

@@ -86,6 +86,9 @@ def test_a_missing_register_file_is_named_not_row_0(tmp_path: Path, run_cli) -> 
     assert result.code == 1 and result.err.strip() == f"找不到文件 {tmp_path / '名册.csv'}"
     folder = run_cli("--lang", "en", "--data-dir", tmp_path / "data", "sites", "import", tmp_path)
     assert folder.code == 1 and folder.err.strip() == f"{tmp_path} is not a file"
+    (tmp_path / "名册.csv").write_bytes(b"PK\x03\x04\x14\x00binary-xlsx")
+    binary = run_cli("--data-dir", tmp_path / "data", "sites", "import", tmp_path / "名册.csv")
+    assert binary.err.splitlines()[0] == f"{tmp_path / '名册.csv'}: 不是 CSV 文本文件（是否选了 .xlsx？请另存为 CSV）"
 
 
 @pytest.mark.parametrize(

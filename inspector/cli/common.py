@@ -10,7 +10,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from inspector import paths
 from inspector.core.errors import DomainError
@@ -19,7 +19,11 @@ from inspector.i18n.foreign import os_error_text
 from inspector.store.errors import StoreError
 from inspector.store.store import Store, StoreProblem
 
+if TYPE_CHECKING:
+    from inspector.core.vocabulary import _Named
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+Word = TypeVar("Word", bound="_Named")
 
 
 class CommandError(Exception):
@@ -63,6 +67,19 @@ def output_folder_exists(path: Path) -> Path:
     if not folder.is_dir():
         raise CommandError(t("cli.no_such_folder", folder=folder, path=path))
     return path
+
+
+def vocabulary(kind: type[Word]) -> Callable[[str], Word]:
+    """An argparse ``type`` for a vocabulary: its key or its Chinese name; else the ones allowed, in words."""
+
+    def parse(text: str) -> Word:
+        try:
+            return kind.parse(text)
+        except ValueError:
+            allowed = ", ".join(f"{member.value} ({member.zh})" for member in kind)  # both are accepted
+            raise argparse.ArgumentTypeError(t("argparse.invalid_choice", value=repr(text), choices=allowed)) from None
+
+    return parse
 
 
 def cannot_write(path: Path, error: OSError) -> CommandError:

@@ -17,6 +17,7 @@ from inspector.cli.common import (
     open_store,
     output_folder_exists,
     say,
+    vocabulary,
 )
 from inspector.core.clock import local_date, now
 from inspector.core.rectifications import FeedbackStatus, RectificationState, RectificationView, record_to_dict
@@ -41,8 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--overdue", action="store_true", help=t("cli.rect.opt.overdue"))
     listing.add_argument("--site", help=t("cli.rect.opt.site"))
     listing.add_argument("--township", help=t("cli.rect.opt.township"))
-    listing.add_argument("--area", type=Area.parse, metavar="|".join(Area), help=t("cli.rect.opt.area"))
-    listing.add_argument("--severity", type=Severity.parse, metavar="|".join(Severity), help=t("cli.rect.opt.severity"))
+    listing.add_argument("--area", type=vocabulary(Area), metavar="|".join(Area), help=t("cli.rect.opt.area"))
+    listing.add_argument(
+        "--severity", type=vocabulary(Severity), metavar="|".join(Severity), help=t("cli.rect.opt.severity")
+    )
     listing.add_argument("--state", choices=list(RectificationState), help=t("cli.rect.opt.state"))
     listing.add_argument("--json", action="store_true", help=t("cli.opt.json"))
     listing.set_defaults(handler=run_list)

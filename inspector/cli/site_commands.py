@@ -52,10 +52,12 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def row_problem_line(path: Path, problem: RowProblem) -> str:
-    """``file: row N: column: message (value)``, the column named by the file's own header."""
+    """``file: row N: column: message (value)``, the column named by the file's own header; a problem
+    of the whole file (row 0: unreadable, not CSV) is ``file: message``."""
+    row = f" {t('cli.row', row=problem.row)}:" if problem.row else ""
     column = f" {problem.column}:" if problem.column else ""
     value = f" ({problem.value})" if problem.value else ""
-    return f"{path}: {t('cli.row', row=problem.row)}:{column} {t(problem.message)}{value}"
+    return f"{path}:{row}{column} {t(problem.message)}{value}"
 
 
 def _sites(args: argparse.Namespace, command: str) -> list[Site]:
