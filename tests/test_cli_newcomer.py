@@ -77,7 +77,9 @@ def test_the_language_after_the_command_words_the_help_too(run_cli, capsys) -> N
 
 
 def test_demo_works_on_the_demos_own_folder_on_every_command(demo_dir: Path, run_cli) -> None:
-    assert run_cli("demo", "--no-open").code == 0 and (demo_dir / "visits").is_dir()
+    made = run_cli("demo", "--no-open")
+    assert made.code == 0 and (demo_dir / "visits").is_dir()
+    assert "inspector visits list --demo" in made.out  # what to type next, said where the newcomer looks
     before = json.loads(run_cli("--demo", "visits", "list", "--json").out)
     after = json.loads(run_cli("visits", "list", "--demo", "--json").out)
     assert len(before) == len(after) == 5

@@ -28,6 +28,8 @@ def run_demo(args: argparse.Namespace) -> int:
             say(t("cli.demo.filled", count=made, path=root))
         else:
             say(t("cli.demo.kept", path=root))
+    if not args.data_dir:
+        say(t("cli.demo.how_to_reach"))
     if args.no_open:
         return 0
     return launch(args, root)

@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "使用演示数据目录（inspector demo 所用的目录）",
         "use the demo's data folder (the one inspector demo uses)",
     ),
+    "cli.demo.how_to_reach": (
+        "其他命令加上 --demo 即作用于演示数据，如 inspector visits list --demo",
+        "Add --demo to any other command to work on the demo data, such as inspector visits list --demo",
+    ),
     "cli.demo_or_data_dir": (
         "--demo 与 --data-dir 只能选一个",
         "--demo and --data-dir cannot be used together",
