@@ -74,6 +74,7 @@ def test_cli_import_prints_row_and_the_files_column_and_exits_1(store: Store, tm
         ("id,kind,township,name\n", "A-1,hospital,x,y\nA-2,funeral,,y\n", ["kind", "township"]),
         ("编号,类型,乡镇\n", "", ["名称"]),  # a missing column, named as the file names the others
         ("id,kind,township\n", "", ["name"]),
+        ("单位,电话\n", "", ["编号", "类型", "乡镇", "名称"]),  # no header known: the clerks' Chinese
     ],
 )
 def test_problems_name_the_column_as_the_files_header_does(header: str, body: str, columns: list[str]) -> None:

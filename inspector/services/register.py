@@ -85,8 +85,10 @@ def parse_register(raw: bytes) -> tuple[list[Site], list[RowProblem]]:
 
 
 def _column_names(header: list[str], fields: list[str | None]) -> dict[str, str]:
-    """Each field's column as the file names it; a missing one in the language of the file's headers."""
-    english = not any(field and name.strip() in CHINESE_HEADERS for name, field in zip(header, fields, strict=True))
+    """Each field's column as the file names it; a missing one in the language of the file's headers
+    (Chinese, the clerks' own, unless the file's known headers are all English)."""
+    known = [name.strip() for name, field in zip(header, fields, strict=True) if field]
+    english = bool(known) and all(name in COLUMNS for name in known)
     named = dict(zip(COLUMNS, COLUMNS if english else CHINESE_HEADERS, strict=True))
     for name, field in zip(header, fields, strict=True):
         if field:
