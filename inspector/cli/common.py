@@ -119,7 +119,10 @@ def emit_json(value: Any) -> None:
 def run_guarded(handler: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
     """Run a command; any refusal becomes one clear line on stderr and exit status 1, never a traceback."""
     try:
-        return handler(args) or EXIT_OK
+        code = handler(args) or EXIT_OK
+        # a reader gone away (``| head``) shows when buffered output is written: here, not at exit (120)
+        sys.stdout.flush()
+        return code
     except CommandError as error:
         say_error(str(error))
     except DomainError as error:
