@@ -30,6 +30,13 @@ def demo_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
 
 
 @pytest.fixture(autouse=True)
+def buffered_output_as_on_a_fresh_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The programs a test starts write through buffers, as on a fresh clone: a machine setting
+    PYTHONUNBUFFERED hid a lost line (the kill-and-resume child) and an exit status of 120 (``| head``)."""
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def chinese_by_default(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("INSPECTOR_LANG", raising=False)
     monkeypatch.delenv("INSPECTOR_HOME", raising=False)

@@ -222,7 +222,7 @@ BROKEN = [
     (
         "bad toml",
         lambda t: t.replace('title = "演示检查表"', 'title = "演示检查表'),
-        "file.bad_toml",
+        "file.bad_toml_at",
         lambda t: line_of(t, 'title = "演示检查表'),
         "",
     ),
@@ -327,3 +327,53 @@ def test_cli_validate_in_english(tmp_path: Path, run_cli) -> None:
     path = write(tmp_path, GOOD.replace('area = "duty"', 'area = "safety"'))
     result = run_cli("--lang", "en", "checklists", "validate", path)
     assert result.code == 1 and "is not allowed" in result.err
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "chinese", "english"),
+    [
+        (
+            lambda t: t.replace("version = 1", "version 1"),
+            lambda t: line_of(t, "version 1"),
+            "TOML 格式错误（第 9 列）：键后面缺少 =（应写成 键 = 值）",
+            "TOML syntax error (column 9): expected = after a key (write key = value)",
+        ),
+        (
+            lambda t: t.replace('method = "抽查"', "method = 抽查"),
+            lambda t: line_of(t, "method = 抽查"),
+            "TOML 格式错误（第 10 列）：值的写法不对（文字要加引号）",
+            "TOML syntax error (column 10): invalid value (text must be in quotes)",
+        ),
+        (
+            lambda t: t + "basis = [\n",
+            lambda t: len(t.splitlines()),  # "at end of document": the last line
+            "TOML 格式错误：值的写法不对（文字要加引号）",
+            "TOML syntax error: invalid value (text must be in quotes)",
+        ),
+    ],
+)
+def test_toml_syntax_errors_are_in_the_users_language_with_file_and_line(
+    tmp_path: Path, run_cli, change, line, chinese: str, english: str
+) -> None:
+    text = change(GOOD)
+    path = write(tmp_path, text)
+    assert run_cli("checklists", "validate", path).err.splitlines()[0] == f"{path}:{line(text)}: {chinese}"
+    assert (
+        run_cli("--lang", "en", "checklists", "validate", path).err.splitlines()[0] == f"{path}:{line(text)}: {english}"
+    )
+
+
+def test_every_tomllib_message_has_a_translation() -> None:
+    """tomllib's own English, read from its source: a new message in a newer Python shows up here."""
+    import ast
+    import inspect
+    import tomllib._parser
+
+    from inspector.checklist_files.reader import TOML_MESSAGES
+
+    source = inspect.getsource(tomllib._parser)
+    literals = re.findall(r"suffixed_err\(\s*src,\s*\w+,\s*f?(\"[^\"]+\")", source)
+    # a field of an f-string ({key}) stands for any text: "x" here
+    messages = [re.sub(r"\{[^}]*\}", "x", ast.literal_eval(literal)) for literal in literals]
+    assert len(messages) > 15
+    assert [message for message in messages if TOML_MESSAGES.translate(message) == message] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +73,10 @@ def test_help_in_english(run_cli, capsys) -> None:
 
 def test_python_dash_m_and_the_console_script_both_run(tmp_path: Path) -> None:
     env = {**os.environ, "INSPECTOR_HOME": str(tmp_path), "INSPECTOR_LANG": "en"}
-    for command in ([sys.executable, "-m", "inspector", "visits", "list"], ["inspector", "visits", "list"]):
+    # the script pip installed beside this interpreter: the README's .venv is not on PATH unless activated
+    script = shutil.which("inspector", path=str(Path(sys.executable).parent))
+    assert script is not None
+    for command in ([sys.executable, "-m", "inspector", "visits", "list"], [script, "visits", "list"]):
         done = subprocess.run(command, capture_output=True, text=True, env=env, encoding="utf-8")
         assert done.returncode == 0 and "No visits yet." in done.stdout
 

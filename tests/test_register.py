@@ -57,14 +57,39 @@ def test_bad_rows_are_each_reported_and_nothing_is_imported(store: Store, tmp_pa
     assert store.sites() == []
 
 
-def test_cli_import_prints_row_and_field_and_exits_1(store: Store, tmp_path: Path, run_cli) -> None:
+def test_cli_import_prints_row_and_the_files_column_and_exits_1(store: Store, tmp_path: Path, run_cli) -> None:
     path = csv_file(tmp_path, "LS-X-1,养老机构,鲁阳街道,a,,,0375-5012345,\nLS-X-2,养老机构,鲁阳街道,b,,,123,\n")
     root = store.root
     store.close()
     result = run_cli("--data-dir", root, "sites", "import", path)
     assert result.code == 1
-    assert f"{path}: 第3行: phone: 电话号码格式不对" in result.err
+    assert f"{path}: 第3行: 电话: 电话号码格式不对" in result.err  # the header the clerk sees, not "phone"
     assert "未导入任何记录" in result.err
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "columns"),
+    [
+        ("编号,类型,乡镇,名称\n", "A-1,医院,x,y\nA-2,养老机构,,y\n", ["类型", "乡镇"]),
+        ("id,kind,township,name\n", "A-1,hospital,x,y\nA-2,funeral,,y\n", ["kind", "township"]),
+        ("编号,类型,乡镇\n", "", ["名称"]),  # a missing column, named as the file names the others
+        ("id,kind,township\n", "", ["name"]),
+        ("单位,电话\n", "", ["编号", "类型", "乡镇", "名称"]),  # no header known: the clerks' Chinese
+    ],
+)
+def test_problems_name_the_column_as_the_files_header_does(header: str, body: str, columns: list[str]) -> None:
+    _, problems = parse_register((header + body).encode("utf-8"))
+    assert [problem.column for problem in problems] == columns
+
+
+def test_a_missing_register_file_is_named_not_row_0(tmp_path: Path, run_cli) -> None:
+    result = run_cli("--data-dir", tmp_path / "data", "sites", "import", tmp_path / "名册.csv")
+    assert result.code == 1 and result.err.strip() == f"找不到文件 {tmp_path / '名册.csv'}"
+    folder = run_cli("--lang", "en", "--data-dir", tmp_path / "data", "sites", "import", tmp_path)
+    assert folder.code == 1 and folder.err.strip() == f"{tmp_path} is not a file"
+    (tmp_path / "名册.csv").write_bytes(b"PK\x03\x04\x14\x00binary-xlsx")
+    binary = run_cli("--data-dir", tmp_path / "data", "sites", "import", tmp_path / "名册.csv")
+    assert binary.err.splitlines()[0] == f"{tmp_path / '名册.csv'}: 不是 CSV 文本文件（是否选了 .xlsx？请另存为 CSV）"
 
 
 @pytest.mark.parametrize(

@@ -17,13 +17,41 @@ from typing import Any
 
 from inspector.core.checklists import IMMEDIATE, Checklist, ChecklistProblem, Item, checklist_problems
 from inspector.core.vocabulary import Area, Method, Severity, SiteKind
+from inspector.i18n.foreign import ForeignMessages
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 IMMEDIATE_WORDS = ("立行立改", "immediate")
 _TOP_KEYS = {"id", "version", "title", "site_kinds", "basis_document", "items"}
 _ITEM_KEYS = {"id", "area", "text", "method", "severity", "deadline", "basis", "applies_when"}
 _REQUIRED_ITEM_KEYS = ("id", "area", "text", "method", "severity", "deadline", "basis")
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$")
+# tomllib's messages (CPython 3.11's _parser.py), said again in the user's language
+TOML_MESSAGES = ForeignMessages(
+    {
+        "Invalid statement": "toml.invalid_statement",
+        "Expected newline or end of document after a statement": "toml.expected_newline",
+        "Expected {expected}": "toml.expected",
+        "Found invalid character {char}": "toml.invalid_character",
+        "Cannot declare {key} twice": "toml.declared_twice",
+        "Cannot overwrite a value": "toml.overwrite",
+        "Expected ']' at the end of a table declaration": "toml.table_end",
+        "Expected ']]' at the end of an array declaration": "toml.array_table_end",
+        "Cannot mutate immutable namespace {key}": "toml.immutable",
+        "Cannot redefine namespace {key}": "toml.redefine",
+        "Expected '=' after a key in a key/value pair": "toml.expected_equals",
+        "Invalid initial character for a key part": "toml.bad_key",
+        "Unclosed array": "toml.unclosed_array",
+        "Duplicate inline table key {key}": "toml.inline_duplicate",
+        "Unclosed inline table": "toml.unclosed_inline",
+        "Unescaped '\\' in a string": "toml.backslash",
+        "Invalid hex value": "toml.bad_hex",
+        "Escaped character is not a Unicode scalar value": "toml.bad_escape",
+        "Unterminated string": "toml.unterminated",
+        "Illegal character {char}": "toml.illegal_character",
+        "Invalid date or datetime": "toml.bad_date",
+        "Invalid value": "toml.bad_value",
+    }
+)
 _ITEMS_HEADER = re.compile(r"^\s*\[\[\s*items\s*\]\]\s*(#.*)?$")
 _TABLE_HEADER = re.compile(r"^\s*\[")
 _KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_\-\"']+)\s*=")
@@ -96,11 +124,18 @@ def read_checklist_file(path: Path) -> ReadResult:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        position = _TOML_POSITION.search(str(error))
-        line = int(position.group(1)) if position else 1
-        reason = _TOML_POSITION.sub("", str(error)).strip()
-        return _fail(shown, line, "file.bad_toml", reason=reason)
+        return _toml_problem(shown, text, str(error))
     return _build(shown, data, _locate(text))
+
+
+def _toml_problem(path: str, text: str, error: str) -> ReadResult:
+    """tomllib's "Expected '=' after a key … (at line 2, column 9)" as file:line and the column's
+    problem in the user's words; "(at end of document)" is the last line."""
+    position = _TOML_POSITION.search(error)
+    reason = TOML_MESSAGES.translate(error[: position.start()] if position else error)
+    if position and position["line"]:
+        return _fail(path, int(position["line"]), "file.bad_toml_at", column=position["column"], reason=reason)
+    return _fail(path, max(1, len(text.splitlines())), "file.bad_toml", reason=reason)
 
 
 def _fail(path: str, line: int, message: str, **params: str) -> ReadResult:

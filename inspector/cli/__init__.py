@@ -14,8 +14,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from inspector import __version__
+from inspector import __version__, paths
 from inspector.cli.common import EXIT_USAGE, CommandError, report_problems, run_guarded, say_error
+from inspector.cli.parser import InspectorParser
 from inspector.i18n import set_language, t
 
 APP_COMMANDS = "inspector.cli.app_commands"
@@ -36,10 +37,8 @@ def build_parser(*, app_only: bool = False) -> argparse.ArgumentParser:
 
     Building every command's parser imports every command module: ~10 ms of the app's cold start.
     """
-    parser = argparse.ArgumentParser(prog="inspector", description=t("cli.description"))
-    parser.add_argument("--version", action="version", version=f"inspector {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help=t("cli.opt.data_dir"))
-    parser.add_argument("--lang", choices=("zh", "en"), help=t("cli.opt.lang"))
+    parser = InspectorParser(prog="inspector", description=t("cli.description"), top_level=True)
+    parser.add_argument("--version", action="version", version=f"inspector {__version__}", help=t("argparse.version"))
     subparsers = parser.add_subparsers(dest="command", metavar=t("cli.command"))
     for name in (APP_COMMANDS,) if app_only else COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
@@ -54,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     parser = build_parser(app_only=_opens_the_app(argv))
     args = parser.parse_args(argv)
+    if args.demo:
+        if args.data_dir:
+            parser.error(t("cli.demo_or_data_dir"))
+        args.data_dir = str(paths.demo_data_dir())
     gc.enable()  # paused while the program started (``inspector.__main__``); the app pauses it again
     handler = getattr(args, "handler", None)
     if handler is None:
@@ -84,7 +87,7 @@ def _opens_the_app(argv: list[str]) -> bool:
     for word in words:
         if word in ("-h", "--help", "--version"):
             return False
-        if word in ("--data-dir", "--lang"):
+        if word in ("--data-dir", "--lang"):  # the options that take a value
             next(words, None)
         elif not word.startswith("-"):
             return word == "demo"

@@ -6,9 +6,9 @@ import argparse
 import gc
 from pathlib import Path
 
+from inspector import paths
 from inspector.cli.common import data_dir, open_store, say
 from inspector.i18n import label, t
-from inspector.paths import demo_data_dir
 from inspector.services.visits import ensure_outbox
 
 
@@ -21,13 +21,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     from inspector.services.demo import demo_is_empty, fill_demo  # not imported to open the app on its own
 
-    root = data_dir(args) if args.data_dir else demo_data_dir()
+    root = data_dir(args) if args.data_dir else paths.demo_data_dir()
     with open_store(args, root=root) as store:
         if demo_is_empty(store):
             made = fill_demo(store)
             say(t("cli.demo.filled", count=made, path=root))
         else:
             say(t("cli.demo.kept", path=root))
+    if not args.data_dir:
+        say(t("cli.demo.how_to_reach"))
     if args.no_open:
         return 0
     return launch(args, root)

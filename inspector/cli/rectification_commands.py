@@ -7,7 +7,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from inspector.cli.common import CommandError, data_dir, emit_json, open_for_reading, open_store, say
+from inspector.cli.common import (
+    CommandError,
+    cannot_write,
+    data_dir,
+    emit_json,
+    mention_demo,
+    open_for_reading,
+    open_store,
+    output_folder_exists,
+    say,
+    vocabulary,
+)
 from inspector.core.clock import local_date, now
 from inspector.core.rectifications import FeedbackStatus, RectificationState, RectificationView, record_to_dict
 from inspector.core.vocabulary import Area, Result, Severity
@@ -31,8 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--overdue", action="store_true", help=t("cli.rect.opt.overdue"))
     listing.add_argument("--site", help=t("cli.rect.opt.site"))
     listing.add_argument("--township", help=t("cli.rect.opt.township"))
-    listing.add_argument("--area", type=Area.parse, metavar="|".join(Area), help=t("cli.rect.opt.area"))
-    listing.add_argument("--severity", type=Severity.parse, metavar="|".join(Severity), help=t("cli.rect.opt.severity"))
+    listing.add_argument("--area", type=vocabulary(Area), metavar="|".join(Area), help=t("cli.rect.opt.area"))
+    listing.add_argument(
+        "--severity", type=vocabulary(Severity), metavar="|".join(Severity), help=t("cli.rect.opt.severity")
+    )
     listing.add_argument("--state", choices=list(RectificationState), help=t("cli.rect.opt.state"))
     listing.add_argument("--json", action="store_true", help=t("cli.opt.json"))
     listing.set_defaults(handler=run_list)
@@ -95,9 +108,13 @@ def run_list(args: argparse.Namespace) -> int:
     )
     store = open_for_reading(args)
     views: list[RectificationView] = []
+    visits_here = False
     if store is not None:
         with store:
             views = services.find_rectifications(store, wanted, today=today)
+            visits_here = bool(store.visit_uuids())
+    if not visits_here:
+        mention_demo(args, "rectifications list")
     if args.json:
         emit_json([as_json(view, today) for view in views])
         return 0
@@ -245,14 +262,16 @@ def run_complete(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from inspector.services.export import write_export
 
+    output_folder_exists(args.output)
     store = open_for_reading(args)
     if store is None:
+        mention_demo(args, f"export -o {args.output}")
         raise CommandError(t("cli.export.no_data", path=data_dir(args)))
     try:
         with store:
             written = write_export(store, args.output, args.format)
     except OSError as error:
-        raise CommandError(t("cli.cannot_write", path=args.output, reason=error.strerror or str(error))) from None
+        raise cannot_write(args.output, error) from None
     for path in written:
         say(t("cli.export.done", path=path))
     return 0

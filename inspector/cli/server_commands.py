@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inspector.cli import backup_commands, board_commands, forwarding_commands
-from inspector.cli.common import EXIT_ERROR, CommandError, emit_json, safe_url, say, say_error
+from inspector.cli.common import EXIT_ERROR, CommandError, emit_json, existing_file, safe_url, say, say_error
 from inspector.i18n import t
+from inspector.i18n.foreign import os_error_text
 
 if TYPE_CHECKING:
     from inspector.server.db import Database
@@ -65,8 +66,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _database_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL", help=t("cli.serve.db"))
-    # also accepted after the command, where an operator on the server tends to put it
-    parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=t("cli.opt.data_dir"))
 
 
 def server_root(args: argparse.Namespace) -> Path:
@@ -234,20 +233,18 @@ def run_publish_checklists(args: argparse.Namespace) -> int:
 
 
 def run_publish_register(args: argparse.Namespace) -> int:
+    from inspector.cli.site_commands import row_problem_line
     from inspector.core.canonical import canonical_bytes
     from inspector.server.records import publish_register
     from inspector.services.register import parse_register
 
     try:
-        raw = args.file.read_bytes()
+        raw = existing_file(args.file).read_bytes()
     except OSError as error:
-        raise CommandError(
-            t("server.publish.cannot_read", path=args.file, reason=error.strerror or str(error))
-        ) from None
+        raise CommandError(t("server.publish.cannot_read", path=args.file, reason=os_error_text(error))) from None
     sites, problems = parse_register(raw)
     for problem in problems:
-        column = f" {problem.field}:" if problem.field else ""
-        say_error(f"{args.file}: {t('cli.row', row=problem.row)}:{column} {t(problem.message)}")
+        say_error(row_problem_line(args.file, problem))
     if problems:
         say_error(t("cli.sites.import.refused", count=len(problems)))
         return EXIT_ERROR

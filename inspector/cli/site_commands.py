@@ -6,10 +6,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from inspector.cli.common import EXIT_ERROR, emit_json, open_for_reading, open_store, say, say_error
+from inspector.cli.common import (
+    EXIT_ERROR,
+    cannot_write,
+    emit_json,
+    existing_file,
+    mention_demo,
+    open_for_reading,
+    open_store,
+    output_folder_exists,
+    say,
+    say_error,
+)
 from inspector.core.sites import Site
 from inspector.i18n import label, t
-from inspector.services.register import import_register, register_csv
+from inspector.services.register import RowProblem, import_register, register_csv
 from inspector.store.atomic import atomic_write_bytes
 
 
@@ -28,12 +39,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    existing_file(args.file)
     with open_store(args) as store:
         report = import_register(store, args.file)
     for problem in report.problems:
-        column = f" {problem.field}:" if problem.field else ""
-        value = f" ({problem.value})" if problem.value else ""
-        say_error(f"{args.file}: {t('cli.row', row=problem.row)}:{column} {t(problem.message)}{value}")
+        say_error(row_problem_line(args.file, problem))
     if report.problems:
         say_error(t("cli.sites.import.refused", count=len(report.problems)))
         return EXIT_ERROR
@@ -41,16 +51,30 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sites(args: argparse.Namespace) -> list[Site]:
+def row_problem_line(path: Path, problem: RowProblem) -> str:
+    """``file: row N: column: message (value)``, the column named by the file's own header; a problem
+    of the whole file (row 0: unreadable, not CSV) is ``file: message``."""
+    row = f" {t('cli.row', row=problem.row)}:" if problem.row else ""
+    column = f" {problem.column}:" if problem.column else ""
+    value = f" ({problem.value})" if problem.value else ""
+    return f"{path}:{row}{column} {t(problem.message)}{value}"
+
+
+def _sites(args: argparse.Namespace, command: str) -> list[Site]:
     store = open_for_reading(args)
-    if store is None:
-        return []
-    with store:
-        return store.sites()
+    sites = []
+    if store is not None:
+        with store:
+            sites = store.sites()
+    if not sites:
+        mention_demo(args, command)
+    return sites
 
 
 def run_export(args: argparse.Namespace) -> int:
-    text = register_csv(_sites(args))
+    if args.output is not None:
+        output_folder_exists(args.output)
+    text = register_csv(_sites(args, "sites export"))
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -58,13 +82,12 @@ def run_export(args: argparse.Namespace) -> int:
         # with a BOM, so that Excel on Windows opens the Chinese text correctly
         atomic_write_bytes(args.output, text.encode("utf-8-sig"))
     except OSError as error:
-        say_error(t("cli.cannot_write", path=args.output, reason=error.strerror or str(error)))
-        return EXIT_ERROR
+        raise cannot_write(args.output, error) from None
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    sites = sorted(_sites(args), key=lambda s: (s.township, s.kind.value, s.id))
+    sites = sorted(_sites(args, "sites list"), key=lambda s: (s.township, s.kind.value, s.id))
     if args.json:
         emit_json([site.to_dict() for site in sites])
         return 0

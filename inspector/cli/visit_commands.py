@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from inspector.cli.common import CommandError, emit_json, open_for_reading, say
+from inspector.cli.common import CommandError, emit_json, mention_demo, open_for_reading, say
 from inspector.core.visits import Visit, progress, rectifications, verify_seal
 from inspector.i18n import label, t
 from inspector.services.visits import resolve_visit
@@ -28,6 +28,8 @@ def run_list(args: argparse.Namespace) -> int:
     if store is not None:
         with store:
             summaries = store.visit_summaries()
+    if not summaries:
+        mention_demo(args, "visits list")
     if args.json:
         emit_json([summary.to_dict() for summary in summaries])
         return 0
@@ -45,6 +47,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     store = open_for_reading(args)
     if store is None:
+        mention_demo(args, f"visits show {args.visit}")
         raise CommandError(t("error.visit.unknown", prefix=args.visit))
     with store:
         visit = store.load_visit(resolve_visit(store, args.visit))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import uuid as uuid_module
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from inspector.core.clock import now
 from inspector.core.errors import DomainError
 from inspector.core.sites import Site, site_problems
 from inspector.core.vocabulary import SiteKind
+from inspector.i18n.foreign import os_error_text
 from inspector.store.store import Store
 
 COLUMNS = ("id", "kind", "township", "name", "address", "person_in_charge", "phone", "features")
@@ -25,12 +26,16 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 
 @dataclass(frozen=True)
 class RowProblem:
-    """``row`` counts the header as row 1, as a spreadsheet shows it; ``message`` is a catalogue key."""
+    """``row`` counts the header as row 1, as a spreadsheet shows it; ``message`` is a catalogue key.
+
+    ``field`` is the site's field; ``column`` names it as the file's header does (编号, or id).
+    """
 
     row: int
     field: str
     message: str
     value: str = ""
+    column: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,9 +61,10 @@ def parse_register(raw: bytes) -> tuple[list[Site], list[RowProblem]]:
     except (StopIteration, csv.Error):
         return [], [RowProblem(1, "", "register.empty")]
     fields = [_HEADER_TO_FIELD.get(name.strip()) for name in header]
+    named = _column_names(header, fields)
     missing = [name for name in _REQUIRED if name not in fields]
     if missing:
-        return [], [RowProblem(1, name, "register.missing_column") for name in missing]
+        return [], [RowProblem(1, name, "register.missing_column", column=named[name]) for name in missing]
     sites: list[Site] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
@@ -77,7 +83,19 @@ def parse_register(raw: bytes) -> tuple[list[Site], list[RowProblem]]:
             sites.append(site)
     except csv.Error as error:
         problems.append(RowProblem(reader.line_num, "", "register.bad_csv", str(error)))
-    return sites, problems
+    return sites, [replace(problem, column=named.get(problem.field, "")) for problem in problems]
+
+
+def _column_names(header: list[str], fields: list[str | None]) -> dict[str, str]:
+    """Each field's column as the file names it; a missing one in the language of the file's headers
+    (Chinese, the clerks' own, unless the file's known headers are all English)."""
+    known = [name.strip() for name, field in zip(header, fields, strict=True) if field]
+    english = bool(known) and all(name in COLUMNS for name in known)
+    named = dict(zip(COLUMNS, COLUMNS if english else CHINESE_HEADERS, strict=True))
+    for name, field in zip(header, fields, strict=True):
+        if field:
+            named[field] = name.strip()
+    return named
 
 
 def _decode(raw: bytes) -> str | None:
@@ -123,7 +141,7 @@ def import_register(store: Store, path: Path) -> ImportReport:
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
-        return ImportReport(0, 0, 0, [RowProblem(0, "", "register.unreadable", error.strerror or str(error))])
+        return ImportReport(0, 0, 0, [RowProblem(0, "", "register.unreadable", os_error_text(error))])
     sites, problems = parse_register(raw)
     if problems:
         return ImportReport(0, 0, 0, problems)

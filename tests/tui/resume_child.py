@@ -23,10 +23,18 @@ from inspector.tui.session import Session
 NOTE = "现场未见消毒记录"
 
 
+def tell_parent(text: str) -> None:
+    """One line to the parent at once. Straight to the process's stdout: while an app runs, Textual
+    captures ``print`` and passes it on without a flush, so without PYTHONUNBUFFERED it never arrives."""
+    assert sys.__stdout__ is not None
+    sys.__stdout__.write(text + "\n")
+    sys.__stdout__.flush()
+
+
 def acknowledge(runner: RunnerScreen, item_id: str) -> None:
     answer = runner.visit.answers[item_id]
     line = {"item": item_id, "result": answer.result.value, "note": answer.note, "cursor": runner.visit.cursor}
-    print(json.dumps(line, ensure_ascii=False), flush=True)
+    tell_parent(json.dumps(line, ensure_ascii=False))
 
 
 async def work(root: Path) -> None:
@@ -38,7 +46,7 @@ async def work(root: Path) -> None:
             await pilot.pause()
             runner = app.screen
             assert isinstance(runner, RunnerScreen)
-            print("READY", flush=True)
+            tell_parent("READY")
             for step in itertools.count():
                 item_id = runner.item_id
                 if step % 3 == 1:
