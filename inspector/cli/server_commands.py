@@ -17,7 +17,7 @@ from inspector.i18n import t
 if TYPE_CHECKING:
     from inspector.server.db import Database
 
-ROLES = ("inspector", "lead", "admin")
+ROLES = ("inspector", "lead", "admin", "viewer")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     user_commands = users.add_subparsers(dest="users_command", required=True, metavar=t("cli.command"))
     add = user_commands.add_parser("add", help=t("cli.server.users.add.help"))
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", required=True, choices=ROLES, help=t("cli.server.users.role"))
+    add.add_argument("--role", required=True, choices=ROLES, help=t("cli.server.users.roles"))
     add.add_argument("--days", type=int, default=365, help=t("cli.server.users.days"))
     add.add_argument("--json", action="store_true", help=t("cli.opt.json"))
     _database_options(add)
@@ -50,6 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     revoke.add_argument("name", metavar="NAME")
     _database_options(revoke)
     revoke.set_defaults(handler=run_users_revoke)
+    passwd = user_commands.add_parser("passwd", help=t("cli.server.users.passwd.help"))
+    passwd.add_argument("name", metavar="NAME")
+    _database_options(passwd)
+    passwd.set_defaults(handler=run_users_passwd)
     checklists = commands.add_parser("publish-checklists", help=t("cli.server.publish_checklists.help"))
     checklists.add_argument("folder", type=Path, metavar="DIR")
     _database_options(checklists)
@@ -189,6 +193,34 @@ def run_users_revoke(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     say(t("server.users.revoked", name=args.name, count=count))
+    return 0
+
+
+def _read_password() -> str:
+    """From the keyboard (twice, unseen) or the first line of a pipe: never from the command line."""
+    import getpass
+    import sys
+
+    if sys.stdin.isatty():
+        first = getpass.getpass(t("server.users.password_prompt"))
+        if getpass.getpass(t("server.users.password_again")) != first:
+            raise CommandError(t("server.users.password_differs"))
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def run_users_passwd(args: argparse.Namespace) -> int:
+    from inspector.server.accounts import AccountError, set_password
+
+    password = _read_password()
+    database = _open_database(args)
+    try:
+        count = set_password(database, args.name, password)
+    except AccountError as error:
+        raise _account_error(error) from None
+    finally:
+        database.dispose()
+    say(t("server.users.password_set", name=args.name, count=count))
     return 0
 
 
