@@ -115,13 +115,15 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
 
 async def _form(request: Request) -> dict[str, str]:
     """An urlencoded form, its size checked as it arrives (a multipart body is not a form of ours)."""
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
-        raise Refused(400, "web.error.bad_form")
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_FORM_BYTES:
             raise Refused(413, "web.error.bad_form")
+    if not body:  # nothing sent: a form without any field (and so without its CSRF token)
+        return {}
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
+        raise Refused(400, "web.error.bad_form")
     try:
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20))
     except (UnicodeDecodeError, ValueError):

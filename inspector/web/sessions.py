@@ -120,7 +120,8 @@ class SignInBrake:
     def blocked(self, *keys: str) -> bool:
         moment = time.monotonic()
         with self._lock:
-            return any(self._level(key, moment) >= self.attempts for key in keys)
+            # a try is left while a whole one fits under the ceiling
+            return any(self._level(key, moment) > self.attempts - 1 for key in keys)
 
     def failed(self, *keys: str) -> None:
         moment = time.monotonic()
