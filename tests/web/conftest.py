@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from inspector.server.accounts import Role, add_account, set_password
-from tests.server.conftest import database_url, demo_template, laptop, postgres_cluster  # noqa: F401 (fixtures)
+from tests.server.conftest import bureau, database_url, demo_template, laptop, postgres_cluster  # noqa: F401 (fixtures)
 from tests.server.harness import Bureau, listening_bureau
 from tests.server.test_crashes import _sync
 
@@ -33,12 +33,12 @@ class County:
         return self.bureau.url
 
 
-def _staffed(bureau: Bureau) -> dict[str, str]:
+def _staffed(server: Bureau) -> dict[str, str]:
     names = {}
     for role, (name, kind) in STAFF.items():
-        if kind is not Role.LEAD:
-            add_account(bureau.database, name, kind)
-        set_password(bureau.database, name, PASSWORD)
+        if kind is not Role.LEAD:  # the harness enrolled the team lead already
+            add_account(server.database, name, kind)
+        set_password(server.database, name, PASSWORD)
         names[role] = name
     return names
 
@@ -46,9 +46,9 @@ def _staffed(bureau: Bureau) -> dict[str, str]:
 @pytest.fixture
 def county(tmp_path: Path, database_url: str | None, laptop: Callable[..., Path]) -> Iterator[County]:  # noqa: F811
     """On each engine: a bureau that received the demo laptop's visits, photos and events."""
-    with listening_bureau(tmp_path / "bureau", database_url=database_url) as bureau:
-        assert _sync(laptop("a"), bureau.url, bureau.tokens["lead"]) == "synced"
-        yield County(bureau, _staffed(bureau))
+    with listening_bureau(tmp_path / "bureau", database_url=database_url) as server:
+        assert _sync(laptop("a"), server.url, server.tokens["lead"]) == "synced"
+        yield County(server, _staffed(server))
 
 
 def csrf_of(page: str) -> str:
