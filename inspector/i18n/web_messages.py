@@ -76,6 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "web.error.no_site": ("服务器上没有单位 {site} 的检查记录。", "The server holds no visit of site {site}."),
     "web.error.no_visit": ("服务器上没有这次检查的这一版本。", "The server holds no such version of this visit."),
+    "web.error.unreadable_visit": (
+        "服务器保存的这一版本检查记录已损坏，无法显示（{reason}），请报告管理员。",
+        "The server's copy of this visit version is damaged and cannot be shown ({reason}): tell the administrator.",
+    ),
     "web.error.no_photo": ("服务器上没有这张照片。", "The server holds no such photo."),
     "web.error.not_found": ("没有这个页面。", "There is no such page."),
     "web.error.bad_request": ("请求无法处理。", "The request could not be handled."),

@@ -340,7 +340,10 @@ async def visit(request: Request, session: Session) -> Response:
     version_text = request.path_params["version"]
     if not version_text.isdigit() or len(version_text) > 9:
         raise Refused(404, "web.error.no_visit")
-    found = await run_in_threadpool(county.visit_page, _state(request).database, uuid, int(version_text))
+    try:
+        found = await run_in_threadpool(county.visit_page, _state(request).database, uuid, int(version_text))
+    except county.UnreadableVisit as error:
+        raise Refused(422, "web.error.unreadable_visit", reason=str(error)[:200]) from None
     if found is None:
         raise Refused(404, "web.error.no_visit")
     items = []

@@ -453,11 +453,19 @@ def visit_page(database: Database, uuid: str, version: int) -> VisitPage | None:
         )
     if row is None:
         return None
-    payload = json.loads(bytes(row.body))
-    # the seal is checked over the stored bytes themselves, not over what the rules parse of them
-    unsealed, _ = sealed_forms(payload)
-    verifies = payload.get("seal") == row.seal == sha256_hex(unsealed)
-    return VisitPage(Visit.from_dict(payload), version, versions, verifies, row.received_at, row.name)
+    try:
+        payload = json.loads(bytes(row.body))
+        # the seal is checked over the stored bytes themselves, not over what the rules parse of them
+        unsealed, _ = sealed_forms(payload)
+        verifies = payload.get("seal") == row.seal == sha256_hex(unsealed)
+        visit = Visit.from_dict(payload)
+    except UNREADABLE as error:
+        raise UnreadableVisit(str(error)) from None
+    return VisitPage(visit, version, versions, verifies, row.received_at, row.name)
+
+
+class UnreadableVisit(Exception):
+    """A stored version the rules cannot read (damaged in the database): said, never a traceback."""
 
 
 # -- statistics --------------------------------------------------------------------------------

@@ -117,6 +117,13 @@ def test_bad_input_is_a_page_that_says_what_not_a_traceback(county: County) -> N
     assert client.get("/web/visits/not-a-uuid/1").status_code == 404
     assert client.get("/web/photos/" + "0" * 64).status_code == 404
     assert client.get("/web/nowhere").status_code == 404
+    reflected = client.get("/web/board", params={"due_from": "<script>x"})
+    assert reflected.status_code == 400 and "<script>" not in reflected.text and "&lt;script&gt;x" in reflected.text
+    with county.bureau.database.writing() as conn:
+        row = conn.execute(select(visits.c.seq, visits.c.uuid, visits.c.version).limit(1)).one()
+        conn.execute(update(visits).where(visits.c.seq == row.seq).values(body=b'{"seal": 1}'))
+    damaged = client.get(f"/web/visits/{row.uuid}/{row.version}")
+    assert damaged.status_code == 422 and "已损坏" in damaged.text
     client.close()
 
 
