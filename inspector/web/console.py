@@ -71,6 +71,7 @@ class ConsoleState:
     photos: PhotoFolder
     templates: Jinja2Templates
     index: county.VisitIndex = field(default_factory=county.VisitIndex)
+    memo: county.BoardMemo = field(default_factory=county.BoardMemo)
     brake: SignInBrake = field(default_factory=SignInBrake)
 
 
@@ -298,7 +299,9 @@ async def board(request: Request, session: Session) -> Response:
     chosen = board_filter(request)
     today = _today()
     page = await run_in_threadpool(county.board_page, state.database, state.index, chosen, today)
-    choices = await run_in_threadpool(county.board_choices, state.database)
+    choices = await run_in_threadpool(
+        state.memo.get, state.database, "choices", lambda: county.board_choices(state.database)
+    )
     return _render(
         request,
         "board.html",
@@ -387,7 +390,9 @@ async def thumbnail(request: Request, session: Session) -> Response:
 
 async def stats(request: Request, session: Session) -> Response:
     state = _state(request)
-    found = await run_in_threadpool(county.county_statistics, state.database, state.index)
+    found = await run_in_threadpool(
+        state.memo.get, state.database, "statistics", lambda: county.county_statistics(state.database, state.index)
+    )
     words = _words(request)
     month_chart = charts.grouped_bars(
         [(month, [found.visits_by_month[month], found.findings_by_month[month]]) for month in found.months],
@@ -439,7 +444,6 @@ async def exports_page(request: Request, session: Session) -> Response:
         session=session,
         start=today.replace(day=1),
         end=today,
-        error=request.query_params.get("error", ""),
     )
 
 

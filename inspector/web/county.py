@@ -14,10 +14,10 @@ import logging
 import statistics
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Connection, and_, case, cast, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
@@ -35,11 +35,12 @@ from inspector.core.rectifications import (
 from inspector.core.visits import Visit, rectifications
 from inspector.core.vocabulary import Area, Severity, SiteKind, VisitStatus
 from inspector.server.board import UNREADABLE, bring_up_to_date
-from inspector.server.db import Database, accounts, board_events, board_rows, feed, visits
+from inspector.server.db import Database, accounts, board_events, board_progress, board_rows, feed, visits
 from inspector.server.records import sealed_forms
 
 log = logging.getLogger("inspector.web")
 
+T = TypeVar("T")
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 3
 """亮灯: an open item due within this many days is yellow."""
@@ -50,13 +51,6 @@ READ_BATCH = 500
 
 
 @dataclass(frozen=True)
-class Finding:
-    area: Area
-    item_id: str
-    item_text: str
-
-
-@dataclass(frozen=True)
 class VisitFacts:
     """One visit's latest version, as far as listings and statistics need it."""
 
@@ -64,33 +58,28 @@ class VisitFacts:
     version: int
     seq: int
     site_id: str
-    site_name: str
     township: str
     kind: SiteKind
     arrived: date
     arrived_at: str
-    lead: str
-    source: str
     reinspection: bool
-    findings: tuple[Finding, ...]
 
 
-def _facts(body: bytes, seq: int, source: str) -> VisitFacts:
-    visit = Visit.from_dict(json.loads(body))
+def _facts(body: bytes, seq: int, version: int) -> VisitFacts:
+    """A few fields of the sealed body, read as stored (its findings are on the board already:
+    building the whole visit with the rules for this would cost ten times as much)."""
+    payload = json.loads(body)
+    site = payload["site"]
     return VisitFacts(
-        uuid=visit.uuid,
-        version=visit.version,
+        uuid=str(payload["uuid"]),
+        version=version,
         seq=seq,
-        site_id=visit.site.id,
-        site_name=visit.site.name,
-        township=visit.site.township,
-        kind=visit.site.kind,
-        arrived=local_date(from_iso(visit.arrived_at)),
-        arrived_at=visit.arrived_at,
-        lead=visit.lead,
-        source=source,
-        reinspection=bool(visit.reinspects),
-        findings=tuple(Finding(record.area, record.item_id, record.item_text) for record in rectifications(visit)),
+        site_id=str(site["id"]),
+        township=str(site["township"]),
+        kind=SiteKind(site["kind"]),
+        arrived=local_date(from_iso(payload["arrived_at"])),
+        arrived_at=str(payload["arrived_at"]),
+        reinspection=bool(payload.get("reinspects")),
     )
 
 
@@ -107,18 +96,17 @@ class VisitIndex:
         with self._lock:
             while True:
                 with database.reading() as conn:
-                    sources = {row.id: row.name for row in conn.execute(select(accounts.c.id, accounts.c.name))}
                     rows = conn.execute(
-                        select(visits.c.seq, visits.c.body, visits.c.uploaded_by)
+                        select(visits.c.seq, visits.c.version, visits.c.body)
                         .where(visits.c.seq > self.seq)
                         .order_by(visits.c.seq)
                         .limit(READ_BATCH)
                     ).all()
                 for row in rows:
                     try:
-                        facts = _facts(row.body, row.seq, sources.get(row.uploaded_by, ""))
-                    except UNREADABLE as error:
-                        log.warning("a stored visit the rules cannot read is left out of the console: %s", error)
+                        facts = _facts(row.body, row.seq, row.version)
+                    except (*UNREADABLE, IndexError) as error:
+                        log.warning("a stored visit the console cannot read is left out of it: %s", error)
                         continue
                     kept = self.by_uuid.get(facts.uuid)
                     if kept is None or facts.version >= kept.version:
@@ -223,11 +211,16 @@ def board_item(row: Any, today: date) -> BoardItem:
     )
 
 
-def _record_field(database: Database, name: str) -> ColumnElement[Any]:
-    """A field of the JSON kept in ``board_rows.record``, read by the database itself."""
+def _json_field(database: Database, column: ColumnElement[Any], name: str) -> ColumnElement[Any]:
+    """A top-level field of JSON kept as text, read by the database itself (as text)."""
     if database.engine.dialect.name == "postgresql":
-        return cast(board_rows.c.record, JSONB)[name].astext
-    return type_coerce(board_rows.c.record, JSON)[name].as_string()
+        return cast(column, JSONB)[name].astext
+    return type_coerce(column, JSON)[name].as_string()
+
+
+def _record_field(database: Database, name: str) -> ColumnElement[Any]:
+    """A field of the rectification record kept in ``board_rows.record``."""
+    return _json_field(database, board_rows.c.record, name)
 
 
 def _conditions(database: Database, index: VisitIndex, chosen: BoardFilter, today: date) -> list[ColumnElement[bool]]:
@@ -297,19 +290,14 @@ def board_page(database: Database, index: VisitIndex, chosen: BoardFilter, today
 
 
 def board_items(database: Database, index: VisitIndex, chosen: BoardFilter, today: date) -> Iterable[BoardItem]:
-    """Every row the filter keeps, in its order, read in pages (for the exports)."""
+    """Every row the filter keeps, in its order, streamed from one query (for the exports)."""
     bring_up_to_date(database)
     where = _conditions(database, index, chosen, today)
-    offset = 0
-    while True:
-        with database.reading() as conn:
-            rows = conn.execute(
-                select(board_rows).where(*where).order_by(*_order(chosen)).limit(READ_BATCH).offset(offset)
-            ).all()
+    with database.reading() as conn:
+        rows = conn.execution_options(yield_per=READ_BATCH).execute(
+            select(board_rows).where(*where).order_by(*_order(chosen))
+        )
         yield from (board_item(row, today) for row in rows)
-        if len(rows) < READ_BATCH:
-            return
-        offset += READ_BATCH
 
 
 @dataclass(frozen=True)
@@ -494,28 +482,54 @@ class Statistics:
 TOP_ITEMS = 10
 
 
+class BoardMemo:
+    """Answers that change only when the board does (statistics, the filter's choices): kept
+    until the board's checkpoint moves, so reading them again costs one small query."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[tuple[int, int], Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, database: Database, name: str, compute: Callable[[], T]) -> T:
+        bring_up_to_date(database)
+        with database.reading() as conn:
+            progress = conn.execute(select(board_progress.c.visits_seq, board_progress.c.events_seq)).one()
+        checkpoint = (progress.visits_seq, progress.events_seq)
+        with self._lock:
+            kept = self._kept.get(name)
+        if kept is not None and kept[0] == checkpoint:
+            return kept[1]
+        value = compute()
+        with self._lock:
+            self._kept[name] = (checkpoint, value)
+        return value
+
+
 def county_statistics(database: Database, index: VisitIndex) -> Statistics:
-    """Visits (not re-inspections) and their findings by township, area, kind and month; how
-    many rectifications are closed and how long closing took."""
+    """Visits (not re-inspections) by township, kind and month of arrival, and their findings —
+    the board's rows, counted by the same — the items failed most, how many rectifications are
+    closed and how long closing took."""
     bring_up_to_date(database)
-    inspected = [facts for facts in index.refresh(database) if not facts.reinspection]
-    visits_by_township: Counter[str] = Counter()
+    facts = {visit.uuid: visit for visit in index.refresh(database)}
+    inspected = [visit for visit in facts.values() if not visit.reinspection]
+    visits_by_township: Counter[str] = Counter(visit.township for visit in inspected)
+    visits_by_kind: Counter[SiteKind] = Counter(visit.kind for visit in inspected)
+    visits_by_month: Counter[str] = Counter(visit.arrived.strftime("%Y-%m") for visit in inspected)
     by_township_area: dict[str, Counter[Area]] = defaultdict(Counter)
-    visits_by_kind: Counter[SiteKind] = Counter()
     findings_by_kind: Counter[SiteKind] = Counter()
-    visits_by_month: Counter[str] = Counter()
     findings_by_month: Counter[str] = Counter()
     items: Counter[str] = Counter()
-    for facts in inspected:
-        month = facts.arrived.strftime("%Y-%m")
-        visits_by_township[facts.township] += 1
-        visits_by_kind[facts.kind] += 1
-        visits_by_month[month] += 1
-        findings_by_kind[facts.kind] += len(facts.findings)
-        findings_by_month[month] += len(facts.findings)
-        for finding in facts.findings:
-            by_township_area[facts.township][finding.area] += 1
-            items[finding.item_text] += 1
+    visit_uuid, area = _record_field(database, "visit_uuid"), _record_field(database, "area")
+    with database.reading() as conn:
+        rows = conn.execute(select(visit_uuid, area, board_rows.c.item_text)).all()
+    for uuid, area_value, item_text in rows:
+        visit = facts.get(uuid)
+        if visit is None or visit.reinspection:  # a re-inspection's failures are not new findings
+            continue
+        by_township_area[visit.township][Area(area_value)] += 1
+        findings_by_kind[visit.kind] += 1
+        findings_by_month[visit.arrived.strftime("%Y-%m")] += 1
+        items[item_text] += 1
     total, closed, days = _closing(database)
     return Statistics(
         townships=sorted(visits_by_township),
@@ -535,30 +549,27 @@ def county_statistics(database: Database, index: VisitIndex) -> Statistics:
 
 def _closing(database: Database) -> tuple[int, int, list[int]]:
     """All rectifications, the closed ones, and for each closed one the days from the finding
-    (its visit's sign-off day) to the day it was closed."""
+    (its visit's sign-off day: the due date less the deadline) to its closing event's day."""
     closed_state = RectificationState.CLOSED.value
+    kind = _json_field(database, board_events.c.body, "kind")
+    closed_at = _json_field(database, board_events.c.body, "at")
     with database.reading() as conn:
         total = conn.execute(select(func.count()).select_from(board_rows)).scalar_one()
-        rows = conn.execute(
-            select(board_rows.c.record, board_events.c.body)
-            .join(board_events, board_events.c.rectification_id == board_rows.c.id)
-            .where(board_rows.c.state == closed_state)
-        ).all()
-    closed_on: dict[str, tuple[date, date]] = {}
-    for row in rows:
-        event = json.loads(row.body)
-        if event.get("kind") != "closed":
-            continue
-        record = json.loads(row.record)
-        found = date.fromisoformat(record["due"]) - timedelta(days=int(record["deadline_days"]))
-        day = local_date(from_iso(event["at"]))
-        kept = closed_on.get(record["id"])
-        if kept is None or day > kept[1]:
-            closed_on[record["id"]] = (found, day)
-    with database.reading() as conn:
         closed = conn.execute(
             select(func.count()).select_from(board_rows).where(board_rows.c.state == closed_state)
         ).scalar_one()
+        rows = conn.execute(
+            select(board_rows.c.id, _record_field(database, "due"), _record_field(database, "deadline_days"), closed_at)
+            .join(board_events, board_events.c.rectification_id == board_rows.c.id)
+            .where(board_rows.c.state == closed_state, kind == "closed")
+        ).all()
+    closed_on: dict[str, tuple[date, date]] = {}
+    for rect_id, due, deadline_days, at in rows:
+        found = date.fromisoformat(due) - timedelta(days=int(deadline_days))
+        day = local_date(from_iso(at))
+        kept = closed_on.get(rect_id)
+        if kept is None or day > kept[1]:  # closed again after a re-opening: the last closing counts
+            closed_on[rect_id] = (found, day)
     return total, closed, [(day - found).days for found, day in closed_on.values()]
 
 
