@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     user_commands = users.add_subparsers(dest="users_command", required=True, metavar=t("cli.command"))
     add = user_commands.add_parser("add", help=t("cli.server.users.add.help"))
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", required=True, choices=ROLES, help=t("cli.server.users.roles"))
+    add.add_argument("--role", required=True, choices=ROLES, help=t("cli.server.users.role"))
     add.add_argument("--days", type=int, default=365, help=t("cli.server.users.days"))
     add.add_argument("--json", action="store_true", help=t("cli.opt.json"))
     _database_options(add)

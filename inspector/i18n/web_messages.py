@@ -2,10 +2,6 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # accounts: the read-only role and passwords (``inspector server users …``)
-    "cli.server.users.roles": (
-        "角色：inspector 组员、lead 组长、admin 局机关管理员、viewer 只读（局领导查看网页控制台）",
-        "role: inspector, lead (team lead), admin (bureau staff) or viewer (read-only, for leaders in the web console)",
-    ),
     "cli.server.users.passwd.help": (
         "设置网页控制台登录密码（从标准输入读取，不写在命令行上）",
         "set the web console password (read from standard input, never on the command line)",
