@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -424,8 +424,7 @@ async def stats(request: Request, session: Session) -> Response:
 
 
 def _download(data: bytes, file_name: str, media_type: str) -> Response:
-    from urllib.parse import quote
-
+    """An attachment under its Chinese name (RFC 6266's filename*, which every current browser reads)."""
     disposition = f"attachment; filename*=UTF-8''{quote(file_name)}"
     return Response(
         data, media_type=media_type, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"}
