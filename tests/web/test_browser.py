@@ -141,7 +141,7 @@ def test_a_clerk_finds_a_townships_overdue_items_sees_the_photos_and_downloads_t
     with page.expect_navigation() as navigated:
         photo.click()
     assert navigated.value.headers["content-type"] == "image/png"
-    page.go_back()
+    page.go_back(wait_until="load")
 
     page.get_by_role("link", name=re.compile("第1版")).first.click()
     page.wait_for_url("**/web/visits/**")
@@ -149,10 +149,12 @@ def test_a_clerk_finds_a_townships_overdue_items_sees_the_photos_and_downloads_t
     shoot(page, shots, "5-visit")
 
     page.get_by_role("link", name="统计").click()
+    page.wait_for_url("**/web/stats")
     assert page.locator("svg.chart").count() == 2
     shoot(page, shots, "6-stats")
 
     page.get_by_role("link", name="导出与通报").click()
+    page.wait_for_url("**/web/exports")
     shoot(page, shots, "7-exports")
     with page.expect_download() as downloading:
         page.get_by_role("button", name="出具通报").click()
