@@ -18,7 +18,7 @@ from inspector.i18n.foreign import os_error_text
 if TYPE_CHECKING:
     from inspector.server.db import Database
 
-ROLES = ("inspector", "lead", "admin")
+ROLES = ("inspector", "lead", "admin", "viewer")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,6 +51,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     revoke.add_argument("name", metavar="NAME")
     _database_options(revoke)
     revoke.set_defaults(handler=run_users_revoke)
+    passwd = user_commands.add_parser("passwd", help=t("cli.server.users.passwd.help"))
+    passwd.add_argument("name", metavar="NAME")
+    _database_options(passwd)
+    passwd.set_defaults(handler=run_users_passwd)
     checklists = commands.add_parser("publish-checklists", help=t("cli.server.publish_checklists.help"))
     checklists.add_argument("folder", type=Path, metavar="DIR")
     _database_options(checklists)
@@ -188,6 +192,34 @@ def run_users_revoke(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     say(t("server.users.revoked", name=args.name, count=count))
+    return 0
+
+
+def _read_password() -> str:
+    """From the keyboard (twice, unseen) or the first line of a pipe: never from the command line."""
+    import getpass
+    import sys
+
+    if sys.stdin.isatty():
+        first = getpass.getpass(t("server.users.password_prompt"))
+        if getpass.getpass(t("server.users.password_again")) != first:
+            raise CommandError(t("server.users.password_differs"))
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def run_users_passwd(args: argparse.Namespace) -> int:
+    from inspector.server.accounts import AccountError, set_password
+
+    password = _read_password()
+    database = _open_database(args)
+    try:
+        count = set_password(database, args.name, password)
+    except AccountError as error:
+        raise _account_error(error) from None
+    finally:
+        database.dispose()
+    say(t("server.users.password_set", name=args.name, count=count))
     return 0
 
 

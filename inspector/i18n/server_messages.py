@@ -18,8 +18,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "enrol an account and print its one-time token (on the last line)",
     ),
     "cli.server.users.role": (
-        "角色：inspector 组员、lead 组长、admin 局机关管理员",
-        "role: inspector, lead (team lead) or admin (bureau staff)",
+        "角色：inspector 组员、lead 组长、admin 局机关管理员、viewer 只读（局领导查看网页控制台）",
+        "role: inspector, lead (team lead), admin (bureau staff) or viewer (read-only, for leaders in the web console)",
     ),
     "cli.server.users.days": ("令牌有效天数（默认 365）", "days the token stays valid (default 365)"),
     "cli.server.users.list.help": ("列出账号（不显示令牌）", "list accounts (tokens are never shown)"),

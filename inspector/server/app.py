@@ -24,8 +24,8 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inspector.core.clock import now, to_iso
@@ -519,6 +519,11 @@ def _routes() -> list[Route]:
     return routes
 
 
+async def to_the_console(request: Request) -> Response:
+    """A browser pointed at the server finds the staff's console (``inspector/web``)."""
+    return RedirectResponse("/web/", status_code=303)
+
+
 async def openapi_document(request: Request) -> Response:
     from inspector.server.openapi import build_document
 
@@ -579,8 +584,11 @@ def create_app(config: ServerConfig) -> Starlette:
     if forwarder is not None:
         uploads = (f"{PREFIX}/visits", f"{PREFIX}/events/")
         middleware.append(Middleware(WakeOnUpload, forwarder=forwarder, paths=uploads))
+    from inspector.web.console import create_console  # the staff's browser console, same process and database
+
+    console = Mount("/web", app=create_console(database, photos))
     app = Starlette(
-        routes=_routes(),
+        routes=[*_routes(), Route("/", to_the_console, methods=["GET"]), console],
         middleware=middleware,
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
         lifespan=forwarder.lifespan if forwarder is not None else None,

@@ -64,6 +64,8 @@ accounts = Table(
     Column("created_at", String(40), nullable=False),
     Column("expires_at", String(40), nullable=False),
     Column("revoked_at", String(40)),
+    # a staff member's password for the web console (scrypt, see accounts.py); none: tokens only
+    Column("password_hash", String(200)),
 )
 
 # ``seq`` is the receipt a laptop keeps: the server's number for this upload.
@@ -228,6 +230,39 @@ def _create_number_blocks(conn: Connection) -> None:
     number_blocks.create(conn, checkfirst=True)
 
 
+# The web console's signed-in browsers: only a session id's SHA-256 is kept, with its CSRF token
+# and expiry, so signing out (or revoking the account) ends a session at once.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+)
+
+# Numbers of the documents the bureau's server issues (the county bulletin), one series per year:
+# the same scope asked for again keeps its number.
+document_numbers = Table(
+    "document_numbers",
+    metadata,
+    Column("series", String(40), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("issued_for", String(200), nullable=False),
+    Column("issued_at", String(40), nullable=False),
+    UniqueConstraint("series", "issued_for", name="uq_document_numbers_issued_for"),
+)
+
+
+def _add_web_console(conn: Connection) -> None:
+    # a database made after this column joined the table's definition has it already
+    if "password_hash" not in {column["name"] for column in inspect(conn).get_columns("accounts")}:
+        conn.execute(text("ALTER TABLE accounts ADD COLUMN password_hash VARCHAR(200)"))
+    for table in (web_sessions, document_numbers):
+        table.create(conn, checkfirst=True)
+
+
 Migration = Callable[[Connection], None]
 MIGRATIONS: Sequence[Migration] = (
     _create_first_tables,
@@ -236,6 +271,7 @@ MIGRATIONS: Sequence[Migration] = (
     _add_upstream_epoch,
     _create_board,
     _create_number_blocks,
+    _add_web_console,
 )
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from inspector.server.accounts import Role
 from inspector.sync.client import BureauClient
 from tests.server.harness import FAST_RETRY, Bureau
 
@@ -34,7 +35,7 @@ def test_users_add_prints_the_token_alone_on_the_last_line(run_cli: Callable, bu
 def test_users_list_and_revoke(run_cli: Callable, bureau: Bureau) -> None:
     listed = run_cli(*bureau.server_cli("users", "list", "--json"))
     rows = json.loads(listed.out)
-    assert {row["name"] for row in rows} == {"inspector-user", "lead-user", "admin-user"}
+    assert {row["name"] for row in rows} == {f"{role.value}-user" for role in Role}
     assert all("token" not in json.dumps(row) for row in rows)
     assert bureau.tokens["lead"] not in listed.out
     assert run_cli(*bureau.server_cli("users", "revoke", "lead-user")).code == 0

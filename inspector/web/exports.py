@@ -1,0 +1,190 @@
+"""The console's downloads: the county workbook, the county bulletin (通报) and the 催办 list.
+
+The bulletin is the laptop's own generator (``documents/bulletin.py``) over the server's visits
+and board, numbered in the bureau server's sequence (``document_numbers``: the same period
+asked for again keeps its number). Official documents are in Chinese whatever the page's language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from inspector.core.clock import now, to_iso
+from inspector.core.profile import BureauProfile, document_number
+from inspector.core.rectifications import RectificationView
+from inspector.server.db import Database, document_numbers, insert_once
+from inspector.web.county import BoardItem, VisitIndex, overdue_views, visits_between
+from inspector.web.words import Words
+
+BULLETIN_SERIES = "county-bulletin"
+
+BOARD_COLUMNS = (
+    "township",
+    "site",
+    "kind",
+    "area",
+    "item",
+    "note",
+    "severity",
+    "due",
+    "state",
+    "light",
+    "team",
+    "id",
+)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+
+def county_workbook(items: Iterable[BoardItem], kinds: dict[str, str], words: Words) -> bytes:
+    """Every rectification the filter keeps, one row each, written as it streams (write-only mode)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(words.t("web.export.sheet"))
+    headers = [words.t(f"web.col.{column}") for column in BOARD_COLUMNS]
+    widths = [12, 24, 12, 10, 60, 40, 8, 12, 10, 14, 14, 20]
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = max(width, _display_width(headers[index]) + 2)
+    sheet.freeze_panes = "A2"
+    bold = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        bold.append(cell)
+    sheet.append(bold)
+    for item in items:
+        sheet.append(
+            [
+                item.township,
+                item.site_name,
+                kinds.get(item.site_id, ""),
+                words.label(item.area),
+                item.item_text,
+                item.note,
+                words.label(item.severity),
+                item.due,
+                words.label(item.state),
+                words.light(item),
+                item.source,
+                item.id,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def allocate_number(database: Database, series: str, year: int, issued_for: str) -> int:
+    """The next number of ``series`` in ``year``, or the one ``issued_for`` already has."""
+    key = f"{series}:{year}"
+    with database.writing() as conn:
+        kept = conn.execute(
+            select(document_numbers.c.number).where(
+                document_numbers.c.series == key, document_numbers.c.issued_for == issued_for
+            )
+        ).scalar()
+        if kept is not None:
+            return int(kept)
+        last = conn.execute(
+            select(func.max(document_numbers.c.number)).where(document_numbers.c.series == key)
+        ).scalar()
+        number = int(last or 0) + 1
+        values = {"series": key, "number": number, "issued_for": issued_for, "issued_at": to_iso(now())}
+        insert_once(conn, document_numbers, values, ("series", "number"))
+    return number
+
+
+@dataclass(frozen=True)
+class Document:
+    file_name: str
+    data: bytes
+    number: str = ""
+
+
+class NothingToReport(Exception):
+    """No visit arrived in the chosen period."""
+
+
+def county_bulletin(database: Database, index: VisitIndex, start: date, end: date, issued: date) -> Document:
+    """The 督导检查情况通报 over every team's visits that arrived from ``start`` to ``end``."""
+    from inspector.documents.bulletin import BulletinScope, Overdue, build_bulletin
+    from inspector.documents.common import safe_file_name
+    from inspector.i18n import t
+
+    chosen = visits_between(database, index, start, end)
+    if not chosen:
+        raise NothingToReport()
+    profile = BureauProfile()
+    issued_for = "bulletin:" + hashlib.sha256(f"{start}:{end}".encode()).hexdigest()[:16]
+    number = document_number(
+        profile.bulletin_prefix, issued.year, allocate_number(database, BULLETIN_SERIES, issued.year, issued_for)
+    )
+    overdue = [
+        Overdue(view.record, days, view.notice_number)
+        for view, days in _most_overdue(overdue_views(database, index, end))
+    ]
+    data = build_bulletin(BulletinScope(start, end, issued, chosen, overdue), profile, number)
+    name = safe_file_name(t("doc.bulletin.file", start=start.isoformat(), end=end.isoformat()))
+    return Document(name, data, number)
+
+
+def _most_overdue(found: list[tuple[RectificationView, int]]) -> list[tuple[RectificationView, int]]:
+    return sorted(found, key=lambda pair: (-pair[1], pair[0].record.site_name, pair[0].id))
+
+
+def chase_list(database: Database, index: VisitIndex, day: date) -> Document:
+    """The 催办 list: every item overdue on ``day``, township by township, as an official document."""
+    from inspector.documents.common import close_document, long_date, safe_file_name, start_document, title_segments
+    from inspector.documents.gongwen import WUHAO, Cell, Column, Row
+    from inspector.documents.notice import chinese_ordinal
+    from inspector.i18n import t
+
+    found = overdue_views(database, index, day)
+    profile = BureauProfile()
+    title = title_segments("web.chase.title")
+    document = start_document(profile, "".join(title), t("web.chase.subject"), day)
+    document.title(title)
+    document.blank()
+    document.addressee(t("web.chase.addressee"))
+    townships = sorted({view.record.township for view, _ in found})
+    document.text(t("web.chase.intro", date=long_date(day), count=len(found), townships=len(townships)))
+    columns = [
+        Column(t("doc.col.number"), 9, "center"),
+        Column(t("web.chase.col.site"), 34),
+        Column(t("web.chase.col.problem"), 63),
+        Column(t("web.chase.col.due"), 28, "center"),
+        Column(t("web.chase.col.days"), 22, "center"),
+    ]
+    for order, township in enumerate(townships, start=1):
+        mine = [(view, days) for view, days in found if view.record.township == township]
+        document.heading(t("web.chase.township", number=chinese_ordinal(order), township=township, count=len(mine)))
+        rows = [
+            Row(
+                [
+                    Cell(str(number), align="center", size=WUHAO),
+                    Cell(view.record.site_name, size=WUHAO),
+                    Cell(view.record.note or view.record.item_text, size=WUHAO),
+                    Cell(long_date(view.due), align="center", size=WUHAO),
+                    Cell(str(days), align="center", size=WUHAO),
+                ]
+            )
+            for number, (view, days) in enumerate(mine, start=1)
+        ]
+        document.table(columns, rows, header_size=WUHAO)
+    if not found:
+        document.text(t("web.chase.none", date=long_date(day)))
+    document.text(t("web.chase.closing"), keep_next=True)
+    document.signature(profile.organ_name, long_date(day))
+    data = close_document(document, profile, day)
+    return Document(safe_file_name(t("web.chase.file", date=day.isoformat())), data)
