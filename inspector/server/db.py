@@ -242,25 +242,12 @@ web_sessions = Table(
     Column("expires_at", String(40), nullable=False),
 )
 
-# Numbers of the documents the bureau's server issues (the county bulletin), one series per year:
-# the same scope asked for again keeps its number.
-document_numbers = Table(
-    "document_numbers",
-    metadata,
-    Column("series", String(40), primary_key=True),
-    Column("number", Integer, primary_key=True, autoincrement=False),
-    Column("issued_for", String(200), nullable=False),
-    Column("issued_at", String(40), nullable=False),
-    UniqueConstraint("series", "issued_for", name="uq_document_numbers_issued_for"),
-)
-
 
 def _add_web_console(conn: Connection) -> None:
     # a database made after this column joined the table's definition has it already
     if "password_hash" not in {column["name"] for column in inspect(conn).get_columns("accounts")}:
         conn.execute(text("ALTER TABLE accounts ADD COLUMN password_hash VARCHAR(200)"))
-    for table in (web_sessions, document_numbers):
-        table.create(conn, checkfirst=True)
+    web_sessions.create(conn, checkfirst=True)
 
 
 Migration = Callable[[Connection], None]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,25 @@ def grant_block(database: Database, account: Account, request_id: str, body: dic
         raise ApiError(422, "bad_number_request", max_size=MAX_BLOCK)
     if abs(int(matched["year"]) - local_date(now()).year) > 1:
         raise ApiError(422, "bad_number_request", year=matched["year"])
+    granted = _grant(database, account.id, request_id, series, size)
+    if granted.account_id != account.id or granted.series != series:
+        raise ApiError(409, "request_reused")
+    return {"series": granted.series, "first": granted.first, "last": granted.last}
+
+
+SERVER_ISSUES = uuid.UUID("5f0c8a6e-2d7b-4c1e-9a53-7b1f0e4d2c90")
+"""Namespace of the request ids of the numbers the server issues itself (the county bulletin)."""
+
+
+def issue_on_server(database: Database, account_id: int, series: str, issued_for: str) -> int:
+    """A number of ``series`` (``bulletin:2026``) for a document the bureau's server issues, taken
+    as a one-number block of the same series the laptops draw from, so the two never collide; the
+    same ``issued_for`` asked again keeps its number."""
+    request_id = str(uuid.uuid5(SERVER_ISSUES, f"{series}\n{issued_for}"))
+    return int(_grant(database, account_id, request_id, series, 1).first)
+
+
+def _grant(database: Database, account_id: int, request_id: str, series: str, size: int) -> Any:
     with database.writing() as conn:  # one writer at a time: two grants never overlap
         granted = conn.execute(select(number_blocks).where(number_blocks.c.request_id == request_id)).first()
         if granted is None:
@@ -43,14 +63,12 @@ def grant_block(database: Database, account: Account, request_id: str, body: dic
                 "series": series,
                 "first": (last or 0) + 1,
                 "last": (last or 0) + size,
-                "account_id": account.id,
+                "account_id": account_id,
                 "granted_at": to_iso(now()),
             }
             conn.execute(insert(number_blocks).values(values))
             granted = conn.execute(select(number_blocks).where(number_blocks.c.request_id == request_id)).one()
-    if granted.account_id != account.id or granted.series != series:
-        raise ApiError(409, "request_reused")
-    return {"series": granted.series, "first": granted.first, "last": granted.last}
+    return granted
 
 
 @dataclass(frozen=True)

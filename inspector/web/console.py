@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
@@ -476,7 +477,14 @@ async def bulletin_docx(request: Request, session: Session) -> Response:
     if start > end:
         raise Refused(400, "web.error.bad_period")
     try:
-        document = await run_in_threadpool(exports.county_bulletin, state.database, state.index, start, end, _today())
+        document = await run_in_threadpool(
+            partial(exports.county_bulletin, by_account=session.account.id),
+            state.database,
+            state.index,
+            start,
+            end,
+            _today(),
+        )
     except exports.NothingToReport:
         raise Refused(404, "web.error.no_visits", start=start.isoformat(), end=end.isoformat()) from None
     return _download(document.data, document.file_name, DOCX)

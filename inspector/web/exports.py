@@ -1,8 +1,8 @@
 """The console's downloads: the county workbook, the county bulletin (通报) and the 催办 list.
 
 The bulletin is the laptop's own generator (``documents/bulletin.py``) over the server's visits
-and board, numbered in the bureau server's sequence (``document_numbers``: the same period
-asked for again keeps its number). Official documents are in Chinese whatever the page's language.
+and board, numbered in the bureau's bulletin series, the one the laptops' number blocks come from
+(``server.numbers``; the same period asked for again keeps its number). Official documents are in Chinese whatever the page's language.
 """
 
 from __future__ import annotations
@@ -13,16 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
-
-from inspector.core.clock import now, to_iso
 from inspector.core.profile import BureauProfile, document_number
 from inspector.core.rectifications import RectificationView
-from inspector.server.db import Database, document_numbers, insert_once
+from inspector.server.db import Database
+from inspector.server.numbers import issue_on_server
+from inspector.services.documents import BULLETIN_SERIES
 from inspector.web.county import BoardItem, VisitIndex, overdue_views, visits_between
 from inspector.web.words import Words
-
-BULLETIN_SERIES = "county-bulletin"
 
 BOARD_COLUMNS = (
     "township",
@@ -85,26 +82,6 @@ def county_workbook(items: Iterable[BoardItem], kinds: dict[str, str], words: Wo
     return buffer.getvalue()
 
 
-def allocate_number(database: Database, series: str, year: int, issued_for: str) -> int:
-    """The next number of ``series`` in ``year``, or the one ``issued_for`` already has."""
-    key = f"{series}:{year}"
-    with database.writing() as conn:
-        kept = conn.execute(
-            select(document_numbers.c.number).where(
-                document_numbers.c.series == key, document_numbers.c.issued_for == issued_for
-            )
-        ).scalar()
-        if kept is not None:
-            return int(kept)
-        last = conn.execute(
-            select(func.max(document_numbers.c.number)).where(document_numbers.c.series == key)
-        ).scalar()
-        number = int(last or 0) + 1
-        values = {"series": key, "number": number, "issued_for": issued_for, "issued_at": to_iso(now())}
-        insert_once(conn, document_numbers, values, ("series", "number"))
-    return number
-
-
 @dataclass(frozen=True)
 class Document:
     file_name: str
@@ -116,8 +93,11 @@ class NothingToReport(Exception):
     """No visit arrived in the chosen period."""
 
 
-def county_bulletin(database: Database, index: VisitIndex, start: date, end: date, issued: date) -> Document:
-    """The 督导检查情况通报 over every team's visits that arrived from ``start`` to ``end``."""
+def county_bulletin(
+    database: Database, index: VisitIndex, start: date, end: date, issued: date, *, by_account: int
+) -> Document:
+    """The 督导检查情况通报 over every team's visits that arrived from ``start`` to ``end``, numbered in
+    the bureau's bulletin series that the laptops' blocks come from (``server.numbers``)."""
     from inspector.documents.bulletin import BulletinScope, Overdue, build_bulletin
     from inspector.documents.common import safe_file_name
     from inspector.i18n import t
@@ -127,9 +107,8 @@ def county_bulletin(database: Database, index: VisitIndex, start: date, end: dat
         raise NothingToReport()
     profile = BureauProfile()
     issued_for = "bulletin:" + hashlib.sha256(f"{start}:{end}".encode()).hexdigest()[:16]
-    number = document_number(
-        profile.bulletin_prefix, issued.year, allocate_number(database, BULLETIN_SERIES, issued.year, issued_for)
-    )
+    allocated = issue_on_server(database, by_account, f"{BULLETIN_SERIES}:{issued.year}", issued_for)
+    number = document_number(profile.bulletin_prefix, issued.year, allocated)
     overdue = [
         Overdue(view.record, days, view.notice_number)
         for view, days in _most_overdue(overdue_views(database, index, end))

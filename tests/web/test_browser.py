@@ -18,11 +18,11 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from inspector.core.clock import local_date
 from inspector.server.board import open_rectifications
-from inspector.server.db import board_rows
+from inspector.server.db import board_rows, number_blocks
 from tests.conftest import DEMO_TODAY
 from tests.web.conftest import PASSWORD, County
 
@@ -159,7 +159,14 @@ def test_a_clerk_finds_a_townships_overdue_items_sees_the_photos_and_downloads_t
     with page.expect_download() as downloading:
         page.get_by_role("button", name="出具通报").click()
     bulletin = docx.Document(saved(downloading.value, tmp_path))
-    assert any("鲁民督通〔2026〕1号" in paragraph.text for paragraph in bulletin.paragraphs)
+    # the bureau's bulletin series is the one the laptops' number blocks come from: the county's
+    # bulletin takes the number after every block granted, never one a laptop may give
+    numbers = [int(found) for p in bulletin.paragraphs for found in re.findall(r"鲁民督通〔2026〕(\d+)号", p.text)]
+    with county.bureau.database.reading() as conn:
+        granted = conn.execute(
+            select(func.max(number_blocks.c.last)).where(number_blocks.c.series == "bulletin:2026")
+        ).scalar()
+    assert numbers and numbers[0] == granted
     with page.expect_download() as downloading:
         page.get_by_role("link", name="下载催办清单").click()
     chase = docx.Document(saved(downloading.value, tmp_path))
