@@ -1,10 +1,12 @@
 """Rectifications (整改): list them with their state, record feedback, re-inspect, merge remote events.
 
 The records come from the signed-off visits, through an index kept beside them
-(``rectification-index.json``, rebuilt from the visits whenever it is missing or behind); their
-life is the events kept, append-only, in ``rectifications.json``. Every event recorded here is
-also queued in the outbox for the bureau server; events pulled from the server come in through
-``apply_remote_events``.
+(``rectification-index.jsonl``, one line per signed-off visit, made again from the visit whenever
+it is missing or behind); their life is the events, appended one line each to
+``rectification-events.jsonl`` and never rewritten. Both are journals (``store.journal``): recording
+a feedback costs one appended line, however many years of events there are. Every event recorded
+here is also queued in the outbox for the bureau server; events pulled from the server come in
+through ``apply_remote_events``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-
-from tinydb.table import Table
 
 from inspector.core import rectifications as rules
 from inspector.core.clock import local_date, now
@@ -34,10 +34,11 @@ from inspector.core.visits import Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
 from inspector.store.errors import StoreError
+from inspector.store.journal import GONE, Journal
+from inspector.store.migrations import EVENTS_FILE
+from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
 from inspector.store.store import Store
 
-EVENTS_FILE = "rectifications.json"
-INDEX_FILE = "rectification-index.json"
 INDEX_FORMAT = 1
 """The layout of a row of the index; a row of another layout is made again from its visit."""
 OUTBOX_KIND = "rect_event"
@@ -47,22 +48,18 @@ LOCAL, REMOTE = "local", "remote"
 # -- reading -----------------------------------------------------------------------------------
 
 
-def _events_table(store: Store) -> Table:
-    return store.db(EVENTS_FILE).table("events")
+def _events(store: Store) -> Journal:
+    """The events by id, each line ``{"id", "origin", "event"}``; nothing is superseded, so never compacted."""
+    return store.journal(EVENTS_FILE, "id", compactable=False)
 
 
-def _rows(store: Store, file_name: str, table_name: str) -> list[dict[str, Any]]:
-    """A table's rows as the store holds them in memory, for reading only.
-
-    ``Table.all`` copies every row into a new Document on each call, which is most of the cost of
-    a lookup once there are thousands; the rows here are the storage's own, never changed.
-    """
-    data = store.db(file_name).storage.read() or {}
-    return list(data.get(table_name, {}).values())
+def _index(store: Store) -> Journal:
+    return store.journal(INDEX_FILE, "uuid")
 
 
 def _event_rows(store: Store) -> list[dict[str, Any]]:
-    return _rows(store, EVENTS_FILE, "events")
+    """The stored events in the order they were stored (the journal's own dicts: read only)."""
+    return list(_events(store).records().values())
 
 
 def stored_events(store: Store) -> list[RectificationEvent]:
@@ -96,24 +93,32 @@ def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
     and rows of visits no longer there are dropped; so a stale row is never used, and a missing
     or damaged file is simply made again. A read-only store refreshes in memory only.
     """
-    rows = {row["uuid"]: row for row in _rows(store, INDEX_FILE, "visits")}
+    index = _index(store)
+    rows = index.records()
     sealed = {s.uuid: s.seal for s in store.visit_summaries() if s.status is VisitStatus.SIGNED_OFF}
     stale = [uuid for uuid, seal in sealed.items() if not _is_current(rows.get(uuid), seal)]
-    gone = rows.keys() - sealed.keys()
+    gone = [uuid for uuid in rows if uuid not in sealed]
     if not stale and not gone:
         return rows
-    for uuid in gone:
-        del rows[uuid]
+    made = []
     for uuid in stale:
         try:
-            rows[uuid] = _index_row(store.load_visit(uuid))
+            made.append(_index_row(store.load_visit(uuid)))
         except StoreError:
             continue  # moved aside by the store and said once; the visit index no longer lists it
-    if not store.readonly:
-        # one atomic write of the whole file: a reader (the app lists in a worker thread) never
-        # finds it half made
-        store.db(INDEX_FILE).storage.write({"visits": {str(n): row for n, row in enumerate(rows.values(), start=1)}})
-    return rows
+    changes = [*made, *({"uuid": uuid, GONE: True} for uuid in gone)]
+
+    def write() -> None:
+        index.append(changes)
+
+    # a read-only command writes them when nobody else is writing (once, not on every run);
+    # otherwise the app that holds the folder will, and this run keeps them in memory
+    if not store.as_writer(write):
+        for row in made:
+            index.patch_in_memory(row["uuid"], row)
+        for uuid in gone:
+            index.patch_in_memory(uuid, None)
+    return index.records()
 
 
 def _derived_events(rows: dict[str, dict[str, Any]], wanted: set[str] | None = None) -> list[dict[str, Any]]:
@@ -244,35 +249,53 @@ def _append(store: Store, events: Iterable[RectificationEvent], *, origin: str) 
     The events file is written before the outbox: after a crash between the two,
     ``queue_unsent_events`` finds the local events the outbox lacks.
     """
-    known = {row["event"]["id"] for row in _event_rows(store)}
+    journal = _events(store)
+    known = journal.records()
     fresh: dict[str, RectificationEvent] = {}
     for event in events:
         if event.id not in known:
             fresh.setdefault(event.id, event)
     if not fresh:
         return 0
-    _events_table(store).insert_multiple({"origin": origin, "event": event.to_dict()} for event in fresh.values())
+    unqueued = _unqueued_local_events(store) if origin == LOCAL else []
+    journal.append({"id": event.id, "origin": origin, "event": event.to_dict()} for event in fresh.values())
     if origin == LOCAL:
-        for event in fresh.values():
-            _queue(store, event)
+        _queue(store, [*unqueued, *(event.to_dict() for event in fresh.values())])
     return len(fresh)
 
 
-def _queue(store: Store, event: RectificationEvent) -> None:
-    store.put_outbox({"kind": OUTBOX_KIND, "key": event.id, "event": event.to_dict(), "state": "pending"})
+def _unqueued_local_events(store: Store) -> list[dict[str, Any]]:
+    """The latest local events a crash left out of the outbox, oldest first.
+
+    Local events are stored, then queued, a batch at a time, each batch queued in one write, and
+    every new batch first queues what the last one may have missed; so only the latest local
+    events can lack their entry, and the search stops at the first (from the end) that has one:
+    nobody looks up years of sent events.
+    """
+    missing = []
+    for row in reversed(_event_rows(store)):
+        if row["origin"] != LOCAL:
+            continue
+        if store.outbox_entry(OUTBOX_KIND, row["id"]) is not None:
+            break
+        missing.append(row["event"])
+    return missing[::-1]
+
+
+def _queue(store: Store, events: list[dict[str, Any]]) -> None:
+    """Queue events for upload in one appended write: a crash queues all of them or none."""
+    store.put_outbox_many(
+        {"kind": OUTBOX_KIND, "key": event["id"], "event": event, "state": "pending"} for event in events
+    )
 
 
 def queue_unsent_events(store: Store) -> int:
     """Store and queue what a signed-off re-inspection decided, and every local event a crash left
     out of the outbox; returns how many were queued. The sync calls it before each upload."""
     derived = [RectificationEvent.from_dict(data) for data in _derived_events(_indexed_visits(store))]
-    added = _append(store, derived, origin=LOCAL)
-    queued = {entry["key"] for entry in store.outbox() if entry["kind"] == OUTBOX_KIND}
-    missing = [row["event"] for row in _event_rows(store) if row["origin"] == LOCAL]
-    missing = [event for event in missing if event["id"] not in queued]
-    for event in missing:
-        _queue(store, RectificationEvent.from_dict(event))
-    return added + len(missing)
+    missing = _unqueued_local_events(store)
+    _queue(store, missing)
+    return _append(store, derived, origin=LOCAL) + len(missing)
 
 
 def _new_id() -> str:

@@ -220,7 +220,7 @@ def _notice_restore(store: Store, url: str, epoch: str) -> bool:
 
 def pending(store: Store) -> list[dict[str, Any]]:
     """Outbox entries not yet acknowledged by the server: versions in order, then events."""
-    entries = [entry for entry in store.outbox() if entry.get("state") != SENT]
+    entries = store.unsent_outbox()
     order = {VISIT: 0, RECT_EVENT: 1}
     return sorted(entries, key=lambda e: (order.get(e["kind"], 2), e.get("version", 0), e["key"]))
 

@@ -170,7 +170,7 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
     data = rules.sealed_bytes(visit)
     store.save_sealed(visit.uuid, visit.version, data)
     key = f"{visit.uuid}.v{visit.version}"
-    if any(entry["kind"] == "visit" and entry["key"] == key for entry in store.outbox()):
+    if store.outbox_entry("visit", key) is not None:
         return
     store.put_outbox(
         {
@@ -186,10 +186,12 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
 
 def ensure_outbox(store: Store) -> int:
     """Queue every signed-off version that a crash left out of the outbox; returns how many."""
-    queued = {entry["key"] for entry in store.outbox() if entry["kind"] == "visit"}
     added = 0
     for summary in store.visit_summaries():
-        if summary.status is VisitStatus.SIGNED_OFF and f"{summary.uuid}.v{summary.version}" not in queued:
+        if (
+            summary.status is VisitStatus.SIGNED_OFF
+            and store.outbox_entry("visit", f"{summary.uuid}.v{summary.version}") is None
+        ):
             queue_signed_version(store, store.load_visit(summary.uuid))
             added += 1
     return added

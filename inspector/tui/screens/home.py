@@ -137,7 +137,7 @@ class HomeScreen(InspectorScreen[None]):
         listed = {row.uuid for row in summaries}
         return [
             entry
-            for entry in self.store.outbox()
+            for entry in self.store.unsent_outbox()
             if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in listed
         ]
 
