@@ -30,7 +30,7 @@ from inspector.core.rectifications import (
     RectificationView,
     ReinspectionEntry,
 )
-from inspector.core.visits import Visit, rectifications
+from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
 from inspector.store.errors import StoreError
@@ -76,6 +76,7 @@ def _index_row(visit: Visit) -> dict[str, Any]:
         "seal": visit.seal,
         "records": [] if visit.reinspects else [rules.record_to_dict(record) for record in rectifications(visit)],
         "derived": [event.to_dict() for event in rules.reinspection_events(visit)],
+        "reinspects": bool(visit.reinspects),
     }
 
 
@@ -119,6 +120,25 @@ def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
         for uuid in gone:
             index.patch_in_memory(uuid, None)
     return index.records()
+
+
+def findings_of(store: Store, uuids: Iterable[str]) -> dict[str, list[Rectification]]:
+    """The rectifications each signed-off visit named found, from the index (no visit file read);
+    re-inspections and visits not signed off are left out. A row made before rows said whether
+    their visit is a re-inspection, and that cannot tell (nothing found, nothing decided), is
+    settled by reading that one visit."""
+    rows = _indexed_visits(store)
+    found: dict[str, list[Rectification]] = {}
+    for uuid in uuids:
+        row = rows.get(uuid)
+        if row is None:
+            continue
+        reinspects = row.get("reinspects")
+        if reinspects is None and not row["records"] and not row["derived"]:
+            reinspects = bool(store.load_visit(uuid).reinspects)
+        if not reinspects and not row["derived"]:
+            found[uuid] = [rules.record_from_dict(data) for data in row["records"]]
+    return found
 
 
 def _derived_events(rows: dict[str, dict[str, Any]], wanted: set[str] | None = None) -> list[dict[str, Any]]:

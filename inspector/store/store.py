@@ -425,12 +425,12 @@ class Store:
         visits hold one in memory at a time); damaged ones are set aside and skipped."""
         for uuid in uuids:
             try:
-                yield Visit.from_dict(dict(self._read_visit_document(uuid, keep=False)))
-            except StoreError:
-                continue
-            except (KeyError, TypeError, ValueError):
+                visit = Visit.from_dict(dict(self._read_visit_document(uuid, keep=False)))
+            except (StoreError, KeyError, TypeError, ValueError):
                 with suppress(StoreError):
-                    self.load_visit(uuid)  # sets it aside and says so
+                    self.load_visit(uuid)  # sets a damaged file aside and says so
+                continue
+            yield visit
 
     def _visit_index(self) -> Journal:
         """The index, checked once per opening: rebuilt when missing, damaged, marked for rebuild or
