@@ -107,38 +107,47 @@ def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
             made.append(_index_row(store.load_visit(uuid)))
         except StoreError:
             continue  # moved aside by the store and said once; the visit index no longer lists it
-    changes = [*made, *({"uuid": uuid, GONE: True} for uuid in gone)]
-
-    def write() -> None:
-        index.append(changes)
-
-    # a read-only command writes them when nobody else is writing (once, not on every run);
-    # otherwise the app that holds the folder will, and this run keeps them in memory
-    if not store.as_writer(write):
-        for row in made:
-            index.patch_in_memory(row["uuid"], row)
-        for uuid in gone:
-            index.patch_in_memory(uuid, None)
+    _write_rows(store, index, [*made, *({"uuid": uuid, GONE: True} for uuid in gone)])
     return index.records()
 
 
 def findings_of(store: Store, uuids: Iterable[str]) -> dict[str, list[Rectification]]:
     """The rectifications each signed-off visit named found, from the index (no visit file read);
-    re-inspections and visits not signed off are left out. A row made before rows said whether
-    their visit is a re-inspection, and that cannot tell (nothing found, nothing decided), is
-    settled by reading that one visit."""
+    re-inspections and visits not signed off are left out.
+
+    A row made before rows said whether their visit is a re-inspection, and that cannot tell
+    (nothing found, nothing decided), is settled by reading that one visit, once: the row is
+    written back with the answer."""
     rows = _indexed_visits(store)
     found: dict[str, list[Rectification]] = {}
+    settled = []
     for uuid in uuids:
         row = rows.get(uuid)
         if row is None:
             continue
-        reinspects = row.get("reinspects")
-        if reinspects is None and not row["records"] and not row["derived"]:
-            reinspects = bool(store.load_visit(uuid).reinspects)
-        if not reinspects and not row["derived"]:
+        if "reinspects" not in row and not row["records"] and not row["derived"]:
+            try:
+                row = {**row, "reinspects": bool(store.load_visit(uuid).reinspects)}
+            except StoreError:
+                continue
+            settled.append(row)
+        if not row.get("reinspects") and not row["derived"]:
             found[uuid] = [rules.record_from_dict(data) for data in row["records"]]
+    _write_rows(store, _index(store), settled)
     return found
+
+
+def _write_rows(store: Store, index: Journal, rows: list[dict[str, Any]]) -> None:
+    """Append rows (or drops) to the index: a read-only command does when nobody else is writing
+    (once, not on every run); otherwise the program holding the folder will, and this run keeps
+    them in memory."""
+
+    def write() -> None:
+        index.append(rows)
+
+    if rows and not store.as_writer(write):
+        for row in rows:
+            index.patch_in_memory(row["uuid"], None if row.get(GONE) else row)
 
 
 def _derived_events(rows: dict[str, dict[str, Any]], wanted: set[str] | None = None) -> list[dict[str, Any]]:

@@ -111,11 +111,10 @@ class Journal:
         records: dict[str, dict[str, Any]] = {}
         last: dict[str, Any] | None = None
         self.skipped = []
-        for number, line in enumerate(lines[1:], start=2):
+        for number, record in enumerate(_parsed(lines[1:]), start=2):
             try:
-                record = json.loads(line)
                 key = record[self.key]
-            except (ValueError, TypeError, KeyError):
+            except (TypeError, KeyError):
                 self.skipped.append(number)
                 continue
             last = record
@@ -201,6 +200,25 @@ class Journal:
     def _require_writable(self) -> None:
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
+
+
+def _parsed(lines: list[bytes]) -> list[Any]:
+    """Each line's JSON (None for a line that does not parse). The lines are parsed as one JSON
+    array, several times faster than line by line; only when that fails, one by one."""
+    try:
+        parsed = json.loads(b"[" + b",".join(lines) + b"]")
+        if len(parsed) == len(lines):
+            return parsed
+    except ValueError:
+        pass
+    return [_parsed_line(line) for line in lines]
+
+
+def _parsed_line(line: bytes) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
 
 
 def _whole_lines_size(path: Path) -> int:

@@ -223,7 +223,8 @@ class Store:
         folders += [p for p in (self.root / "evidence").iterdir() if p.is_dir()]
         for folder in folders:
             for entry in os.scandir(folder):
-                if entry.is_file() and is_temp_file(Path(entry.path)):
+                # the name first: tens of thousands of visit and sealed files are looked at here
+                if entry.name.startswith(".") and is_temp_file(Path(entry.path)) and entry.is_file():
                     Path(entry.path).unlink(missing_ok=True)
 
     def _set_aside(self, path: Path, error: UnreadableFile, *, copy: bool = False) -> StoreProblem:
