@@ -179,7 +179,10 @@ def _fold_views(store: Store, wanted: Iterable[str] | None = None) -> dict[str, 
         if data["rectification_id"] in records:
             event = RectificationEvent.from_dict(data)
             grouped[event.rectification_id].append(event)
-    return {key: rules.fold(record, grouped.get(key, ())) for key, record in records.items()}
+    return {
+        key: rules.fold(record, grouped[key]) if key in grouped else rules.initial_view(record)
+        for key, record in records.items()
+    }
 
 
 def rectification_views(store: Store) -> list[RectificationView]:
