@@ -172,17 +172,26 @@ def _fold_views(store: Store, wanted: Iterable[str] | None = None) -> dict[str, 
     else:
         visit_uuids = {rectification_id.partition("/")[0] for rectification_id in ids}
         chosen = [data for uuid in visit_uuids for data in rows.get(uuid, {}).get("records", ()) if data["id"] in ids]
-    records = {data["id"]: rules.record_from_dict(data) for data in chosen}
-    stored = [row["event"] for row in _event_rows(store)]
-    grouped: dict[str, list[RectificationEvent]] = defaultdict(list)
-    for data in [*stored, *_derived_events(rows)]:
+    records = {data["id"]: data for data in chosen}
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for data in [*(row["event"] for row in _event_rows(store)), *_derived_events(rows)]:
         if data["rectification_id"] in records:
-            event = RectificationEvent.from_dict(data)
-            grouped[event.rectification_id].append(event)
-    return {
-        key: rules.fold(record, grouped[key]) if key in grouped else rules.initial_view(record)
-        for key, record in records.items()
-    }
+            grouped[data["rectification_id"]].append(data)
+    # a view folded before is kept with the stored rows it came from; rows are replaced, never
+    # changed, so the same rows (by identity) give the same view, and only what changed is folded
+    folded = _index(store).memo
+    views = {}
+    for key, data in records.items():
+        basis = (data, *grouped.get(key, ()))
+        kept = folded.get(key)
+        if kept is not None and len(kept[0]) == len(basis) and all(a is b for a, b in zip(kept[0], basis, strict=True)):
+            views[key] = kept[1]
+            continue
+        record = rules.record_from_dict(data)
+        events = [RectificationEvent.from_dict(event) for event in basis[1:]]
+        views[key] = rules.fold(record, events) if events else rules.initial_view(record)
+        folded[key] = (basis, views[key])
+    return views
 
 
 def rectification_views(store: Store) -> list[RectificationView]:

@@ -70,6 +70,9 @@ class Journal:
         self._good_size: int | None = None
         self.skipped: list[int] = []
         """Line numbers that did not parse (not the torn tail), for the store to report."""
+        self.memo: dict[str, Any] = {}
+        """What a user of the journal derived from its records, to check against them by identity
+        (a record is replaced, never changed in place, so the same object means the same record)."""
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -1,8 +1,12 @@
-"""Messages of the store's journals, index and upgrades (issue 14)."""
+"""Messages of a laptop with years of history (issue 14): the store's index and upgrades, long lists."""
 
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "tui.home.more_rows": (
+        "……另有 {count} 条未列出（最紧迫的在前），完整列表见整改台账或命令行",
+        "... {count} more not listed (the most pressing first); the board and the command line list all",
+    ),
     "store.index_unusable": (
         "检查索引 {path} 缺失或已损坏，另一个检查程序正在使用数据目录，暂时无法重建。"
         "请关闭该程序后重新运行本命令（届时会自动从检查文件重建索引）。",
