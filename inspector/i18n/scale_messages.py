@@ -4,8 +4,8 @@ from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "tui.home.more_rows": (
-        "……另有 {count} 条未列出（最紧迫的在前），完整列表见整改台账或命令行",
-        "... {count} more not listed (the most pressing first); the board and the command line list all",
+        "另有 {count} 条未列出（最紧迫的在前），完整列表见整改台账或命令行",
+        "{count} more not listed (the most pressing first); the board and the command line list all",
     ),
     "store.index_unusable": (
         "检查索引 {path} 缺失或已损坏，另一个检查程序正在使用数据目录，暂时无法重建。"
