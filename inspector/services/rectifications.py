@@ -39,6 +39,8 @@ from inspector.store.migrations import EVENTS_FILE
 from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
 from inspector.store.store import Store
 
+_CHECKED = "\x00checked"
+"""The memo's entry saying which versions of the two indexes were last found to agree."""
 INDEX_FORMAT = 1
 """The layout of a row of the index; a row of another layout is made again from its visit."""
 OUTBOX_KIND = "rect_event"
@@ -96,10 +98,16 @@ def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
     """
     index = _index(store)
     rows = index.records()
+    # checked against the visit index as it is now: nothing to do (a feedback at 10,000 visits
+    # does not compare 10,000 seals)
+    checked = (store.index_version(), index.version)
+    if index.memo.get(_CHECKED) == checked:
+        return rows
     sealed = {s.uuid: s.seal for s in store.visit_summaries() if s.status is VisitStatus.SIGNED_OFF}
     stale = [uuid for uuid, seal in sealed.items() if not _is_current(rows.get(uuid), seal)]
     gone = [uuid for uuid in rows if uuid not in sealed]
     if not stale and not gone:
+        index.memo[_CHECKED] = checked
         return rows
     made = []
     for uuid in stale:

@@ -70,6 +70,8 @@ class Journal:
         self._good_size: int | None = None
         self.skipped: list[int] = []
         """Line numbers that did not parse (not the torn tail), for the store to report."""
+        self.version = 0
+        """Counts the changes this object has seen (appends, rewrites, corrections in memory)."""
         self.memo: dict[str, Any] = {}
         """What a user of the journal derived from its records, to check against them by identity
         (a record is replaced, never changed in place, so the same object means the same record)."""
@@ -100,6 +102,7 @@ class Journal:
     def start_empty(self) -> None:
         """Hold no records without reading the file (a reader facing a missing or damaged file)."""
         self._records, self._last, self._lines, self._kept = {}, None, 0, 0
+        self.version += 1
 
     def _load(self) -> None:
         try:
@@ -130,6 +133,7 @@ class Journal:
         self._lines = len(lines) - 1
         self._good_size = end
         self._kept = sum(1 for record in records.values() if not self.moves_out(record))
+        self.version += 1
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -169,6 +173,7 @@ class Journal:
         self._good_size += len(data)
         self._lines += len(batch)
         self._last = batch[-1]
+        self.version += 1
         current = self._records
         if current is None:
             return
@@ -191,6 +196,7 @@ class Journal:
             current.pop(key, None)
         else:
             current[key] = record
+        self.version += 1
 
     def drop(self, keys: Iterable[str]) -> None:
         self.append({self.key: key, GONE: True} for key in keys)

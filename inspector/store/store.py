@@ -418,6 +418,11 @@ class Store:
         row = self._visit_index().get(uuid)
         return VisitSummary.from_dict(row) if row else None
 
+    def index_version(self) -> int:
+        """Changes with every change to the visit index (in this process): what was derived from
+        the summaries at one version still holds while it is the same."""
+        return self._visit_index().version
+
     def visit_uuids(self) -> list[str]:
         return list(self._visit_index().records())
 
@@ -544,6 +549,13 @@ class Store:
         path = self._sealed_path(uuid, version)
         if not write_new_file(path, data) and path.read_bytes() != data:
             raise StoreError("sealed_differs", path)
+
+    def sealed_size(self, uuid: str, version: int) -> int:
+        path = self._sealed_path(uuid, version)
+        try:
+            return path.stat().st_size
+        except FileNotFoundError:
+            raise StoreError("unknown_visit", path, uuid=uuid) from None
 
     def sealed(self, uuid: str, version: int) -> bytes:
         path = self._sealed_path(uuid, version)
