@@ -37,6 +37,8 @@ from inspector.store.tinydb_storage import encode
 TODAY = datetime(2026, 11, 28, 16, 30, tzinfo=BUREAU_TZ)
 SPAN_DAYS = 730
 DRAFTS = 20
+CLOSED_SHARE = 0.9
+CLOSED_BEFORE = timedelta(days=60)
 NOTES = ("消防器材过期未更换", "值班记录缺页", "消毒台账不全", "应急预案未修订", "食品留样不规范", "培训记录缺失")
 
 
@@ -69,20 +71,39 @@ def make_visit(site, checklist, number: int, answers: int, *, sign: bool = True)
     return rules.sign_off(visit, "张建国", arrived + timedelta(hours=2, minutes=5)) if sign else visit
 
 
-def feedback_event(rectification_id: str, at: datetime) -> dict:
+def event(rectification_id: str, kind: str, at: datetime, payload: dict) -> dict:
     return {
         "id": str(uuid_module.uuid4()),
         "rectification_id": rectification_id,
-        "kind": "feedback",
+        "kind": kind,
         "at": to_iso(at),
         "by": "张建国",
         "reason": "",
         "evidence": [],
-        "payload": {"measures": "已整改", "responsible": "刘", "date": local_date(at).isoformat(), "status": "done"},
+        "payload": payload,
     }
 
 
-def generate(root: Path, count: int, answers: int = 60) -> None:
+def life_of(record: rules.Rectification, signed_off: datetime, number: int, closed_share: float) -> list[dict]:
+    """The events of one rectification: closed, with feedback, or none."""
+    feedback_at = signed_off + timedelta(days=3)
+    feedback = {
+        "measures": "已整改",
+        "responsible": "刘",
+        "date": local_date(feedback_at).isoformat(),
+        "status": "done",
+    }
+    if record.due < (TODAY - CLOSED_BEFORE).date() and (number % 100) < closed_share * 100:
+        checked_at = signed_off + timedelta(days=20)
+        return [
+            event(record.id, "feedback", feedback_at, feedback),
+            event(record.id, "re_inspected", checked_at, {"result": "pass", "visit_uuid": str(uuid_module.uuid4())}),
+            event(record.id, "closed", checked_at + timedelta(minutes=1), {}),
+        ]
+    return [event(record.id, "feedback", feedback_at, feedback)] if number % 3 == 0 else []
+
+
+def generate(root: Path, count: int, answers: int = 60, closed_share: float = CLOSED_SHARE) -> None:
     with Store.open(root) as store:
         import_register(store, sample_register())
         sites = store.sites()
@@ -102,10 +123,10 @@ def generate(root: Path, count: int, answers: int = 60) -> None:
             | {"seal": visit.seal, "state": "pending"}
         )
         index_rows.append(rectification_services._index_row(visit))
+        signed_off = rules.from_iso(visit.signed_off_at or "")
         for index, record in enumerate(rules.rectifications(visit)):
-            if (number + index) % 3 == 0:
-                event = feedback_event(record.id, rules.from_iso(visit.signed_off_at or "") + timedelta(days=3))
-                events.append({"id": event["id"], "origin": "remote", "event": event})
+            for made in life_of(record, signed_off, number + index, closed_share):
+                events.append({"id": made["id"], "origin": "remote", "event": made})
     for name, key, records in (
         (INDEX_FILE, "uuid", summaries),
         (OUTBOX_FILE, "_entry", outbox),
@@ -120,9 +141,10 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--visits", type=int, default=10_000)
     parser.add_argument("--answers", type=int, default=60)
+    parser.add_argument("--closed", type=float, default=CLOSED_SHARE, help="share of old items closed")
     args = parser.parse_args()
     began = time.perf_counter()
-    generate(args.root, args.visits, args.answers)
+    generate(args.root, args.visits, args.answers, args.closed)
     print(f"{args.visits} visits in {time.perf_counter() - began:.1f} s")
 
 
