@@ -90,11 +90,12 @@ def _is_current(row: dict[str, Any] | None, seal: str | None) -> bool:
 def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
     """Each signed-off visit's index row, by uuid, brought up to date from the visit index first.
 
-    The rows live in ``rectification-index.json`` so that a rectification is found without reading
+    The rows live in ``rectification-index.jsonl`` so that a rectification is found without reading
     every visit file. A row is made again whenever its visit's seal differs from the one the visit
     index holds (a new sign-off, an amendment, a visit synced in) or was made in another layout,
     and rows of visits no longer there are dropped; so a stale row is never used, and a missing
-    or damaged file is simply made again. A read-only store refreshes in memory only.
+    or damaged file is simply made again: appended as new lines, by a read-only command too when
+    nobody else writes (once), else kept in memory for this run.
     """
     index = _index(store)
     rows = index.records()
