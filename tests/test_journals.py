@@ -247,3 +247,14 @@ def test_an_empty_index_of_the_old_layout_is_rebuilt_at_the_upgrade(registered: 
     (root / "index.json").write_bytes(b"")
     with Store.open(root, readonly=True) as reader:
         assert [summary.uuid for summary in reader.visit_summaries()] == [uuid]
+
+
+def test_a_compaction_keeps_the_last_appended_record_last(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "index.jsonl", "index", "uuid", readonly=False)
+    journal.append([{"uuid": "a", "n": 0}, {"uuid": "b", "n": 0}])
+    for n in range(1, 100):
+        journal.append([{"uuid": "b", "n": n}])
+        journal.append([{"uuid": "a", "n": n}])  # the update of an early key: its compaction puts it last
+        last_line = json.loads((tmp_path / "index.jsonl").read_bytes().splitlines()[-1])
+        assert last_line == {"uuid": "a", "n": n}
+    assert len((tmp_path / "index.jsonl").read_bytes().splitlines()) < 80

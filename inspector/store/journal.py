@@ -202,8 +202,15 @@ class Journal:
         self.append({self.key: key, GONE: True} for key in keys)
 
     def compact(self) -> None:
-        """Rewrite with one line per live record (after ``on_compact`` has taken what it moves out)."""
-        records = list(self.records().values())
+        """Rewrite with one line per live record (after ``on_compact`` has taken what it moves out).
+
+        The record appended last stays the last line: a reader checks what a crash may have cut
+        short by the last line (the visit index's intent comes before its visit file)."""
+        current = self.records()
+        last = self._last
+        records = [record for record in current.values() if record is not last]
+        if last is not None and current.get(last[self.key]) is last:
+            records.append(last)
         self.create(self.on_compact(records) if self.on_compact else records)
 
     def _require_writable(self) -> None:
