@@ -197,7 +197,8 @@ def _fold_views(store: Store, wanted: Iterable[str] | None = None) -> dict[str, 
             views[key] = kept[1]
             continue
         record = rules.record_from_dict(data)
-        events = [RectificationEvent.from_dict(event) for event in basis[1:]]
+        # stored events were checked on the way in (recorded here, or received by apply_remote_events)
+        events = [RectificationEvent.from_stored(event) for event in basis[1:]]
         views[key] = rules.fold(record, events) if events else rules.initial_view(record)
         folded[key] = (basis, views[key])
     return views
