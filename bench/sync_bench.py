@@ -43,7 +43,8 @@ from inspector.services import sync as sync_service
 from inspector.services.checklists import checklist_for_kind
 from inspector.services.register import import_register
 from inspector.services.visits import queue_signed_version
-from inspector.store.store import Store
+from inspector.store.migrations import OUTBOX_FILE
+from inspector.store.store import OUTBOX_KEY, Store
 from inspector.sync.client import BureauClient
 
 ANSWERS = 60
@@ -369,9 +370,7 @@ def trim(root: Path, count: int) -> Path:
     """Keep the outbox to the first ``count`` versions (the template may hold more)."""
     with Store.open(root) as store:
         entries = [entry for entry in store.outbox() if entry["kind"] == "visit"]
-        table = store.db("outbox.json").table("outbox")
-        keep = {entry["key"] for entry in entries[:count]}
-        table.remove(lambda row: row["key"] not in keep)
+        store.journal(OUTBOX_FILE, OUTBOX_KEY).drop(f"visit/{entry['key']}" for entry in entries[count:])
     (root / "inspector.lock").unlink(missing_ok=True)
     return root
 

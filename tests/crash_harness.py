@@ -1,4 +1,5 @@
-"""kill -9 a process that is saving answers (or signing visits off), then check nothing was lost.
+"""kill -9 a process that is saving answers (or recording events and receipts, or rebuilding the
+index), then check nothing acknowledged was lost.
 
 The child records answers one after another and prints ``ACK <n> <item> <result>`` only after
 ``record_answer`` has returned, i.e. after the store said the answer is saved. The parent kills
@@ -72,16 +73,9 @@ def run_trial(data_dir: Path, uuid: str, rng: random.Random) -> TrialResult:
 
 
 def check(data_dir: Path, uuid: str, acknowledged: dict[str, tuple[int, str]]) -> TrialResult:
-    import json
-
     from inspector.store.store import Store
 
-    unreadable = []
-    for path in data_dir.rglob("*.json"):
-        try:
-            json.loads(path.read_bytes().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            unreadable.append(str(path))
+    unreadable = _unreadable_json(data_dir)
     with Store.open(data_dir) as store:
         problems = [p.path for p in store.problems]
         answers = store.load_visit(uuid).answers
@@ -114,6 +108,70 @@ def child_main(data_dir: str, uuid: str, seed: str) -> None:
         result = rng.choice(RESULTS)
         record_answer(store, uuid, item_id, result=Result(result), note=str(sequence))
         print(f"ACK {sequence} {item_id} {result}", flush=True)
+
+
+# -- rectification events and receipts (journals, with the outbox's compaction and archive) ----
+
+
+def prepare_journals(data_dir: Path) -> None:
+    """The demo's data: signed-off visits with open rectifications to record feedback on."""
+    from inspector.core.clock import from_iso
+    from inspector.services.demo import fill_demo
+    from inspector.store.store import Store
+
+    with Store.open(data_dir) as store:
+        fill_demo(store, today=from_iso(os.environ.get("INSPECTOR_NOW", "2026-11-28T16:30:00+08:00")))
+
+
+def run_journal_trial(data_dir: Path, rng: random.Random) -> TrialResult:
+    """Kill a child recording feedback and receipts; every acknowledged event and receipt must be there."""
+    lines = _run_killed(["journals", str(data_dir), str(rng.randrange(1 << 30))], rng, 0.4)
+    events = {parts[1] for parts in lines if len(parts) == 2 and parts[0] == "EVENT"}
+    receipts = {parts[1]: parts[2] for parts in lines if len(parts) == 3 and parts[0] == "RECEIPT"}
+    from inspector.services.rectifications import stored_events
+    from inspector.store.store import Store
+
+    unreadable = _unreadable_json(data_dir)
+    with Store.open(data_dir) as store:
+        problems = [p.path for p in store.problems]
+        stored = {event.id for event in stored_events(store)}
+        outbox = {entry["key"]: entry for entry in store.outbox() if entry["kind"] == "rect_event"}
+    lost = len(events - stored) + len(events - outbox.keys())
+    lost += sum(1 for key, receipt in receipts.items() if str(outbox.get(key, {}).get("receipt")) != receipt)
+    return TrialResult(len(events) + len(receipts), lost, unreadable, problems)
+
+
+def journals_child(data_dir: str, seed: str) -> None:
+    from datetime import date
+
+    from inspector.core.rectifications import FeedbackStatus
+    from inspector.services.rectifications import record_feedback, rectification_views
+    from inspector.store.store import Store
+
+    rng = random.Random(int(seed))
+    store = Store.open(Path(data_dir))
+    open_ids = [view.id for view in rectification_views(store) if view.is_open]
+    print("READY", flush=True)
+    while True:
+        view = record_feedback(
+            store,
+            rng.choice(open_ids),
+            measures="已整改",
+            responsible="刘",
+            feedback_date=date(2026, 11, 28),
+            status=FeedbackStatus.IN_PROGRESS,
+            by="张建国",
+        )
+        print(f"EVENT {view.history[-1].event.id}", flush=True)
+        if rng.random() < 0.3:  # the server's receipts for what waits, as a sync records them
+            waiting = [entry for entry in store.unsent_outbox() if entry["kind"] == "rect_event"]
+            receipts = [{**entry, "state": "sent", "receipt": rng.randrange(1 << 20)} for entry in waiting]
+            store.put_outbox_many(receipts)
+            for entry in receipts:
+                print(f"RECEIPT {entry['key']} {entry['receipt']}", flush=True)
+
+
+# -- signing off and amending --------------------------------------------------------------
 
 
 def run_signing_trial(data_dir: Path, rng: random.Random, *, in_window: bool = False) -> list[str]:
@@ -195,8 +253,75 @@ def signing_child_main(data_dir: str, seed: str, mode: str) -> None:
         print(f"SIGNED {visit.uuid}", flush=True)
 
 
+# -- the index rebuild -------------------------------------------------------------------------
+
+
+def run_rebuild_trial(data_dir: Path, rng: random.Random) -> TrialResult:
+    """Kill a child rebuilding a damaged index; afterwards every visit file must be listed."""
+    (data_dir / "index.jsonl").write_bytes(b"")
+    _run_killed(["rebuild", str(data_dir)], rng, 0.15)
+    from inspector.store.store import Store
+
+    unreadable = _unreadable_json(data_dir)
+    files = {path.stem for path in (data_dir / "visits").glob("*.json")}
+    with Store.open(data_dir, readonly=True) as store:
+        listed = set(store.visit_uuids())
+        problems = [p.path for p in store.problems if not p.path.endswith("index.jsonl")]
+    return TrialResult(len(files), len(files ^ listed), unreadable, problems)
+
+
+def rebuild_child(data_dir: str) -> None:
+    from inspector.store.store import Store
+
+    print("READY", flush=True)
+    while True:
+        with Store.open(Path(data_dir)) as store:
+            store.rebuild_index()
+
+
+def _run_killed(arguments: list[str], rng: random.Random, longest: float) -> list[list[str]]:
+    child = subprocess.Popen(
+        [sys.executable, str(CHILD), *arguments], stdout=subprocess.PIPE, text=True, encoding="utf-8"
+    )
+    assert child.stdout is not None
+    ready = child.stdout.readline()
+    if ready.strip() != "READY":
+        child.kill()
+        raise RuntimeError(f"child did not start: {ready!r}")
+    time.sleep(rng.uniform(0.0, longest))
+    os.kill(child.pid, signal.SIGKILL)
+    rest = child.stdout.read()
+    child.wait()
+    return [line.split() for line in rest.splitlines()]
+
+
+def _unreadable_json(data_dir: Path) -> list[str]:
+    """Whole-file JSON that does not parse, and journal lines that do not parse (a torn tail aside)."""
+    import json
+
+    unreadable = []
+    for path in data_dir.rglob("*.json"):
+        try:
+            json.loads(path.read_bytes().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            unreadable.append(str(path))
+    for path in data_dir.glob("*.jsonl"):
+        raw = path.read_bytes()
+        for line in raw[: raw.rfind(b"\n") + 1].splitlines():
+            try:
+                json.loads(line)
+            except ValueError:
+                unreadable.append(f"{path}: {line[:40]!r}")
+                break
+    return unreadable
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "sign":
+    if sys.argv[1] == "journals":
+        journals_child(*sys.argv[2:4])
+    elif sys.argv[1] == "rebuild":
+        rebuild_child(sys.argv[2])
+    elif sys.argv[1] == "sign":
         signing_child_main(*sys.argv[2:5])
     else:
         child_main(*sys.argv[1:4])

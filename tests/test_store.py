@@ -46,7 +46,7 @@ def test_files_are_utf8_json_with_chinese_kept_readable(registered: Store) -> No
 
 def test_saving_an_answer_does_not_rewrite_the_index(registered: Store) -> None:
     uuid = start(registered)
-    index = registered.root / "index.json"
+    index = registered.root / "index.jsonl"
     before = index.stat().st_mtime_ns, index.read_bytes()
     services.record_answer(registered, uuid, "ec-mech-01", result=Result.PASS)
     assert (index.stat().st_mtime_ns, index.read_bytes()) == before
@@ -98,10 +98,10 @@ def test_a_damaged_index_is_rebuilt_from_the_visit_files(registered: Store) -> N
     uuid = start(registered)
     root = registered.root
     registered.close()
-    (root / "index.json").write_bytes("乱码".encode("gb18030"))
+    (root / "index.jsonl").write_bytes("乱码".encode("gb18030"))
     with Store.open(root) as reopened:
         assert [s.uuid for s in reopened.visit_summaries()] == [uuid]
-        assert reopened.problems[0].path.endswith("index.json")
+        assert reopened.problems[0].path.endswith("index.jsonl")
 
 
 def test_a_damaged_visit_file_is_set_aside_and_named(registered: Store) -> None:
@@ -116,17 +116,29 @@ def test_a_damaged_visit_file_is_set_aside_and_named(registered: Store) -> None:
         assert reopened.load_visit(healthy).uuid == healthy
 
 
-def test_a_crash_between_visit_and_index_is_repaired_at_the_next_start(registered: Store) -> None:
+def test_a_crash_between_index_and_visit_is_repaired_at_the_next_start(registered: Store) -> None:
     uuid = start(registered)
     root = registered.root
-    # as if killed after writing the visit but before updating the index
-    atomic_write_bytes(root / "index.rebuild", b"{}")
+    visit_file = (root / "visits" / f"{uuid}.json").read_bytes()
+    services.complete_visit(registered, uuid)
+    registered.close()
+    # as if killed after the index line was appended but before the visit file was replaced
+    (root / "visits" / f"{uuid}.json").write_bytes(visit_file)
+    with Store.open(root, readonly=True) as reader:
+        assert reader.visit_summaries()[0].status is VisitStatus.DRAFT
+    with Store.open(root) as reopened:
+        assert reopened.visit_summaries()[0].status is VisitStatus.DRAFT
+    assert json.loads((root / "index.jsonl").read_bytes().splitlines()[-1])["status"] == "draft"
+
+
+def test_a_rebuild_marker_left_by_a_crash_has_the_index_rebuilt(registered: Store) -> None:
+    uuid = start(registered)
+    root = registered.root
     visit = services.complete_visit(registered, uuid)
     registered.close()
-    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
-    index["visits"]["1"]["status"] = "draft"
-    (root / "index.json").write_text(json.dumps(index), encoding="utf-8")
-    (root / "index.rebuild").write_bytes(b"{}")
+    lines = (root / "index.jsonl").read_bytes().splitlines(keepends=True)
+    (root / "index.jsonl").write_bytes(lines[0])  # a valid, empty index, as a crash mid-rebuild once left
+    atomic_write_bytes(root / "index.rebuild", b"{}")
     with Store.open(root) as reopened:
         assert reopened.visit_summaries()[0].status is VisitStatus.COMPLETED == visit.status
         assert not (root / "index.rebuild").exists()

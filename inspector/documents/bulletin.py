@@ -9,7 +9,7 @@ from datetime import date
 
 from inspector.core.profile import BureauProfile
 from inspector.core.visits import Rectification, Visit, rectifications
-from inspector.core.vocabulary import Area
+from inspector.core.vocabulary import Area, SiteKind
 from inspector.documents.common import close_document, long_date, short_date, start_document, title_segments
 from inspector.documents.gongwen import HEITI, WUHAO, Cell, Column, OfficialDocument, Row
 from inspector.documents.notice import chinese_ordinal
@@ -29,16 +29,32 @@ class Overdue:
 
 
 @dataclass(frozen=True)
+class BulletinVisit:
+    """What the bulletin says of one visit: where, and the problems it found. A bulletin over two
+    years of visits holds these, not the visits with every answer."""
+
+    uuid: str
+    township: str
+    site_id: str
+    site_kind: SiteKind
+    found: tuple[Rectification, ...]
+
+    @classmethod
+    def of(cls, visit: Visit) -> BulletinVisit:
+        return cls(visit.uuid, visit.site.township, visit.site.id, visit.site.kind, tuple(rectifications(visit)))
+
+
+@dataclass(frozen=True)
 class BulletinScope:
     start: date
     end: date
     issued: date
-    visits: Sequence[Visit]
+    visits: Sequence[BulletinVisit]
     overdue: Sequence[Overdue]
 
 
 def build_bulletin(scope: BulletinScope, profile: BureauProfile, number: str) -> bytes:
-    found = [record for visit in scope.visits for record in rectifications(visit)]
+    found = [record for visit in scope.visits for record in visit.found]
     period = _period(scope.start, scope.end)
     title = title_segments("doc.bulletin.title", period=period)
     document = start_document(profile, "".join(title), t("doc.bulletin.subject"), scope.issued)
@@ -47,8 +63,8 @@ def build_bulletin(scope: BulletinScope, profile: BureauProfile, number: str) ->
     document.title(title)
     document.blank()
     document.addressee(t("doc.bulletin.addressee"))
-    townships = {visit.site.township for visit in scope.visits}
-    sites = {visit.site.id for visit in scope.visits}
+    townships = {visit.township for visit in scope.visits}
+    sites = {visit.site_id for visit in scope.visits}
     document.text(
         t(
             "doc.bulletin.intro",
@@ -81,12 +97,12 @@ def _period(start: date, end: date) -> str:
     return t("doc.bulletin.period", start=long_date(start), end=short_date(end, start))
 
 
-def _overview(visits: Sequence[Visit], found: Sequence[Rectification]) -> str:
-    kinds = Counter(visit.site.kind for visit in visits)
+def _overview(visits: Sequence[BulletinVisit], found: Sequence[Rectification]) -> str:
+    kinds = Counter(visit.site_kind for visit in visits)
     by_kind = t("doc.list_separator").join(
         t("doc.bulletin.kind_count", kind=label(kind), count=count) for kind, count in sorted(kinds.items())
     )
-    clean = sum(1 for visit in visits if not rectifications(visit))
+    clean = sum(1 for visit in visits if not visit.found)
     immediate = sum(1 for record in found if record.immediate)
     return t("doc.bulletin.overview", by_kind=by_kind, clean=clean, immediate=immediate)
 

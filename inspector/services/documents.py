@@ -20,17 +20,17 @@ from inspector.core.clock import from_iso, local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.profile import BureauProfile, document_number
 from inspector.core.visits import Visit, rectifications
-from inspector.core.vocabulary import VisitStatus
+from inspector.core.vocabulary import SiteKind, VisitStatus
 from inspector.i18n import t
 from inspector.services.number_blocks import LOW_WATER
 from inspector.services.profile import load_profile
-from inspector.services.rectifications import record_notice, rectification_views
+from inspector.services.rectifications import findings_of, record_notice, rectification_views
 from inspector.services.visits import resolve_visit
 from inspector.store.atomic import atomic_write_bytes
 from inspector.store.store import Store
 
 if TYPE_CHECKING:
-    from inspector.documents.bulletin import Overdue
+    from inspector.documents.bulletin import BulletinVisit, Overdue
 
 # the document modules (python-docx) are imported inside the functions: the app and the other
 # commands import this module without paying for python-docx
@@ -145,25 +145,37 @@ def _arrival_day(arrived_at: str) -> date:
     return local_date(from_iso(arrived_at))
 
 
-def _visits_between(store: Store, start: date, end: date) -> list[Visit]:
-    """Signed-off visits (not re-inspections) that arrived in the range, oldest first; the index
-    says which, so only those files are read."""
+def _visits_between(store: Store, start: date, end: date) -> list[BulletinVisit]:
+    """Signed-off visits (not re-inspections) that arrived in the range, oldest first.
+
+    The visit index says which, and the rectification index what each found: no visit file is
+    read, and a bulletin over years holds each visit's site and findings, not its answers."""
+    from inspector.documents.bulletin import BulletinVisit
+
     chosen = [
         summary
         for summary in store.visit_summaries()
         if summary.status is VisitStatus.SIGNED_OFF and start <= _arrival_day(summary.arrived_at) <= end
     ]
     chosen.sort(key=lambda summary: (summary.arrived_at, summary.uuid))
-    visits = [store.load_visit(summary.uuid) for summary in chosen]
-    return [visit for visit in visits if not visit.reinspects]
+    found = findings_of(store, [summary.uuid for summary in chosen])
+    return [
+        BulletinVisit(
+            summary.uuid, summary.township, summary.site_id, SiteKind(summary.kind), tuple(found[summary.uuid])
+        )
+        for summary in chosen
+        if summary.uuid in found
+    ]
 
 
-def _chosen_visits(store: Store, visit_refs: Sequence[str]) -> list[Visit]:
+def _chosen_visits(store: Store, visit_refs: Sequence[str]) -> list[BulletinVisit]:
+    from inspector.documents.bulletin import BulletinVisit
+
     visits = {visit.uuid: visit for visit in (_visit(store, ref) for ref in visit_refs)}
     for visit in visits.values():
         if not visit.is_sealed:
             raise DomainError("document.not_signed_off", site=visit.site.name, uuid=visit.uuid[:8])
-    return sorted(visits.values(), key=lambda visit: (visit.arrived_at, visit.uuid))
+    return [BulletinVisit.of(visit) for visit in sorted(visits.values(), key=lambda v: (v.arrived_at, v.uuid))]
 
 
 def _overdue(store: Store, day: date) -> list[Overdue]:

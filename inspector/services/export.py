@@ -3,17 +3,23 @@
 One workbook with a sheet each (xlsx), or one CSV file each (UTF-8 with a BOM, so that Excel
 on Windows reads the Chinese). Headers and vocabulary come from the catalogue, in the chosen
 language; dates are real dates in the workbook so that staff can sort and filter on them.
+
+Years of visits are streamed: each visit file is read once and let go, its rows going straight
+into openpyxl's write-only sheets (which keep rows in temporary files, not in memory); so the
+export's memory does not grow with the number of visits. Column widths are therefore set from
+what each column holds, before the rows (a write-only sheet cannot widen a column afterwards).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from inspector.core.clock import BUREAU_TZ, from_iso, local_date, now
 from inspector.core.rectifications import RectificationView
@@ -21,7 +27,7 @@ from inspector.core.visits import Visit, failed_items
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
 from inspector.services.rectifications import rectification_views
-from inspector.store.atomic import atomic_write_bytes
+from inspector.store.atomic import atomic_write_bytes, atomic_write_with
 from inspector.store.store import Store
 
 FORMATS = ("xlsx", "csv")
@@ -34,6 +40,31 @@ class Table:
     name: str
     columns: tuple[str, ...]
     rows: list[list[Any]]
+
+
+WIDTHS = {
+    "visit_uuid": 36,
+    "rectification_id": 48,
+    "township": 14,
+    "site_id": 12,
+    "site_name": 26,
+    "members": 20,
+    "arrived_at": 16,
+    "departed_at": 16,
+    "signed_off_at": 16,
+    "seal": 40,
+    "item_id": 14,
+    "item_text": 50,
+    "basis": 36,
+    "note": 50,
+    "evidence": 30,
+    "recorded_at": 16,
+    "measures": 40,
+    "feedback_date": 12,
+    "due": 12,
+    "closed_at": 16,
+}
+"""How wide each column's content usually is, in Latin character widths (a Chinese one is two)."""
 
 
 VISIT_COLUMNS = (
@@ -173,20 +204,29 @@ def _rectification_row(view: RectificationView, today: date) -> list[Any]:
     ]
 
 
+TABLES = (("visits", VISIT_COLUMNS), ("findings", FINDING_COLUMNS), ("rectifications", RECTIFICATION_COLUMNS))
+
+
+def _visit_rows(store: Store) -> Iterator[tuple[list[Any], list[list[Any]]]]:
+    """Each visit's row and its findings' rows (signed-off visits only), reading one visit at a time."""
+    for visit in store.iter_visits(summary.uuid for summary in store.visit_summaries()):
+        yield _visit_row(visit), _finding_rows(visit) if visit.status is VisitStatus.SIGNED_OFF else []
+
+
+def _rectification_rows(store: Store, day: date) -> Iterator[list[Any]]:
+    return (_rectification_row(view, day) for view in rectification_views(store))
+
+
 def export_tables(store: Store, *, today: date | None = None) -> list[Table]:
-    """The three tables: every visit, the findings of signed-off visits, every rectification."""
+    """The three tables, whole: every visit, the findings of signed-off visits, every rectification."""
     day = today or local_date(now())
-    visits = [store.load_visit(summary.uuid) for summary in store.visit_summaries()]
-    signed = [visit for visit in visits if visit.status is VisitStatus.SIGNED_OFF]
-    return [
-        Table("visits", VISIT_COLUMNS, [_visit_row(visit) for visit in visits]),
-        Table("findings", FINDING_COLUMNS, [row for visit in signed for row in _finding_rows(visit)]),
-        Table(
-            "rectifications",
-            RECTIFICATION_COLUMNS,
-            [_rectification_row(view, day) for view in rectification_views(store)],
-        ),
-    ]
+    pairs = list(_visit_rows(store))
+    rows = (
+        [visit for visit, _ in pairs],
+        [row for _, findings in pairs for row in findings],
+        list(_rectification_rows(store, day)),
+    )
+    return [Table(name, columns, table) for (name, columns), table in zip(TABLES, rows, strict=True)]
 
 
 def _cell(value: Any) -> Any:
@@ -200,31 +240,37 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _headers(table: Table) -> list[str]:
-    return [t(f"export.col.{column}") for column in table.columns]
+def _headers(columns: Iterable[str]) -> list[str]:
+    return [t(f"export.col.{column}") for column in columns]
 
 
-def _xlsx_bytes(tables: list[Table]) -> bytes:
+def _write_xlsx(store: Store, day: date, handle: IO[bytes]) -> None:
     from openpyxl import Workbook  # only the export needs it: plain commands stay fast
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for table in tables:
-        sheet = workbook.create_sheet(t(f"export.sheet.{table.name}"))
-        sheet.append(_headers(table))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([_cell(value) for value in row])
-        for index, column in enumerate(table.columns, start=1):
-            widest = max((_display_width(str(_cell(row[index - 1]))) for row in table.rows), default=0)
-            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, widest, _width_of(column)) + 2)
+    workbook = Workbook(write_only=True)
+    sheets = []
+    for name, columns in TABLES:
+        sheet = workbook.create_sheet(t(f"export.sheet.{name}"))
+        for index, column in enumerate(columns, start=1):
+            width = max(WIDTHS.get(column, 8), _width_of(column))
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
         sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        header = [WriteOnlyCell(sheet, value=text) for text in _headers(columns)]
+        for cell in header:
+            cell.font = Font(bold=True)
+        sheet.append(header)
+        sheets.append(sheet)
+    visits, findings, rectifications = sheets
+    for visit_row, finding_rows in _visit_rows(store):
+        visits.append([_cell(value) for value in visit_row])
+        for row in finding_rows:
+            findings.append([_cell(value) for value in row])
+    for row in _rectification_rows(store, day):
+        rectifications.append([_cell(value) for value in row])
+    workbook.save(handle)
 
 
 def _width_of(column: str) -> int:
@@ -239,7 +285,7 @@ def _display_width(text: str) -> int:
 def _csv_bytes(table: Table) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(_headers(table))
+    writer.writerow(_headers(table.columns))
     for row in table.rows:
         writer.writerow([_csv_cell(value) for value in row])
     # with a BOM, so that Excel on Windows opens the Chinese text correctly
@@ -258,10 +304,11 @@ def csv_paths(output: Path, tables: list[Table]) -> list[Path]:
 
 def write_export(store: Store, output: Path, export_format: str, *, today: date | None = None) -> list[Path]:
     """Write the export atomically; returns the files written (one workbook, or one CSV per table)."""
-    tables = export_tables(store, today=today)
     if export_format == "xlsx":
-        atomic_write_bytes(output, _xlsx_bytes(tables))
+        day = today or local_date(now())
+        atomic_write_with(output, lambda handle: _write_xlsx(store, day, handle))
         return [output]
+    tables = export_tables(store, today=today)
     paths = csv_paths(output, tables)
     for path, table in zip(paths, tables, strict=True):
         atomic_write_bytes(path, _csv_bytes(table))

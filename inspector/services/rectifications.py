@@ -1,10 +1,12 @@
 """Rectifications (整改): list them with their state, record feedback, re-inspect, merge remote events.
 
 The records come from the signed-off visits, through an index kept beside them
-(``rectification-index.json``, rebuilt from the visits whenever it is missing or behind); their
-life is the events kept, append-only, in ``rectifications.json``. Every event recorded here is
-also queued in the outbox for the bureau server; events pulled from the server come in through
-``apply_remote_events``.
+(``rectification-index.jsonl``, one line per signed-off visit, made again from the visit whenever
+it is missing or behind); their life is the events, appended one line each to
+``rectification-events.jsonl`` and never rewritten. Both are journals (``store.journal``): recording
+a feedback costs one appended line, however many years of events there are. Every event recorded
+here is also queued in the outbox for the bureau server; events pulled from the server come in
+through ``apply_remote_events``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb.table import Table
-
 from inspector.core import rectifications as rules
 from inspector.core.clock import local_date, now
 from inspector.core.errors import DomainError
@@ -30,14 +30,17 @@ from inspector.core.rectifications import (
     RectificationView,
     ReinspectionEntry,
 )
-from inspector.core.visits import Visit, rectifications
+from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
 from inspector.store.errors import StoreError
+from inspector.store.journal import GONE, Journal
+from inspector.store.migrations import EVENTS_FILE
+from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
 from inspector.store.store import Store
 
-EVENTS_FILE = "rectifications.json"
-INDEX_FILE = "rectification-index.json"
+_CHECKED = "\x00checked"
+"""The memo's entry saying which versions of the two indexes were last found to agree."""
 INDEX_FORMAT = 1
 """The layout of a row of the index; a row of another layout is made again from its visit."""
 OUTBOX_KIND = "rect_event"
@@ -47,22 +50,18 @@ LOCAL, REMOTE = "local", "remote"
 # -- reading -----------------------------------------------------------------------------------
 
 
-def _events_table(store: Store) -> Table:
-    return store.db(EVENTS_FILE).table("events")
+def _events(store: Store) -> Journal:
+    """The events by id, each line ``{"id", "origin", "event"}``; nothing is superseded, so never compacted."""
+    return store.journal(EVENTS_FILE, "id", compactable=False)
 
 
-def _rows(store: Store, file_name: str, table_name: str) -> list[dict[str, Any]]:
-    """A table's rows as the store holds them in memory, for reading only.
-
-    ``Table.all`` copies every row into a new Document on each call, which is most of the cost of
-    a lookup once there are thousands; the rows here are the storage's own, never changed.
-    """
-    data = store.db(file_name).storage.read() or {}
-    return list(data.get(table_name, {}).values())
+def _index(store: Store) -> Journal:
+    return store.journal(INDEX_FILE, "uuid")
 
 
 def _event_rows(store: Store) -> list[dict[str, Any]]:
-    return _rows(store, EVENTS_FILE, "events")
+    """The stored events in the order they were stored (the journal's own dicts: read only)."""
+    return list(_events(store).records().values())
 
 
 def stored_events(store: Store) -> list[RectificationEvent]:
@@ -79,6 +78,7 @@ def _index_row(visit: Visit) -> dict[str, Any]:
         "seal": visit.seal,
         "records": [] if visit.reinspects else [rules.record_to_dict(record) for record in rectifications(visit)],
         "derived": [event.to_dict() for event in rules.reinspection_events(visit)],
+        "reinspects": bool(visit.reinspects),
     }
 
 
@@ -90,30 +90,73 @@ def _is_current(row: dict[str, Any] | None, seal: str | None) -> bool:
 def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
     """Each signed-off visit's index row, by uuid, brought up to date from the visit index first.
 
-    The rows live in ``rectification-index.json`` so that a rectification is found without reading
+    The rows live in ``rectification-index.jsonl`` so that a rectification is found without reading
     every visit file. A row is made again whenever its visit's seal differs from the one the visit
     index holds (a new sign-off, an amendment, a visit synced in) or was made in another layout,
     and rows of visits no longer there are dropped; so a stale row is never used, and a missing
-    or damaged file is simply made again. A read-only store refreshes in memory only.
+    or damaged file is simply made again: appended as new lines, by a read-only command too when
+    nobody else writes (once), else kept in memory for this run.
     """
-    rows = {row["uuid"]: row for row in _rows(store, INDEX_FILE, "visits")}
+    index = _index(store)
+    rows = index.records()
+    # checked against the visit index as it is now: nothing to do (a feedback at 10,000 visits
+    # does not compare 10,000 seals)
+    checked = (store.index_version(), index.version)
+    if index.memo.get(_CHECKED) == checked:
+        return rows
     sealed = {s.uuid: s.seal for s in store.visit_summaries() if s.status is VisitStatus.SIGNED_OFF}
     stale = [uuid for uuid, seal in sealed.items() if not _is_current(rows.get(uuid), seal)]
-    gone = rows.keys() - sealed.keys()
+    gone = [uuid for uuid in rows if uuid not in sealed]
     if not stale and not gone:
+        index.memo[_CHECKED] = checked
         return rows
-    for uuid in gone:
-        del rows[uuid]
+    made = []
     for uuid in stale:
         try:
-            rows[uuid] = _index_row(store.load_visit(uuid))
+            made.append(_index_row(store.load_visit(uuid)))
         except StoreError:
             continue  # moved aside by the store and said once; the visit index no longer lists it
-    if not store.readonly:
-        # one atomic write of the whole file: a reader (the app lists in a worker thread) never
-        # finds it half made
-        store.db(INDEX_FILE).storage.write({"visits": {str(n): row for n, row in enumerate(rows.values(), start=1)}})
-    return rows
+    _write_rows(store, index, [*made, *({"uuid": uuid, GONE: True} for uuid in gone)])
+    return index.records()
+
+
+def findings_of(store: Store, uuids: Iterable[str]) -> dict[str, list[Rectification]]:
+    """The rectifications each signed-off visit named found, from the index (no visit file read);
+    re-inspections and visits not signed off are left out.
+
+    A row made before rows said whether their visit is a re-inspection, and that cannot tell
+    (nothing found, nothing decided), is settled by reading that one visit, once: the row is
+    written back with the answer."""
+    rows = _indexed_visits(store)
+    found: dict[str, list[Rectification]] = {}
+    settled = []
+    for uuid in uuids:
+        row = rows.get(uuid)
+        if row is None:
+            continue
+        if "reinspects" not in row and not row["records"] and not row["derived"]:
+            try:
+                row = {**row, "reinspects": bool(store.load_visit(uuid).reinspects)}
+            except StoreError:
+                continue
+            settled.append(row)
+        if not row.get("reinspects") and not row["derived"]:
+            found[uuid] = [rules.record_from_dict(data) for data in row["records"]]
+    _write_rows(store, _index(store), settled)
+    return found
+
+
+def _write_rows(store: Store, index: Journal, rows: list[dict[str, Any]]) -> None:
+    """Append rows (or drops) to the index: a read-only command does when nobody else is writing
+    (once, not on every run); otherwise the program holding the folder will, and this run keeps
+    them in memory."""
+
+    def write() -> None:
+        index.append(rows)
+
+    if rows and not store.as_writer(write):
+        for row in rows:
+            index.patch_in_memory(row["uuid"], None if row.get(GONE) else row)
 
 
 def _derived_events(rows: dict[str, dict[str, Any]], wanted: set[str] | None = None) -> list[dict[str, Any]]:
@@ -138,14 +181,40 @@ def _fold_views(store: Store, wanted: Iterable[str] | None = None) -> dict[str, 
     else:
         visit_uuids = {rectification_id.partition("/")[0] for rectification_id in ids}
         chosen = [data for uuid in visit_uuids for data in rows.get(uuid, {}).get("records", ()) if data["id"] in ids]
-    records = {data["id"]: rules.record_from_dict(data) for data in chosen}
-    stored = [(row["event"], row.get("received_at")) for row in _event_rows(store)]
-    grouped: dict[str, list[RectificationEvent]] = defaultdict(list)
-    for data, received_at in [*stored, *((data, None) for data in _derived_events(rows))]:
+    records = {data["id"]: data for data in chosen}
+    # stored events as their journal rows (a row keeps the server's receipt time), derived ones as made
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _event_rows(store):
+        if row["event"]["rectification_id"] in records:
+            grouped[row["event"]["rectification_id"]].append(row)
+    for data in _derived_events(rows):
         if data["rectification_id"] in records:
-            event = RectificationEvent.from_dict(data)
-            grouped[event.rectification_id].append(replace(event, received_at=received_at) if received_at else event)
-    return {key: rules.fold(record, grouped.get(key, ())) for key, record in records.items()}
+            grouped[data["rectification_id"]].append(data)
+    # a view folded before is kept with the stored rows it came from; rows are replaced, never
+    # changed, so the same rows (by identity) give the same view, and only what changed is folded
+    folded = _index(store).memo
+    views = {}
+    for key, data in records.items():
+        basis = (data, *grouped.get(key, ()))
+        kept = folded.get(key)
+        if kept is not None and len(kept[0]) == len(basis) and all(a is b for a, b in zip(kept[0], basis, strict=True)):
+            views[key] = kept[1]
+            continue
+        record = rules.record_from_dict(data)
+        # stored events were checked on the way in (recorded here, or received by apply_remote_events)
+        events = [_event_of(item) for item in basis[1:]]
+        views[key] = rules.fold(record, events) if events else rules.initial_view(record)
+        folded[key] = (basis, views[key])
+    return views
+
+
+def _event_of(item: dict[str, Any]) -> RectificationEvent:
+    """A stored event's journal row, or a derived event as made, as an event (checked on the way in:
+    recorded here, or received by ``apply_remote_events``)."""
+    if "origin" not in item:
+        return RectificationEvent.from_stored(item)
+    event = RectificationEvent.from_stored(item["event"])
+    return replace(event, received_at=item["received_at"]) if item.get("received_at") else event
 
 
 def rectification_views(store: Store) -> list[RectificationView]:
@@ -250,7 +319,8 @@ def _append(
     The events file is written before the outbox: after a crash between the two,
     ``queue_unsent_events`` finds the local events the outbox lacks.
     """
-    known = {row["event"]["id"] for row in _event_rows(store)}
+    journal = _events(store)
+    known = journal.records()
     fresh: dict[str, RectificationEvent] = {}
     for event in events:
         if event.id not in known:
@@ -258,31 +328,53 @@ def _append(
     if not fresh:
         return 0
     receipts = received_at or {}
-    _events_table(store).insert_multiple(
-        {"origin": origin, "event": event.to_dict(), **({"received_at": receipts[key]} if key in receipts else {})}
-        for key, event in fresh.items()
+    unqueued = _unqueued_local_events(store) if origin == LOCAL else []
+    journal.append(
+        {
+            "id": event.id,
+            "origin": origin,
+            "event": event.to_dict(),
+            **({"received_at": receipts[event.id]} if event.id in receipts else {}),
+        }
+        for event in fresh.values()
     )
     if origin == LOCAL:
-        for event in fresh.values():
-            _queue(store, event)
+        _queue(store, [*unqueued, *(event.to_dict() for event in fresh.values())])
     return len(fresh)
 
 
-def _queue(store: Store, event: RectificationEvent) -> None:
-    store.put_outbox({"kind": OUTBOX_KIND, "key": event.id, "event": event.to_dict(), "state": "pending"})
+def _unqueued_local_events(store: Store) -> list[dict[str, Any]]:
+    """The latest local events a crash left out of the outbox, oldest first.
+
+    Local events are stored, then queued, a batch at a time, each batch queued in one write, and
+    every new batch first queues what the last one may have missed; so only the latest local
+    events can lack their entry, and the search stops at the first (from the end) that has one:
+    nobody looks up years of sent events.
+    """
+    missing = []
+    for row in reversed(_event_rows(store)):
+        if row["origin"] != LOCAL:
+            continue
+        if store.outbox_entry(OUTBOX_KIND, row["id"]) is not None:
+            break
+        missing.append(row["event"])
+    return missing[::-1]
+
+
+def _queue(store: Store, events: list[dict[str, Any]]) -> None:
+    """Queue events for upload in one appended write: a crash queues all of them or none."""
+    store.put_outbox_many(
+        {"kind": OUTBOX_KIND, "key": event["id"], "event": event, "state": "pending"} for event in events
+    )
 
 
 def queue_unsent_events(store: Store) -> int:
     """Store and queue what a signed-off re-inspection decided, and every local event a crash left
     out of the outbox; returns how many were queued. The sync calls it before each upload."""
     derived = [RectificationEvent.from_dict(data) for data in _derived_events(_indexed_visits(store))]
-    added = _append(store, derived, origin=LOCAL)
-    queued = {entry["key"] for entry in store.outbox() if entry["kind"] == OUTBOX_KIND}
-    missing = [row["event"] for row in _event_rows(store) if row["origin"] == LOCAL]
-    missing = [event for event in missing if event["id"] not in queued]
-    for event in missing:
-        _queue(store, RectificationEvent.from_dict(event))
-    return added + len(missing)
+    missing = _unqueued_local_events(store)
+    _queue(store, missing)
+    return _append(store, derived, origin=LOCAL) + len(missing)
 
 
 def _new_id() -> str:
@@ -373,15 +465,16 @@ def apply_remote_events(
 
 
 def _note_receipts(store: Store, received_at: Mapping[str, str]) -> None:
-    """Keep the server's receipt time on the stored events that lack it, in one write."""
-    table = _events_table(store)
-    late = [doc.doc_id for doc in table.all() if doc["event"]["id"] in received_at and not doc.get("received_at")]
+    """Keep the server's receipt time on the stored events that lack it: their rows again, with it,
+    in one append (a later row of the same event wins)."""
+    journal = _events(store)
+    late = [
+        {**row, "received_at": received_at[key]}
+        for key, row in journal.records().items()
+        if key in received_at and not row.get("received_at")
+    ]
     if late:
-
-        def note(doc: dict[str, Any]) -> None:
-            doc["received_at"] = received_at[doc["event"]["id"]]
-
-        table.update(note, doc_ids=late)
+        journal.append(late)
 
 
 # -- re-inspection (复查) ------------------------------------------------------------------------

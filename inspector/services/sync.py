@@ -46,7 +46,9 @@ VISIT = "visit"
 RECT_EVENT = "rect_event"
 FEED_PAGE = 200
 PUSH_WORKERS = 4
-RECEIPT_BATCH = 50
+RECEIPT_BATCH = 500
+"""Receipts are appended to the outbox this many at a time (one fsync each time): a crash loses at
+most a batch of receipts, which costs a replay the server answers with the same receipts."""
 # visits go to the server in batches: one request and one transaction for many (round trips are
 # what a township's network is slow at); a visit's versions stay together and in order
 BATCH_VISITS = 25
@@ -237,7 +239,7 @@ def _notice_restore(store: Store, url: str, epoch: str) -> bool:
 
 def pending(store: Store) -> list[dict[str, Any]]:
     """Outbox entries not yet acknowledged by the server: versions in order, then events."""
-    entries = [entry for entry in store.outbox() if entry.get("state") != SENT]
+    entries = store.unsent_outbox()
     order = {VISIT: 0, RECT_EVENT: 1}
     return sorted(entries, key=lambda e: (order.get(e["kind"], 2), e.get("version", 0), e["key"]))
 
@@ -309,7 +311,7 @@ def _tasks(store: Store, queue: list[dict[str, Any]]) -> list[list[dict[str, Any
 
 
 def _sealed_size(store: Store, entry: dict[str, Any]) -> int:
-    return len(store.sealed(entry["uuid"], entry["version"]))
+    return store.sealed_size(entry["uuid"], entry["version"])
 
 
 def _push(

@@ -196,7 +196,7 @@ def amend_visit(
 def queue_signed_version(store: Store, visit: Visit) -> None:
     """Freeze the bytes of a signed-off version and put them in the outbox (once)."""
     key = f"{visit.uuid}.v{visit.version}"
-    if any(entry["kind"] == "visit" and entry["key"] == key for entry in store.outbox()):
+    if store.outbox_entry("visit", key) is not None:
         return  # the entry is written after the bytes: both are there
     store.save_sealed(visit.uuid, visit.version, rules.sealed_bytes(visit))
     store.put_outbox(
@@ -213,10 +213,12 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
 
 def ensure_outbox(store: Store) -> int:
     """Queue every signed-off version that a crash left out of the outbox; returns how many."""
-    queued = {entry["key"] for entry in store.outbox() if entry["kind"] == "visit"}
     added = 0
     for summary in store.visit_summaries():
-        if summary.status is VisitStatus.SIGNED_OFF and f"{summary.uuid}.v{summary.version}" not in queued:
+        if (
+            summary.status is VisitStatus.SIGNED_OFF
+            and store.outbox_entry("visit", f"{summary.uuid}.v{summary.version}") is None
+        ):
             queue_signed_version(store, store.load_visit(summary.uuid))
             added += 1
     return added

@@ -15,8 +15,9 @@ import os
 import secrets
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 TEMP_SUFFIX = ".tmp"
 
@@ -102,10 +103,16 @@ def _windows_error(code: int, source: Path, target: Path) -> OSError:
 
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     """Replace ``target`` with ``data`` atomically and durably."""
+    atomic_write_with(target, lambda handle: handle.write(data))
+
+
+def atomic_write_with(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace ``target`` atomically and durably with what ``write`` writes to the open file
+    (a large file, streamed, is never whole in memory)."""
     temp = temp_path_for(target)
     try:
         with open(temp, "xb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         durable_replace(temp, target)

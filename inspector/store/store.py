@@ -4,21 +4,25 @@ Layout of a data dir::
 
     meta.json               which program and schema version wrote it
     inspector.lock          held by the one program writing here
-    index.json              a summary of every visit (rebuilt from visits/ when in doubt)
+    index.jsonl             a summary of every visit, a journal (rebuilt from visits/ when in doubt)
     visits/<uuid>.json      one file per visit, so saving an answer costs the same at 10 or 10,000 visits
     sealed/<uuid>.v<N>.json the canonical bytes of each signed-off version, frozen, what sync uploads
     register.json           the site register (and superseded rows)
     checklists.json         checklists received from the bureau
-    outbox.json             what waits to be uploaded, and the receipts
-    rectifications.json     rectification events (feedback, re-inspection, closing): append-only
-    rectification-index.json  each signed-off visit's rectifications, kept up to date from the seals
+    outbox.jsonl            what waits to be uploaded, and the latest receipts: a journal
+    outbox-sent.jsonl       what the server acknowledged, moved out of the outbox: appended only
+    rectification-events.jsonl  rectification events (feedback, re-inspection, closing): appended only
+    rectification-index.jsonl   each signed-off visit's rectifications, kept up to date from the seals
     sync.json               the server login and the change feed's checkpoint
     counters.json           numbers handed out (document numbers): append-only
     settings.json           remembered team, language, server
     evidence/ab/<sha256>    photos and scans under their hash
     damaged/                files that could not be read, moved aside, never overwritten
 
-Every file is UTF-8 JSON written with ``atomic_write_bytes``.
+Small files that change rarely are UTF-8 JSON written whole with ``atomic_write_bytes``. What
+grows with the years (the index, the outbox, the rectifications) is a ``Journal``: a change is
+one appended line and one fsync, and the file is rewritten (atomically) only when superseded
+lines outnumber the live ones, so no action costs more because there is more history.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid as uuid_module
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +41,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
-from tinydb.table import Document, Table
+from tinydb.table import Document
 
 from inspector.core.checklists import Checklist
 from inspector.core.clock import now
@@ -49,7 +55,8 @@ from inspector.store.atomic import (
     write_new_file,
 )
 from inspector.store.errors import DataDirLocked, StoreError, UnreadableFile
-from inspector.store.migrations import SCHEMA_VERSION, migrate
+from inspector.store.journal import GONE, Journal, JournalDamaged
+from inspector.store.migrations import INDEX_FILE, OUTBOX_ARCHIVE, OUTBOX_FILE, REBUILD_MARKER, SCHEMA_VERSION, migrate
 from inspector.store.tinydb_storage import AtomicJSONStorage, decode, encode
 
 APP_NAME = "inspector"
@@ -57,16 +64,16 @@ SINGLE = 1
 """The doc id of tables that hold one document (a visit's file, the settings)."""
 
 _SMALL_FILES = (
-    "index.json",
     "register.json",
     "checklists.json",
-    "outbox.json",
     "counters.json",
     "settings.json",
 )
 _FOLDERS = ("visits", "sealed", "evidence", "damaged")
-_REBUILD_MARKER = "index.rebuild"
 _COPY_CHUNK = 1024 * 1024
+_VISITS_KEPT = 16
+"""Visits kept parsed in memory (the one being recorded, and a few more): a listing over
+thousands reads each once and keeps none."""
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,9 @@ class Store:
         self.readonly = readonly
         self._lock = lock
         self._dbs: dict[str, TinyDB] = {}
-        self._visit_dbs: dict[str, TinyDB] = {}
-        self._index_ids: dict[str, int] | None = None
+        self._journals: dict[str, Journal] = {}
+        self._visits: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._summaries: list[VisitSummary] | None = None
         self.problems: list[StoreProblem] = []
 
     # -- opening and closing -------------------------------------------------------------------
@@ -106,7 +114,10 @@ class Store:
             if not (root / "meta.json").exists():
                 raise StoreError("no_data", root)
             store = cls(root, readonly=True, lock=None)
-            store._check_meta()
+            # a folder last written by an older version is upgraded once, by whoever may write
+            if store._check_meta() < SCHEMA_VERSION and not store.as_writer(store._upgrade):
+                raise StoreError("needs_upgrade", root)
+            store._visit_index()
             return store
         root.mkdir(parents=True, exist_ok=True)
         lock = FileLock(root / "inspector.lock", timeout=0)
@@ -125,10 +136,12 @@ class Store:
         return store
 
     def close(self) -> None:
-        for db in (*self._dbs.values(), *self._visit_dbs.values()):
+        for db in self._dbs.values():
             db.close()
         self._dbs.clear()
-        self._visit_dbs.clear()
+        self._journals.clear()
+        self._visits.clear()
+        self._summaries = None
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -148,17 +161,44 @@ class Store:
             for folder in _FOLDERS:
                 (self.root / folder).mkdir(exist_ok=True)
             self._write_meta(SCHEMA_VERSION)
-        version = self._check_meta()
+        self._check_meta()
         for folder in _FOLDERS:
             (self.root / folder).mkdir(exist_ok=True)
         self._sweep_temp_files()
+        self._upgrade()
+        for name in _SMALL_FILES:
+            self.db(name)
+        self._visit_index()
+
+    def _upgrade(self) -> None:
+        version = self._check_meta()
         if version < SCHEMA_VERSION:
             migrate(self.root, version)
             self._write_meta(SCHEMA_VERSION)
-        for name in _SMALL_FILES:
-            self.db(name)
-        if (self.root / _REBUILD_MARKER).exists():
-            self.rebuild_index()
+
+    def as_writer(self, action: Callable[[], object]) -> bool:
+        """Run ``action`` as the writer when nobody else is (a read-only command finding the index
+        missing or a visit damaged deals with it once, rather than on every run); False when the
+        data dir is held by another program, which then deals with it itself."""
+        if not self.readonly:
+            action()
+            return True
+        lock = FileLock(self.root / "inspector.lock", timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            return False
+        self.readonly = False
+        for journal in self._journals.values():
+            journal.readonly = False
+        try:
+            action()
+        finally:
+            self.readonly = True
+            for journal in self._journals.values():
+                journal.readonly = True
+            lock.release()
+        return True
 
     def _check_meta(self) -> int:
         meta_path = self.root / "meta.json"
@@ -186,11 +226,12 @@ class Store:
         folders += [p for p in (self.root / "evidence").iterdir() if p.is_dir()]
         for folder in folders:
             for entry in os.scandir(folder):
-                if entry.is_file() and is_temp_file(Path(entry.path)):
+                # the name first: tens of thousands of visit and sealed files are looked at here
+                if entry.name.startswith(".") and is_temp_file(Path(entry.path)) and entry.is_file():
                     Path(entry.path).unlink(missing_ok=True)
 
-    def _set_aside(self, path: Path, error: UnreadableFile) -> StoreProblem:
-        """Move a damaged file into damaged/ under a new name; it is never overwritten or deleted."""
+    def _set_aside(self, path: Path, error: UnreadableFile, *, copy: bool = False) -> StoreProblem:
+        """Move (or ``copy``) a damaged file into damaged/ under a new name; never overwritten or deleted."""
         stamp = now().strftime("%Y%m%dT%H%M%S")
         moved_to = self.root / "damaged" / f"{path.name}.{stamp}"
         counter = 1
@@ -200,16 +241,20 @@ class Store:
         if self.readonly:
             problem = StoreProblem("unreadable", str(path), "", error.reason)
         else:
-            os.replace(path, moved_to)
+            if copy:
+                atomic_write_bytes(moved_to, path.read_bytes())
+            else:
+                os.replace(path, moved_to)
             problem = StoreProblem("unreadable", str(path), str(moved_to), error.reason)
         self.problems.append(problem)
         return problem
 
     def db(self, name: str) -> TinyDB:
-        """A small TinyDB file of this data dir (e.g. "outbox.json"), written atomically.
+        """A small TinyDB file of this data dir (e.g. "sync.json"), written atomically.
 
-        Adapters keep their own small files this way (one file per concern). A file that does
-        not parse is moved aside and replaced by an empty one, and the problem is recorded.
+        Adapters keep their own small files this way (one file per concern); what grows with
+        history belongs in a ``journal``. A file that does not parse is moved aside and replaced
+        by an empty one, and the problem is recorded.
         """
         db = self._dbs.get(name)
         if db is None:
@@ -219,15 +264,42 @@ class Store:
                 db.storage.read()
             except UnreadableFile as error:
                 self._set_aside(path, error)
-                if self.readonly:
-                    db = TinyDB(storage=MemoryStorage)
-                else:
-                    db = TinyDB(path, storage=AtomicJSONStorage)
-                    if name == "index.json":
-                        self._dbs[name] = db
-                        self.rebuild_index()
+                db = TinyDB(storage=MemoryStorage) if self.readonly else TinyDB(path, storage=AtomicJSONStorage)
             self._dbs[name] = db
         return db
+
+    def journal(
+        self,
+        name: str,
+        key: str,
+        *,
+        compactable: bool = True,
+        moves_out: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> Journal:
+        """A journal file of this data dir (e.g. "rectification-events.jsonl"), records keyed by ``key``.
+
+        A file that is not a journal is moved aside and the journal starts empty; lines that do
+        not parse are skipped, the file copied aside for the record, and (when writing) the
+        journal rewritten without them. Either is recorded in ``problems``.
+        """
+        journal = self._journals.get(name)
+        if journal is None:
+            path = self.root / name
+            journal = Journal(path, name.removesuffix(".jsonl"), key, readonly=self.readonly, compactable=compactable)
+            if moves_out is not None:
+                journal.moves_out = moves_out
+            try:
+                journal.records()
+            except JournalDamaged as error:
+                self._set_aside(path, error)
+                journal.start_empty()
+            if journal.skipped:
+                lines = ", ".join(map(str, journal.skipped[:5]))
+                self._set_aside(path, UnreadableFile(path, f"lines {lines} do not parse"), copy=True)
+                if not self.readonly:
+                    journal.compact()
+            self._journals[name] = journal
+        return journal
 
     def _replace_whole(self, name: str, data: dict[str, Any]) -> None:
         """Write several tables of one file in a single atomic write (all or nothing).
@@ -248,61 +320,74 @@ class Store:
     def _visit_path(self, uuid: str) -> Path:
         return self.root / "visits" / f"{uuid}.json"
 
-    def _visit_db(self, uuid: str) -> TinyDB:
-        db = self._visit_dbs.get(uuid)
-        if db is None:
-            db = TinyDB(
-                self._visit_path(uuid),
-                storage=AtomicJSONStorage,
-                readonly=self.readonly,
-            )
-            self._visit_dbs[uuid] = db
-        return db
-
     def save_visit(self, visit: Visit) -> None:
-        """Write the visit's own file atomically; touch the index only when its summary changes.
+        """Write the visit's own file atomically; append to the index only when its summary changes.
 
-        When the index must change too, a marker is written first, so that a crash between the
-        two writes is found at the next start and the index rebuilt from the visit files.
+        The index line goes first: a crash before the visit file is written leaves the index's
+        last line ahead of its visit, which the next opening checks and corrects (only the last
+        line can be, as there is one writer). A new visit is written whole in one atomic write.
         """
         self._require_writable()
         summary = VisitSummary.of(visit).to_dict()
-        index = self._index()
-        doc_id = self._index_doc_ids().get(visit.uuid)
-        if doc_id is not None and index.get(doc_id=doc_id) == summary:
+        index = self._visit_index()
+        before = index.get(visit.uuid)
+        if before == summary:
             self._write_visit(visit)
             return
-        marker = self.root / _REBUILD_MARKER
-        atomic_write_bytes(marker, b"{}")
-        self._write_visit(visit)
-        if doc_id is None:
-            self._index_doc_ids()[visit.uuid] = index.insert(summary)
-        else:
-            index.update(summary, doc_ids=[doc_id])
-        marker.unlink()
+        index.append([summary])
+        self._summaries = None
+        try:
+            self._write_visit(visit)
+        except BaseException:
+            self._undo_index_line(visit.uuid, before)
+            raise
 
-    def _index(self) -> Table:
-        return self.db("index.json").table("visits")
-
-    def _index_doc_ids(self) -> dict[str, int]:
-        """uuid → the index's doc id, so that finding a visit's summary does not scan the index."""
-        if self._index_ids is None:
-            self._index_ids = {doc["uuid"]: doc.doc_id for doc in self._index().all()}
-        return self._index_ids
+    def _undo_index_line(self, uuid: str, before: dict[str, Any] | None) -> None:
+        """The visit file was not written (a full disk): put the index back as it was, or, when even
+        that fails, leave the marker that has it rebuilt at the next opening."""
+        self._summaries = None
+        try:
+            self._visit_index().append([before or {"uuid": uuid, GONE: True}])
+        except OSError:
+            with suppress(OSError):
+                atomic_write_bytes(self.root / REBUILD_MARKER, b"{}")
 
     def _write_visit(self, visit: Visit) -> None:
-        self._visit_db(visit.uuid).table("visit").upsert(Document(visit.to_dict(), doc_id=SINGLE))
+        document = visit.to_dict()
+        # the file keeps TinyDB's layout (table "visit", document 1), written whole at once
+        atomic_write_bytes(self._visit_path(visit.uuid), encode({"visit": {str(SINGLE): document}}))
+        self._remember_visit(visit.uuid, document)
+
+    def _remember_visit(self, uuid: str, document: dict[str, Any]) -> None:
+        self._visits[uuid] = document
+        self._visits.move_to_end(uuid)
+        while len(self._visits) > _VISITS_KEPT:
+            self._visits.popitem(last=False)
+
+    def _read_visit_document(self, uuid: str, *, keep: bool = True) -> dict[str, Any]:
+        document = self._visits.get(uuid)
+        if document is not None:
+            return document
+        path = self._visit_path(uuid)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise StoreError("unknown_visit", path, uuid=uuid) from None
+        if not raw:
+            raise UnreadableFile(path, "empty file")
+        found = decode(path, raw).get("visit", {}).get(str(SINGLE))
+        if not isinstance(found, dict):
+            raise UnreadableFile(path, "no visit record in the file")
+        if keep:
+            self._remember_visit(uuid, found)
+        return found
 
     def load_visit(self, uuid: str) -> Visit:
-        """The stored visit. A file that does not parse is moved aside and dropped from the index."""
+        """The stored visit. A file that does not parse is moved aside and dropped from the index
+        (by a read-only store too, when no other program is writing; else it says so)."""
         path = self._visit_path(uuid)
-        if not path.exists():
-            raise StoreError("unknown_visit", path, uuid=uuid)
         try:
-            document = self._visit_db(uuid).table("visit").get(doc_id=SINGLE)
-            if document is None:
-                raise UnreadableFile(path, "no visit record in the file")
-            return Visit.from_dict(dict(document))
+            return Visit.from_dict(dict(self._read_visit_document(uuid)))
         except UnreadableFile as error:
             self._forget_damaged_visit(uuid, path, error)
             raise
@@ -312,37 +397,149 @@ class Store:
             raise damaged from None
 
     def _forget_damaged_visit(self, uuid: str, path: Path, error: UnreadableFile) -> None:
-        self._visit_dbs.pop(uuid, None)
-        problem = self._set_aside(path, error)
-        error.moved_to = Path(problem.moved_to) if problem.moved_to else None
-        error.params["moved_to"] = problem.moved_to
-        if not self.readonly:
-            doc_id = self._index_doc_ids().pop(uuid, None)
-            if doc_id is not None:
-                self._index().remove(doc_ids=[doc_id])
+        self._visits.pop(uuid, None)
+
+        def set_aside_and_drop() -> None:
+            problem = self._set_aside(path, error)
+            error.moved_to = Path(problem.moved_to)
+            error.params["moved_to"] = problem.moved_to
+            self._visit_index().drop([uuid])
+            self._summaries = None
+
+        if not self.as_writer(set_aside_and_drop):
+            self.problems.append(StoreProblem("unreadable", str(path), "", error.reason))
+            error.code = "unreadable_in_use"
 
     def visit_summaries(self) -> list[VisitSummary]:
         """Every visit in the index, newest arrival first."""
-        rows = [VisitSummary.from_dict(dict(doc)) for doc in self._index().all()]
-        return sorted(rows, key=lambda row: row.arrived_at, reverse=True)
+        if self._summaries is None:
+            rows = [VisitSummary.from_dict(row) for row in self._visit_index().records().values()]
+            self._summaries = sorted(rows, key=lambda row: row.arrived_at, reverse=True)
+        return list(self._summaries)
+
+    def visit_summary(self, uuid: str) -> VisitSummary | None:
+        row = self._visit_index().get(uuid)
+        return VisitSummary.from_dict(row) if row else None
+
+    def index_version(self) -> int:
+        """Changes with every change to the visit index (in this process): what was derived from
+        the summaries at one version still holds while it is the same."""
+        return self._visit_index().version
 
     def visit_uuids(self) -> list[str]:
-        return [doc["uuid"] for doc in self._index().all()]
+        return list(self._visit_index().records())
+
+    def iter_visits(self, uuids: Iterable[str]) -> Iterator[Visit]:
+        """The visits named, read one at a time and not kept (documents and exports over years of
+        visits hold one in memory at a time); damaged ones are set aside and skipped."""
+        for uuid in uuids:
+            try:
+                visit = Visit.from_dict(dict(self._read_visit_document(uuid, keep=False)))
+            except (StoreError, KeyError, TypeError, ValueError):
+                with suppress(StoreError):
+                    self.load_visit(uuid)  # sets a damaged file aside and says so
+                continue
+            yield visit
+
+    def _visit_index(self) -> Journal:
+        """The index, checked once per opening: rebuilt when missing, damaged, marked for rebuild or
+        not naming exactly the visit files; its last line checked against its visit file."""
+        journal = self._journals.get(INDEX_FILE)
+        if journal is not None:
+            return journal
+        journal = Journal(self.root / INDEX_FILE, "index", "uuid", readonly=self.readonly)
+        self._journals[INDEX_FILE] = journal
+        damaged: UnreadableFile | None = None
+        usable = journal.exists() and not (self.root / REBUILD_MARKER).exists()
+        if usable:
+            try:
+                journal.records()
+            except JournalDamaged as error:
+                damaged, usable = error, False
+        if usable and journal.skipped:
+            damaged, usable = UnreadableFile(journal.path, f"lines {journal.skipped[:5]} do not parse"), False
+        if usable:
+            self._check_last_line(journal)
+            usable = self._names_match(journal)
+
+        def rebuild() -> None:
+            if damaged is not None:
+                self._set_aside(journal.path, damaged)
+            self.rebuild_index()
+
+        # a reader facing a writer keeps what it could read; with nothing readable it says so
+        if not usable and not self.as_writer(rebuild) and (damaged is not None or not journal.loaded):
+            raise StoreError("index_unusable", journal.path)
+        return self._journals[INDEX_FILE]
+
+    def _names_match(self, journal: Journal) -> bool:
+        """Whether the index names exactly the visit files (a folder copied in by hand, a stale index).
+
+        A reader that meets a writer mid-way (the index line written, the visit file not yet) takes
+        the index as it is: the writer keeps it."""
+        names = {entry.name[:-5] for entry in os.scandir(self.root / "visits") if entry.name.endswith(".json")}
+        names = {name for name in names if not name.startswith(".")}
+        if names == journal.records().keys():
+            return True
+        if self.readonly and (self.root / "inspector.lock").exists():
+            lock = FileLock(self.root / "inspector.lock", timeout=0)
+            try:
+                lock.acquire()
+            except Timeout:
+                return True
+            lock.release()
+        return False
+
+    def _check_last_line(self, journal: Journal) -> None:
+        """A crash between the index line and its visit file leaves the last line ahead: correct it."""
+        last = journal.last_record()
+        if last is None:
+            return
+        uuid = last["uuid"]
+        try:
+            actual: dict[str, Any] | None = VisitSummary.of(
+                Visit.from_dict(dict(self._read_visit_document(uuid, keep=False)))
+            ).to_dict()
+        except StoreError:
+            actual = None  # missing (the crash came before a new visit was written) or damaged
+        except (KeyError, TypeError, ValueError):
+            actual = None
+        if journal.get(uuid) == actual:
+            return
+        if self.readonly:
+            journal.patch_in_memory(uuid, actual)
+        else:
+            journal.append([actual or {"uuid": uuid, GONE: True}])
 
     def rebuild_index(self) -> None:
-        """Read every visit file and write the index anew (after a crash mid-update or damage)."""
+        """Read every visit file and write the index anew (after a crash mid-update or damage).
+
+        The marker goes first and is removed last, and the new index is one atomic write: a
+        crash at any point leaves the marker, so the next opening rebuilds again; never a valid
+        but empty index.
+        """
         self._require_writable()
+        marker = self.root / REBUILD_MARKER
+        if not marker.exists():
+            atomic_write_bytes(marker, b"{}")
         summaries = []
         for path in sorted((self.root / "visits").glob("*.json")):
-            try:
-                summaries.append(VisitSummary.of(self.load_visit(path.stem)).to_dict())
-            except StoreError:
+            if is_temp_file(path):
                 continue
-        table = self._index()
-        table.truncate()
-        table.insert_multiple(summaries)
-        self._index_ids = None
-        (self.root / _REBUILD_MARKER).unlink(missing_ok=True)
+            try:
+                summaries.append(
+                    VisitSummary.of(Visit.from_dict(dict(self._read_visit_document(path.stem, keep=False)))).to_dict()
+                )
+            except UnreadableFile as error:
+                self._set_aside(path, error)
+            except (KeyError, TypeError, ValueError) as error:
+                self._set_aside(path, UnreadableFile(path, f"not a visit record ({type(error).__name__}: {error})"))
+        journal = Journal(self.root / INDEX_FILE, "index", "uuid", readonly=False)
+        journal.create(summaries)
+        journal.readonly = self.readonly
+        self._journals[INDEX_FILE] = journal
+        self._summaries = None
+        marker.unlink(missing_ok=True)
 
     # -- sealed bytes --------------------------------------------------------------------------
 
@@ -355,6 +552,13 @@ class Store:
         path = self._sealed_path(uuid, version)
         if not write_new_file(path, data) and path.read_bytes() != data:
             raise StoreError("sealed_differs", path)
+
+    def sealed_size(self, uuid: str, version: int) -> int:
+        path = self._sealed_path(uuid, version)
+        try:
+            return path.stat().st_size
+        except FileNotFoundError:
+            raise StoreError("unknown_visit", path, uuid=uuid) from None
 
     def sealed(self, uuid: str, version: int) -> bytes:
         path = self._sealed_path(uuid, version)
@@ -506,39 +710,54 @@ class Store:
         return [dict(row) for row in self.db("counters.json").table("numbers").search(Query().series == series)]
 
     # -- outbox --------------------------------------------------------------------------------
+    # The outbox is a journal keyed by (kind, key): queuing an entry or recording a receipt is one
+    # appended line. When it is compacted, the entries the server acknowledged ("state": "sent")
+    # move to outbox-sent.jsonl, which is only ever appended to: a receipt is written once and
+    # never rewritten, and the live outbox holds what waits (plus the receipts since the last move).
+
+    def _outbox(self) -> Journal:
+        journal = self._journals.get(OUTBOX_FILE)
+        if journal is None:
+            journal = self.journal(OUTBOX_FILE, OUTBOX_KEY, moves_out=_is_sent)
+            journal.on_compact = self._archive_sent
+        return journal
+
+    def _outbox_archive(self) -> Journal:
+        return self.journal(OUTBOX_ARCHIVE, OUTBOX_KEY, compactable=False)
+
+    def _archive_sent(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Append the acknowledged entries to the archive (fsynced) before the outbox is rewritten
+        without them: a crash between the two leaves them in both, which reads the same."""
+        self._outbox_archive().append(record for record in records if _is_sent(record))
+        return [record for record in records if not _is_sent(record)]
 
     def outbox(self) -> list[dict[str, Any]]:
-        return [dict(doc) for doc in self.db("outbox.json").table("outbox").all()]
+        """Every outbox entry, sent or not (the archive read too: for checks and tests, not for each sync)."""
+        merged = {**self._outbox_archive().records(), **self._outbox().records()}
+        return [_without_key(entry) for entry in merged.values()]
+
+    def unsent_outbox(self) -> list[dict[str, Any]]:
+        """The entries not yet acknowledged by the server; reads the live outbox only."""
+        return [_without_key(entry) for entry in self._outbox().records().values() if not _is_sent(entry)]
+
+    def outbox_entry(self, kind: str, key: str) -> dict[str, Any] | None:
+        """One entry, sent or not; the archive is read only when the live outbox lacks it."""
+        entry_key = _outbox_key(kind, key)
+        found = self._outbox().get(entry_key) or self._outbox_archive().get(entry_key)
+        return _without_key(found) if found else None
 
     def put_outbox(self, entry: dict[str, Any]) -> None:
         """Add or update an outbox entry, keyed by (kind, key)."""
-        self._require_writable()
-        query = (Query().kind == entry["kind"]) & (Query().key == entry["key"])
-        self.db("outbox.json").table("outbox").upsert(entry, query)
+        self.put_outbox_many([entry])
 
     def put_outbox_many(self, entries: Iterable[dict[str, Any]]) -> None:
-        """Add or update many outbox entries, keyed by (kind, key): one write for those already there.
+        """Add or update many outbox entries, keyed by (kind, key), in one appended write.
 
-        Sync records receipts in batches this way, so a long upload does not rewrite the outbox per item.
+        Sync records receipts in batches this way: a long upload costs one fsync per batch.
         """
         self._require_writable()
-        wanted = {(entry["kind"], entry["key"]): entry for entry in entries}
-        if not wanted:
-            return
-        table = self.db("outbox.json").table("outbox")
-        present = {(doc["kind"], doc["key"]) for doc in table.all()}
-
-        def is_wanted(doc: Any) -> bool:
-            return (doc["kind"], doc["key"]) in wanted
-
-        def refresh(doc: Any) -> None:
-            doc.update(wanted[(doc["kind"], doc["key"])])
-
-        if present & wanted.keys():
-            table.update(refresh, is_wanted)  # type: ignore[arg-type]
-        fresh = [entry for key, entry in wanted.items() if key not in present]
-        if fresh:
-            table.insert_multiple(fresh)
+        wanted = {_outbox_key(entry["kind"], entry["key"]): entry for entry in entries}
+        self._outbox().append({**entry, OUTBOX_KEY: key} for key, entry in wanted.items())
 
     # -- evidence ------------------------------------------------------------------------------
 
@@ -578,3 +797,20 @@ class Store:
         for shard in (self.root / "evidence").iterdir():
             if shard.is_dir():
                 yield from (p for p in shard.iterdir() if not is_temp_file(p))
+
+
+OUTBOX_KEY = "_entry"
+SENT_STATE = "sent"
+"""An outbox entry the server acknowledged (the sync service's word for it, kept by the store)."""
+
+
+def _is_sent(entry: dict[str, Any]) -> bool:
+    return entry.get("state") == SENT_STATE
+
+
+def _outbox_key(kind: str, key: str) -> str:
+    return f"{kind}/{key}"
+
+
+def _without_key(entry: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in entry.items() if name != OUTBOX_KEY}

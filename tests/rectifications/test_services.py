@@ -99,14 +99,14 @@ def test_feedback_is_stored_queued_and_keeps_its_evidence(demo: Store, tmp_path:
 def test_refused_feedback_stores_nothing(demo: Store, tmp_path: Path) -> None:
     target = by_site(demo, "LS-EC-002")[0]
     reinspect(demo, "LS-EC-002", {})
-    events_file = (demo.root / "rectifications.json").read_bytes()
+    events_file = (demo.root / services.EVENTS_FILE).read_bytes()
     scan = tmp_path / "late.jpg"
     scan.write_bytes(b"too late")
     evidence_before = sorted(demo.iter_evidence())
     with pytest.raises(DomainError) as refused:
         feedback(demo, target.id, evidence_files=[scan])
     assert refused.value.code == "rectification.closed"
-    assert (demo.root / "rectifications.json").read_bytes() == events_file
+    assert (demo.root / services.EVENTS_FILE).read_bytes() == events_file
     assert sorted(demo.iter_evidence()) == evidence_before
 
 
@@ -216,11 +216,11 @@ def test_a_malformed_remote_event_stores_nothing(demo: Store) -> None:
     target = by_site(demo, "LS-MR-001")[0]
     good = _remote(target.id, "feedback", "2026-11-20T09:00:00+08:00", _feedback_payload())
     no_zone = {**good, "id": "bad", "at": "2026-11-20T09:00:00"}
-    before = (demo.root / "rectifications.json").read_bytes()
+    before = (demo.root / services.EVENTS_FILE).read_bytes()
     with pytest.raises(DomainError) as refused:
         services.apply_remote_events(demo, [good, no_zone])
     assert refused.value.code == "rectification.bad_event" and refused.value.params["field"] == "at"
-    assert (demo.root / "rectifications.json").read_bytes() == before
+    assert (demo.root / services.EVENTS_FILE).read_bytes() == before
     for broken in ({**good, "kind": "deleted"}, {**good, "payload": "x"}, {**good, "evidence": [{"x": 1}]}, "text"):
         with pytest.raises(DomainError, match="bad_event"):
             services.apply_remote_events(demo, [broken])
@@ -248,7 +248,7 @@ def test_a_crash_between_the_events_file_and_the_outbox_is_repaired(demo: Store)
     target = by_site(demo, "LS-MR-001")[0]
     view = feedback(demo, target.id)
     lost = view.history[-1].event
-    demo.db("outbox.json").table("outbox").remove(lambda entry: entry.get("key") == lost.id)
+    demo.journal("outbox.jsonl", "_entry").drop([f"rect_event/{lost.id}"])
     assert services.queue_unsent_events(demo) == 1
     assert any(entry["key"] == lost.id for entry in rect_events_in_outbox(demo))
     assert services.queue_unsent_events(demo) == 0

@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # the rectifications are read after the first frame, and thei
     from inspector.core.rectifications import RectificationView
 
 RECENT_SHOWN = 50
+HOME_ROWS = 200
+"""Rows a home list shows at most (after years, thousands wait): the first, most pressing, ones,
+then a row saying how many more; the counts in the section bar stay whole."""
 SYNC_PENDING = "pending"
 SECTIONS = {
     "tab-in-progress": "tui.home.tab.in_progress",
@@ -137,7 +140,7 @@ class HomeScreen(InspectorScreen[None]):
         listed = {row.uuid for row in summaries}
         return [
             entry
-            for entry in self.store.outbox()
+            for entry in self.store.unsent_outbox()
             if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in listed
         ]
 
@@ -145,17 +148,21 @@ class HomeScreen(InspectorScreen[None]):
         by_uuid = {row.uuid: row for row in summaries}
         self.outbox.fill(
             [t("tui.col.site"), t("tui.col.version"), t("tui.col.signed_off")],
-            [
-                (
-                    entry["uuid"],
-                    [
-                        by_uuid[entry["uuid"]].site_name,
-                        str(entry["version"]),
-                        _when(by_uuid[entry["uuid"]].signed_off_at),
-                    ],
-                )
-                for entry in pending
-            ],
+            _bounded(
+                [
+                    (
+                        entry["uuid"],
+                        [
+                            by_uuid[entry["uuid"]].site_name,
+                            str(entry["version"]),
+                            _when(by_uuid[entry["uuid"]].signed_off_at),
+                        ],
+                    )
+                    for entry in pending[:HOME_ROWS]
+                ],
+                len(pending),
+                3,
+            ),
         )
 
     @work(thread=True, exclusive=True, group="rectifications")
@@ -181,20 +188,24 @@ class HomeScreen(InspectorScreen[None]):
         self.rectifications.fill(
             # the finding last: it is long, and would push the due date and state off a narrow screen
             [t("tui.col.site"), t("tui.col.due"), t("tui.col.state"), t("tui.col.finding")],
-            [
-                (
-                    view.id,
-                    [
-                        view.record.site_name,
-                        view.due.isoformat(),
-                        t("rect.overdue", days=view.days_overdue(today))
-                        if view.overdue_on(today)
-                        else label(view.state),
-                        view.record.item_text,
-                    ],
-                )
-                for view in open_views
-            ],
+            _bounded(
+                [
+                    (
+                        view.id,
+                        [
+                            view.record.site_name,
+                            view.due.isoformat(),
+                            t("rect.overdue", days=view.days_overdue(today))
+                            if view.overdue_on(today)
+                            else label(view.state),
+                            view.record.item_text,
+                        ],
+                    )
+                    for view in open_views[:HOME_ROWS]
+                ],
+                len(open_views),
+                4,
+            ),
         )
         self.query_one(SectionBar).set_label(
             "tab-rectifications", t("tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue)
@@ -204,8 +215,9 @@ class HomeScreen(InspectorScreen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        if event.row_key.value:
-            self.open_row(event.data_table, event.row_key.value.partition("#")[0])
+        key = (event.row_key.value or "").partition("#")[0]
+        if key:  # the row saying how many more are not listed opens nothing
+            self.open_row(event.data_table, key)
 
     def action_open_selected(self) -> None:
         table = self.focused
@@ -258,3 +270,10 @@ class HomeScreen(InspectorScreen[None]):
         from inspector.tui.screens.new_visit import NewVisitScreen
 
         self.app.push_screen(NewVisitScreen(self.session))
+
+
+def _bounded(rows: list[tuple[str, list[str]]], total: int, columns: int) -> list[tuple[str, list[str]]]:
+    """The rows shown, and when some are left out, a last row (opening nothing) saying how many."""
+    if total <= len(rows):
+        return rows
+    return [*rows, ("", [t("tui.home.more_rows", count=total - len(rows)), *[""] * (columns - 1)])]
