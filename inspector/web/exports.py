@@ -98,7 +98,7 @@ def county_bulletin(
 ) -> Document:
     """The 督导检查情况通报 over every team's visits that arrived from ``start`` to ``end``, numbered in
     the bureau's bulletin series that the laptops' blocks come from (``server.numbers``)."""
-    from inspector.documents.bulletin import BulletinScope, Overdue, build_bulletin
+    from inspector.documents.bulletin import BulletinScope, BulletinVisit, Overdue, build_bulletin
     from inspector.documents.common import safe_file_name
     from inspector.i18n import t
 
@@ -113,7 +113,8 @@ def county_bulletin(
         Overdue(view.record, days, view.notice_number)
         for view, days in _most_overdue(overdue_views(database, index, end))
     ]
-    data = build_bulletin(BulletinScope(start, end, issued, chosen, overdue), profile, number)
+    scope = BulletinScope(start, end, issued, [BulletinVisit.of(visit) for visit in chosen], overdue)
+    data = build_bulletin(scope, profile, number)
     name = safe_file_name(t("doc.bulletin.file", start=start.isoformat(), end=end.isoformat()))
     return Document(name, data, number)
 

@@ -20,6 +20,7 @@ from inspector.core.vocabulary import Result, SiteKind, VisitStatus
 from inspector.services.rectifications import start_reinspection
 from inspector.services.visits import ensure_outbox, visits_in_progress
 from inspector.store import atomic, tinydb_storage
+from inspector.store import store as store_module
 from inspector.store.store import Store
 from inspector.tui.app import InspectorApp
 from inspector.tui.screens.choice_dialog import ChoiceDialog
@@ -55,14 +56,16 @@ class FullDisk:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.full = False
-        write = tinydb_storage.atomic_write_bytes
+        write = atomic.atomic_write_bytes
 
         def refuse(target: Path, data: bytes) -> None:
             if self.full:
                 raise OSError(errno.ENOSPC, "No space left on device", str(target))
             write(target, data)
 
-        monkeypatch.setattr(tinydb_storage, "atomic_write_bytes", refuse)
+        # every module that writes whole files through it (visits, small tables)
+        for module in (store_module, tinydb_storage):
+            monkeypatch.setattr(module, "atomic_write_bytes", refuse)
 
 
 @pytest.fixture
