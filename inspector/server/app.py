@@ -356,7 +356,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "post_visits",
         "Upload up to 100 signed-off versions at once: {visits: [{uuid, version, sha256, visit}]}; each "
         "item is answered as the single upload would answer it (status, then receipt or error)",
-        LEAD,
+        LEAD_OR_ADMIN,
         {200: "one result per item, in order"},
         max_body=lambda limits: limits.visit_batch,
     ),
@@ -365,7 +365,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "PUT",
         "put_visit",
         "Upload a signed-off visit version: its sealed canonical bytes",
-        LEAD,
+        LEAD_OR_ADMIN,
         {
             **_STORED,
             409: "photos missing, base missing or stale, or other bytes under this version",

@@ -26,6 +26,7 @@ ERROR_CODES: dict[str, str] = {
     "token_revoked": "the token was revoked",
     "token_expired": "the token has expired",
     "role_forbidden": "the account's role may not do this",
+    "not_owner": "this visit belongs to another account: only it or an admin may add a version",
     "rate_limited": "too many requests for this token; retry after Retry-After seconds",
     "too_large": "the body is larger than this endpoint accepts",
     "bad_length": "Content-Length is not a number",

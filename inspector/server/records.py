@@ -22,8 +22,8 @@ from inspector.core.checklists import Checklist, checklist_problems
 from inspector.core.clock import now, to_iso
 from inspector.core.sites import Site, site_problems
 from inspector.core.vocabulary import VisitStatus
-from inspector.server.accounts import Account
-from inspector.server.db import Database, feed, insert_once, photos, visits
+from inspector.server.accounts import Account, Role
+from inspector.server.db import Database, accounts, feed, insert_once, photos, visits
 from inspector.server.errors import ApiError
 from inspector.store.atomic import durable_replace, is_temp_file, temp_path_for
 
@@ -187,8 +187,33 @@ def _refusal(error: ApiError) -> dict[str, Any]:
     return {"status": error.status, **error.body()}
 
 
+def _owner(conn: Connection, uuid: str) -> str | None:
+    """The name of the account that uploaded the visit's version 1 (None when it is not here).
+
+    A visit belongs to a person, not to one enrolment: a lead enrolled again (a new laptop, the
+    old token revoked) keeps the visits uploaded with the old token.
+    """
+    query = (
+        select(accounts.c.name)
+        .join_from(visits, accounts, visits.c.uploaded_by == accounts.c.id)
+        .where(visits.c.uuid == uuid, visits.c.version == 1)
+    )
+    return conn.execute(query).scalar()
+
+
+def _check_owner(conn: Connection, account: Account, uuid: str) -> None:
+    """Only the visit's owner or an admin may add to it or learn anything of it: a refusal here
+    says nothing of the record (no seal, no number), so a stranger cannot use it to forge one."""
+    if account.role is Role.ADMIN:
+        return
+    owner = _owner(conn, uuid)
+    if owner is not None and owner != account.name:
+        raise ApiError(403, "not_owner")
+
+
 def _insert_visit(conn: Connection, account: Account, facts: VisitFacts, body: bytes) -> Stored:
     if facts.version > 1:
+        _check_owner(conn, account, facts.uuid)
         base = conn.execute(
             select(visits.c.seal).where(visits.c.uuid == facts.uuid, visits.c.version == facts.version - 1)
         ).scalar()
@@ -212,6 +237,8 @@ def _insert_visit(conn: Connection, account: Account, facts: VisitFacts, body: b
         },
         ("uuid", "version"),
     )
+    if not created and facts.version == 1:
+        _check_owner(conn, account, facts.uuid)
     row = conn.execute(
         select(*_RECEIPT_COLUMNS).where(visits.c.uuid == facts.uuid, visits.c.version == facts.version)
     ).one()

@@ -82,6 +82,8 @@ def _retry_after(response: httpx.Response, cap: float) -> float | bool:
 
 
 _JSON = {"Content-Type": "application/json"}
+ITEM_FORBIDDEN = frozenset({"not_owner", "event_forbidden"})
+"""403s that refuse one item (another account's record), not the account's role: the run goes on."""
 
 
 def _is_ours(response: httpx.Response) -> bool:
@@ -252,7 +254,7 @@ class BureauClient:
         code, detail = self._error_of(response)
         if status == 401:
             raise SyncError("auth_refused", reason=code)
-        if status == 403:
+        if status == 403 and code not in ITEM_FORBIDDEN:
             raise SyncError("forbidden", reason=code)
         if status == 429:
             raise SyncError("rate_limited")
