@@ -67,9 +67,34 @@ _REQUIRED_PAYLOAD: dict[EventKind, tuple[str, ...]] = {
 }
 
 
+# Who may record each step (enforced by the bureau server, and by the laptop before it records):
+# the team whose visit found the item speaks for the unit (the notice it issued, the feedback form
+# it typed in); anyone leading a team may re-inspect the item and decide on it (回头看 is often
+# done by another team). An admin may record any step. An inspector's account records none.
+OWNER_ONLY = frozenset({EventKind.ISSUED, EventKind.FEEDBACK})
+EVENT_ROLES = frozenset({"lead", "admin"})
+EVENT_FIELDS = frozenset({"id", "rectification_id", "kind", "at", "by", "reason", "evidence", "payload", "signed_by"})
+MAX_EVENT_TEXT = 2000
+MAX_EVENT_EVIDENCE = 50
+FUTURE_SLACK = timedelta(days=1)
+"""How far ahead of the server's clock an event may be dated (a laptop's clock may be off)."""
+
+
+def may_record(kind: EventKind, role: str, *, owns_record: bool) -> bool:
+    """Whether an account of ``role`` may record a step of ``kind`` on a rectification found by its
+    own visit (``owns_record``) or by another team's."""
+    if role == "admin":
+        return True
+    return role in EVENT_ROLES and (owns_record or kind not in OWNER_ONLY)
+
+
 @dataclass(frozen=True)
 class RectificationEvent:
-    """One step in a rectification's life: who, when, what (kind and payload), why, with what evidence."""
+    """One step in a rectification's life: who, when, what (kind and payload), why, with what evidence.
+
+    ``by`` is the name typed on the laptop; ``signed_by`` the account that uploaded the event, set by
+    the bureau server (never by a laptop): it is who the board and the documents trust.
+    """
 
     id: str
     rectification_id: str
@@ -79,10 +104,16 @@ class RectificationEvent:
     reason: str = ""
     evidence: tuple[Evidence, ...] = ()
     payload: Mapping[str, Any] = field(default_factory=dict)
+    signed_by: str = ""
 
     @property
     def moment(self) -> datetime:
         return from_iso(self.at)
+
+    @property
+    def author(self) -> str:
+        """Who recorded it: the uploading account once the server has signed it, else the typed name."""
+        return self.signed_by or self.by
 
     def sort_key(self) -> tuple[datetime, str, bytes]:
         # the canonical bytes only break a tie between two different events sharing an id
@@ -98,6 +129,8 @@ class RectificationEvent:
             "reason": self.reason,
             "evidence": [item.to_dict() for item in self.evidence],
             "payload": dict(self.payload),
+            # only once signed: an unsigned event keeps the bytes (and the outbox entry) it always had
+            **({"signed_by": self.signed_by} if self.signed_by else {}),
         }
 
     @classmethod
@@ -124,10 +157,72 @@ class RectificationEvent:
             reason=str(data.get("reason", "")),
             evidence=evidence,
             payload=dict(payload),
+            signed_by=str(data.get("signed_by") or ""),
             **fields,
         )
         check_event(event)
         return event
+
+
+def strict_event(data: Any, *, received_at: datetime) -> RectificationEvent:
+    """An event as the bureau server accepts it from an account: ``from_dict``'s reading, then
+    nothing it does not know (no field beyond the event's own, no payload key beyond its kind's),
+    texts of a bounded length, and a moment not in the future (a day's slack for laptop clocks).
+    Every refusal is a DomainError naming the field."""
+    if isinstance(data, Mapping):
+        event_id = str(data.get("id") or "?")
+        unknown = sorted(set(data) - EVENT_FIELDS)
+        if unknown:
+            raise DomainError("rectification.bad_event", event=event_id, field=str(unknown[0]))
+        for key in ("by", "reason", "signed_by"):
+            if key in data and not isinstance(data[key], str):
+                raise DomainError("rectification.bad_event", event=event_id, field=key)
+    event = RectificationEvent.from_dict(data)
+    allowed = set(_REQUIRED_PAYLOAD[event.kind])
+    for key, value in event.payload.items():
+        if key not in allowed or not isinstance(value, str) or len(value) > MAX_EVENT_TEXT:
+            raise DomainError("rectification.bad_event", event=event.id, field=f"payload.{key}")
+    for key in ("by", "reason"):
+        if len(getattr(event, key)) > MAX_EVENT_TEXT:
+            raise DomainError("rectification.bad_event", event=event.id, field=key)
+    if len(event.evidence) > MAX_EVENT_EVIDENCE or not all(
+        _strict_evidence(item) for item in data.get("evidence") or ()
+    ):
+        raise DomainError("rectification.bad_event", event=event.id, field="evidence")
+    if event.moment > received_at + FUTURE_SLACK:
+        raise DomainError("rectification.bad_event", event=event.id, field="at")
+    return event
+
+
+def _strict_evidence(item: Any) -> bool:
+    return (
+        isinstance(item, Mapping)
+        and set(item) == {"sha256", "name", "size"}
+        and isinstance(item["sha256"], str)
+        and len(item["sha256"]) == 64
+        and all(char in "0123456789abcdef" for char in item["sha256"])
+        and isinstance(item["name"], str)
+        and len(item["name"]) <= 255
+        and type(item["size"]) is int
+        and item["size"] >= 0
+    )
+
+
+_PAYLOAD_KEYS = frozenset(key for keys in _REQUIRED_PAYLOAD.values() for key in keys)
+_FIELD_OF_RULE = {
+    "rectification.by_required": "by",
+    "rectification.bad_result": "payload.result",
+    "rectification.due_in_past": "payload.due",
+}
+
+
+def refused_field(error: DomainError) -> str:
+    """The field of an event a refusal of ``strict_event``/``check_event`` is about (payload keys
+    as ``payload.<key>``), for an answer that names what is wrong."""
+    if error.code.startswith("rectification.missing."):
+        return "payload." + error.code.rpartition(".")[2]
+    field_name = str(error.params.get("field", "")) or _FIELD_OF_RULE.get(error.code, "-")
+    return f"payload.{field_name}" if field_name in _PAYLOAD_KEYS else field_name
 
 
 def _text(data: Mapping[str, Any], key: str, event_id: str) -> str:
@@ -347,7 +442,7 @@ def _apply(view: RectificationView, event: RectificationEvent) -> RectificationV
             date=date.fromisoformat(payload["date"]),
             status=FeedbackStatus(payload["status"]),
             evidence=event.evidence,
-            recorded_by=event.by,
+            recorded_by=event.author,
             recorded_at=event.at,
         )
         return replace(view, state=RectificationState.FEEDBACK_RECEIVED, feedback=feedback, history=step)
@@ -366,7 +461,7 @@ def _apply(view: RectificationView, event: RectificationEvent) -> RectificationV
             due=date.fromisoformat(payload["due"]),
             history=step,
         )
-    return replace(view, state=RectificationState.CLOSED, closed_at=event.at, closed_by=event.by, history=step)
+    return replace(view, state=RectificationState.CLOSED, closed_at=event.at, closed_by=event.author, history=step)
 
 
 def fold(record: Rectification, events: Iterable[RectificationEvent]) -> RectificationView:

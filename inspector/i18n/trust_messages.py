@@ -6,4 +6,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "此检查记录属于另一个账号，只有上传第一版的账号或管理员可以更正",
         "this visit belongs to another account: only the account that uploaded version 1, or an admin, may amend it",
     ),
+    "sync.reason.event_forbidden": (
+        "此账号不能在这条整改记录上记录这一步（反馈和通知只能由发现问题的检查组记录）",
+        "this account may not record this step on this rectification (feedback and notices belong to the team that found it)",
+    ),
+    "sync.reason.rectification_missing": (
+        "服务器上还没有这条整改所属的检查记录（将在下次同步时重发）",
+        "the visit this rectification comes from is not on the server yet (sent again at the next sync)",
+    ),
+    "sync.reason.visit_missing": (
+        "服务器上还没有这次复查的检查记录（将在下次同步时重发）",
+        "the re-inspection visit is not on the server yet (sent again at the next sync)",
+    ),
+    "sync.reason.state_forbids": (
+        "这条整改当前的状态不允许这一步（可能另一组已记录）",
+        "the rectification's state does not allow this step (another team may have recorded one)",
+    ),
+    "error.rectification.role_may_not": (
+        "当前登录的账号（{role}）不能记录整改反馈或通知，请由检查组组长记录",
+        "the account this laptop is logged in with ({role}) may not record feedback or notices; a team lead records them",
+    ),
+    "rect.signed_by": ("{account}（录入：{typed}）", "{account} (typed: {typed})"),
 }

@@ -415,8 +415,9 @@ OPERATIONS: tuple[Operation, ...] = (
         LEAD_OR_ADMIN,
         {
             **_STORED,
-            409: "photos missing, or other bytes under this id",
-            422: "not an event with this id and a rectification_id",
+            403: "the account may not record this step on this rectification",
+            409: "photos, rectification or re-inspection visit missing; the state forbids the step; other bytes under this id",
+            422: "the event breaks a rule (detail.field, detail.rule)",
         },
         max_body=lambda limits: limits.event,
     ),

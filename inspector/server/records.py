@@ -11,7 +11,7 @@ import json
 import re
 import uuid as uuid_module
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,22 @@ from sqlalchemy import Connection, select
 from inspector.core.canonical import canonical_bytes, sha256_hex
 from inspector.core.checklists import Checklist, checklist_problems
 from inspector.core.clock import now, to_iso
+from inspector.core.errors import DomainError
+from inspector.core.rectifications import (
+    EventKind,
+    RectificationEvent,
+    fold,
+    may_record,
+    record_from_dict,
+    refusal,
+    refused_field,
+    strict_event,
+)
 from inspector.core.sites import Site, site_problems
 from inspector.core.vocabulary import VisitStatus
 from inspector.server.accounts import Account, Role
-from inspector.server.db import Database, accounts, feed, insert_once, photos, visits
+from inspector.server.board import RECT_EVENT, UNREADABLE, bring_up_to_date
+from inspector.server.db import Database, accounts, board_events, board_rows, feed, insert_once, photos, visits
 from inspector.server.errors import ApiError
 from inspector.store.atomic import durable_replace, is_temp_file, temp_path_for
 
@@ -383,26 +395,73 @@ def _publish(conn: Connection, account: Account | None, kind: str, key: str, con
 
 
 def store_event(database: Database, account: Account, event_id: str, body: bytes) -> Stored:
-    """A rectification event, kept once under its id and handed to every laptop through the feed."""
-    event = parse_object(body)
-    if event.get("id") != event_id or not isinstance(event.get("rectification_id"), str):
-        raise ApiError(422, "bad_event")
-    missing = _missing_photos(database, _event_evidence(event))
+    """A rectification event, checked by the laptops' own rules, signed with the uploading account's
+    name, kept once under its id and handed to every laptop through the feed.
+
+    Refused: what the rules cannot read (422, naming the field); a step the account may not take
+    on this rectification (403 ``event_forbidden``); a rectification or re-inspection visit not on
+    the server yet (409, sent again later); a step its state does not allow (409 ``state_forbids``).
+    """
+    try:
+        event = strict_event(parse_object(body), received_at=now())
+    except DomainError as error:
+        raise ApiError(422, "bad_event", field=refused_field(error), rule=error.code) from None
+    if event.id != event_id:
+        raise ApiError(422, "bad_event", field="id", rule="rectification.id_differs_from_path")
+    # an event relayed by a county server comes signed there: the relaying account stands before
+    # that signature ("county/张三"), so nothing ever speaks in the name of an account but its own
+    signed = replace(event, signed_by=f"{account.name}/{event.signed_by}" if event.signed_by else account.name)
+    missing = _missing_photos(database, {item.sha256 for item in event.evidence})
     if missing:
         raise ApiError(409, "photos_missing", sha256=sorted(missing))
+    # the board holds every rectification and its events: the state the step is checked against
+    bring_up_to_date(database)
     with database.writing() as conn:
-        return _publish(conn, account, "rect_event", event_id, event)
+        stored = conn.execute(select(feed).where(feed.c.kind == RECT_EVENT, feed.c.key == event_id)).first()
+        if stored is None:
+            _check_step(conn, account, signed)
+            return _publish(conn, account, RECT_EVENT, event_id, signed.to_dict())
+    # the same event again, whoever relays it (its laptop, a county server): the first receipt
+    kept = json.loads(stored.body)
+    kept.pop("signed_by", None)
+    if kept != replace(event, signed_by="").to_dict():
+        raise ApiError(409, "different_bytes", seq=stored.seq)
+    return Stored({"seq": stored.seq, "kind": RECT_EVENT, "key": event_id, "sha256": stored.body_sha256}, False)
 
 
-def _event_evidence(event: dict[str, Any]) -> set[str]:
-    evidence = event.get("evidence") or []
-    try:
-        found = {item["sha256"] for item in evidence}
-    except (KeyError, TypeError):
-        raise ApiError(422, "bad_event", field="evidence") from None
-    if not all(isinstance(sha, str) and SHA256.match(sha) for sha in found):
-        raise ApiError(422, "bad_event", field="evidence")
-    return found
+def _check_step(conn: Connection, account: Account, event: RectificationEvent) -> None:
+    """May this account take this step on this rectification now? (A replay of a stored event is
+    not asked again: the state has moved on by the event itself.)"""
+    record_json = conn.execute(select(board_rows.c.record).where(board_rows.c.id == event.rectification_id)).scalar()
+    if record_json is None:
+        raise ApiError(409, "rectification_missing", rectification_id=event.rectification_id)
+    record = record_from_dict(json.loads(record_json))
+    is_admin = account.role is Role.ADMIN
+    owns = is_admin or _owner(conn, record.visit_uuid) == account.name
+    if not may_record(event.kind, account.role.value, owns_record=owns):
+        raise ApiError(403, "event_forbidden", kind=event.kind.value)
+    if event.kind is EventKind.RE_INSPECTED:
+        # a re-inspection is the sender's own visit: no one reports another team's findings
+        inspector = _owner(conn, event.payload["visit_uuid"])
+        if inspector is None:
+            raise ApiError(409, "visit_missing", visit_uuid=event.payload["visit_uuid"])
+        if inspector != account.name and not is_admin:
+            raise ApiError(403, "event_forbidden", kind=event.kind.value)
+    on_board = conn.execute(select(board_events.c.id).where(board_events.c.id == event.id)).first()
+    if on_board is not None:
+        return  # the board took it from the re-inspection visit that stands for it
+    bodies = conn.execute(
+        select(board_events.c.body).where(board_events.c.rectification_id == event.rectification_id)
+    ).scalars()
+    history = []
+    for text in bodies:
+        try:
+            history.append(RectificationEvent.from_dict(json.loads(text)))
+        except UNREADABLE:
+            continue  # left off the board too
+    refused = refusal(fold(record, history), event)
+    if refused is not None:
+        raise ApiError(409, "state_forbids", rule=refused.code)
 
 
 def publish_checklist(

@@ -265,9 +265,10 @@ class _Outcome:
     photos_sent: int = 0
 
 
-def _tasks(store: Store, queue: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Work that may run side by side: batches of visits (each visit's versions together, in
-    order: an amendment needs its base on the server first), and each event alone."""
+def _tasks(store: Store, queue: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], list[list[dict[str, Any]]]]:
+    """Work that may run side by side, in two rounds: batches of visits (each visit's versions
+    together, in order: an amendment needs its base on the server first), then each event alone
+    (the server checks an event against the rectification its visit brought)."""
     chains: dict[str, list[dict[str, Any]]] = {}
     events = []
     for entry in queue:
@@ -284,7 +285,7 @@ def _tasks(store: Store, queue: list[dict[str, Any]]) -> list[list[dict[str, Any
             size = 0
         batches[-1].extend(chain)
         size += chain_size
-    return [*batches, *events]
+    return batches, events
 
 
 def _sealed_size(store: Store, entry: dict[str, Any]) -> int:
@@ -305,15 +306,16 @@ def _push(
     notify(Progress("push", 0, len(queue)))
     pool = ThreadPoolExecutor(max_workers=PUSH_WORKERS, thread_name_prefix="sync-push")
     try:
-        futures = [pool.submit(pusher.send, task) for task in _tasks(store, queue)]
-        for future in as_completed(futures):
-            for outcome in future.result():
-                _record(store, outcome, sent, report)
-                done += 1
-            if len(sent) >= RECEIPT_BATCH:
-                store.put_outbox_many(sent)
-                sent.clear()
-            notify(Progress("push", done, len(queue)))
+        for tasks in _tasks(store, queue):
+            futures = [pool.submit(pusher.send, task) for task in tasks]
+            for future in as_completed(futures):
+                for outcome in future.result():
+                    _record(store, outcome, sent, report)
+                    done += 1
+                if len(sent) >= RECEIPT_BATCH:
+                    store.put_outbox_many(sent)
+                    sent.clear()
+                notify(Progress("push", done, len(queue)))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         store.put_outbox_many(sent)

@@ -8,6 +8,7 @@ CI runs ``INSPECTOR_FORWARD_TRIALS`` seeded fault trials (24 by default).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -20,6 +21,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspector.cli.forwarding_commands import TOKEN_VARIABLE
+from inspector.core.canonical import canonical_bytes
 from inspector.server.accounts import Role, list_accounts
 from inspector.server.db import Database, feed, sqlite_url, visits
 from inspector.server.forwarding import (
@@ -71,10 +73,30 @@ def held_visits(database: Database) -> dict[tuple[str, int], str]:
     return held
 
 
-def held_events(database: Database) -> dict[str, str]:
+def held_events(database: Database) -> dict[str, tuple[str, str]]:
+    """Each event's content (but its signature), and the signature's first signer."""
     with database.reading() as conn:
-        rows = conn.execute(select(feed.c.key, feed.c.body_sha256).where(feed.c.kind == "rect_event")).all()
-    return {row.key: row.body_sha256 for row in rows}
+        rows = conn.execute(select(feed.c.key, feed.c.body).where(feed.c.kind == "rect_event")).all()
+    held = {}
+    for row in rows:
+        event = json.loads(row.body)
+        signature = event.pop("signed_by")
+        held[row.key] = (hashlib.sha256(canonical_bytes(event)).hexdigest(), signature.rpartition("/")[2])
+    return held
+
+
+def _signatures(database: Database) -> dict[str, str]:
+    with database.reading() as conn:
+        rows = conn.execute(select(feed.c.key, feed.c.body).where(feed.c.kind == "rect_event")).all()
+    return {row.key: json.loads(row.body)["signed_by"] for row in rows}
+
+
+def relayed_signatures(province: Database, county: Database) -> None:
+    """At the province an event is signed by the county's account, before the laptop's account."""
+    at_county, at_province = _signatures(county), _signatures(province)
+    assert "/" not in "".join(at_county.values())
+    relays = {at_province[key].removesuffix(f"/{signature}") for key, signature in at_county.items()}
+    assert len(relays) == 1 and "/" not in relays.pop()
 
 
 def check_forwarded(county: Database, county_photos: Path, province: Bureau, laptops: list[Path]) -> None:
@@ -84,6 +106,7 @@ def check_forwarded(county: Database, county_photos: Path, province: Bureau, lap
     assert held_visits(province.database) == held_visits(county)
     assert held_events(province.database) == held_events(county)
     assert held_events(county), "the demo has rectification events to forward"
+    relayed_signatures(province.database, county)
     county_folder, province_folder = PhotoFolder(county_photos), PhotoFolder(province.config.photo_dir)
     for path in Path(county_photos).glob("*/*"):
         copy = province_folder.path(path.name).read_bytes()
