@@ -55,6 +55,14 @@ def report_lines(report: SyncReport) -> list[ReportLine]:
             )
         ),
     ]
+    lines += [
+        ReportLine(
+            t("sync.report.set_aside_item", seq=item.seq, kind=item.kind, key=item.key, reason=item.reason), True
+        )
+        for item in report.set_aside
+    ]
+    if report.set_aside:
+        lines.append(ReportLine(t("sync.report.set_aside", count=len(report.set_aside)), problem=True))
     if report.held_for_role:
         lines.append(ReportLine(t("sync.report.held_for_role", count=report.held_for_role)))
     lines += [

@@ -27,4 +27,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the account this laptop is logged in with ({role}) may not record feedback or notices; a team lead records them",
     ),
     "rect.signed_by": ("{account}（录入：{typed}）", "{account} (typed: {typed})"),
+    "sync.report.set_aside_item": (
+        "已跳过服务器第 {seq} 项（{kind} {key}）：本机无法应用（{reason}）",
+        "Skipped the server's entry {seq} ({kind} {key}): this laptop cannot apply it ({reason})",
+    ),
+    "sync.report.set_aside": (
+        "{count} 项下载内容本机无法应用，已跳过并记录，同步照常进行（可能需要更新本程序）。",
+        "{count} downloaded entries could not be applied here: skipped and noted, the sync went on (this program may need updating).",
+    ),
 }

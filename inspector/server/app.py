@@ -495,7 +495,9 @@ def _routes() -> list[Route]:
         by_path.setdefault(operation.path, {})[operation.method] = operation
     routes = []
     for path, operations in by_path.items():
-        routes.append(Route(path, _guarded(operations), methods=list(operations)))
+        # an event id may hold '/' (sent as %2F, which the router sees decoded): it takes the path's rest
+        routed = path.replace("{event_id}", "{event_id:path}")
+        routes.append(Route(routed, _guarded(operations), methods=list(operations)))
     routes.append(Route("/openapi.json", openapi_document, methods=["GET"]))
     return routes
 

@@ -29,6 +29,8 @@ from tinydb.table import Document
 from inspector.core.canonical import canonical_bytes
 from inspector.core.checklists import Checklist
 from inspector.core.clock import from_iso, now, to_iso
+from inspector.core.errors import DomainError
+from inspector.core.rectifications import RectificationEvent
 from inspector.core.sites import Site
 from inspector.services.visits import ensure_outbox
 from inspector.store.store import SINGLE, Store
@@ -71,6 +73,16 @@ class RefusedItem:
     detail: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """A feed entry this laptop could not apply: skipped, kept in ``sync.json``, never blocking."""
+
+    seq: int
+    kind: str
+    key: str
+    reason: str
+
+
 @dataclass
 class SyncReport:
     visits_sent: int = 0
@@ -85,6 +97,8 @@ class SyncReport:
     feed_position: int = 0
     held_for_role: int = 0
     """Items this account's role may not send: they stay queued."""
+    set_aside: list[SetAside] = field(default_factory=list)
+    """Feed entries this laptop cannot apply (see ``_apply_page``)."""
     server_restored: bool = False
     """The server's database was restored from a backup since the last sync: everything was sent again."""
 
@@ -443,23 +457,48 @@ def _pull(store: Store, client: BureauClient, report: SyncReport, notify: Progre
     report.feed_position = since
 
 
+UNAPPLIABLE = (DomainError, KeyError, TypeError, ValueError, AttributeError)
+"""What an entry this laptop cannot apply raises (an older program, a future kind, a damaged entry)."""
+
+
 def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport) -> None:
-    events = []
+    """Apply each entry; one that cannot be applied is set aside (kept in ``sync.json`` with why,
+    counted in the report) and the rest goes on: nothing the server holds stalls this laptop."""
+    events: list[RectificationEvent] = []
     for entry in entries:
-        body = entry["body"]
-        if entry["kind"] == "checklist":
-            report.checklists_added += store.add_checklist(Checklist.from_dict(body))
-        elif entry["kind"] == "register":
-            published = _moment(entry.get("published_at"))
-            added, changed = store.upsert_sites([Site.from_dict(row) for row in body["sites"]], superseded_at=published)
-            report.sites_added += added
-            report.sites_changed += changed
-        elif entry["kind"] == RECT_EVENT:
-            events.append(body)
+        try:
+            _apply_entry(store, entry, report, events)
+        except UNAPPLIABLE as error:
+            _set_aside(store, entry, error, report)
     if events:
         from inspector.services.rectifications import apply_remote_events
 
         report.events_received += apply_remote_events(store, events)
+
+
+def _apply_entry(store: Store, entry: Any, report: SyncReport, events: list[RectificationEvent]) -> None:
+    kind, body = entry["kind"], entry["body"]
+    if kind == "checklist":
+        report.checklists_added += store.add_checklist(Checklist.from_dict(body))
+    elif kind == "register":
+        published = _moment(entry.get("published_at"))
+        added, changed = store.upsert_sites([Site.from_dict(row) for row in body["sites"]], superseded_at=published)
+        report.sites_added += added
+        report.sites_changed += changed
+    elif kind == RECT_EVENT:
+        events.append(RectificationEvent.from_dict(body))
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+
+
+def _set_aside(store: Store, entry: Any, error: Exception, report: SyncReport) -> None:
+    seq = entry.get("seq") if isinstance(entry, dict) else None
+    kind = str(entry.get("kind", "?")) if isinstance(entry, dict) else "?"
+    key = str(entry.get("key", "?")) if isinstance(entry, dict) else "?"
+    reason = error.code if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+    item = SetAside(seq if isinstance(seq, int) else 0, kind, key, reason)
+    report.set_aside.append(item)
+    store.db(SYNC_FILE).table("set_aside").insert({**item.__dict__, "at": to_iso(now()), "entry": entry})
 
 
 def _moment(text: str | None) -> datetime:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import stamina
@@ -100,6 +102,12 @@ def _item_answer(result: Any) -> Receipt | Refused:
     return Refused(str(result.get("error") or f"http_{status}"), status, detail if isinstance(detail, dict) else {})
 
 
+def _path(*segments: str | int) -> str:
+    """A path under the API, every segment percent-encoded: an id may hold ``/ ? # %``, spaces or
+    Chinese, and must reach the server as one segment, unchanged."""
+    return "".join("/" + quote(str(segment), safe="") for segment in segments)
+
+
 def token_fingerprint(token: str) -> str:
     """The token's SHA-256, as the server keeps it: the key of the preflight's proof."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -166,7 +174,7 @@ class BureauClient:
         )
 
     def upload_visit(self, uuid: str, version: int, body: bytes) -> Receipt:
-        return self._put(f"/visits/{uuid}/{version}", body, "application/json")
+        return self._put(_path("visits", uuid, version), body, "application/json")
 
     def upload_visits(self, items: list[tuple[str, int, bytes]]) -> list[Receipt | Refused]:
         """Upload several versions in one request; one answer per item, in order.
@@ -175,8 +183,8 @@ class BureauClient:
         server checks that what it keeps is byte for byte what the laptop holds.
         """
         parts = [
-            b'{"sha256":"%s","uuid":"%s","version":%d,"visit":%s}'
-            % (hashlib.sha256(body).hexdigest().encode(), uuid.encode(), version, body)
+            b'{"sha256":"%s","uuid":%s,"version":%d,"visit":%s}'
+            % (hashlib.sha256(body).hexdigest().encode(), json.dumps(uuid).encode(), version, body)
             for uuid, version, body in items
         ]
         response = self._call("POST", "/visits", content=b'{"visits":[' + b",".join(parts) + b"]}", headers=_JSON)
@@ -187,17 +195,17 @@ class BureauClient:
         return [_item_answer(result) for result in results]
 
     def has_photo(self, sha256: str) -> bool:
-        response = self._call("HEAD", f"/photos/{sha256}")
+        response = self._call("HEAD", _path("photos", sha256))
         if response.status_code == 404 and _is_ours(response):
             return False
         self._raise_for(response)
         return True
 
     def put_photo(self, sha256: str, data: bytes) -> Receipt:
-        return self._put(f"/photos/{sha256}", data, "application/octet-stream")
+        return self._put(_path("photos", sha256), data, "application/octet-stream")
 
     def put_event(self, event_id: str, body: bytes) -> Receipt:
-        return self._put(f"/events/{event_id}", body, "application/json")
+        return self._put(_path("events", event_id), body, "application/json")
 
     def feed(self, since: int, limit: int = 200) -> dict[str, Any]:
         response = self._call("GET", "/feed", params={"since": since, "limit": limit})
