@@ -35,4 +35,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} 项下载内容本机无法应用，已跳过并记录，同步照常进行（可能需要更新本程序）。",
         "{count} downloaded entries could not be applied here: skipped and noted, the sync went on (this program may need updating).",
     ),
+    "sync.error.storage_full": (
+        "服务器存储空间不足：本次没有保存任何内容，本机记录仍在待发送队列中。请联系管理员后再同步。",
+        "The server's storage is full: nothing was stored, and this laptop's records stay queued. Tell the administrator, then sync again.",
+    ),
+    "server.forwarding.error.storage_full": (
+        "上级服务器存储空间不足；稍后自动重试，内容不会丢失。",
+        "The higher-level server's storage is full; retried later, nothing is lost.",
+    ),
+    "sync.reason.bad_body": ("内容的某个字段不符合格式", "a field of the content breaks its format"),
+    "sync.reason.storage_full": ("服务器存储空间不足", "the server's storage is full"),
 }

@@ -9,6 +9,7 @@ database, fsync) runs in worker threads.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import logging
@@ -16,7 +17,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from inspector import wire
 from inspector.core.clock import now, to_iso
 from inspector.server import records
 from inspector.server.accounts import Account, Role, account_for_token
@@ -42,6 +44,9 @@ MARKER_VALUE = f"{SERVICE}/{API_VERSION}"
 PREFIX = "/api/v1"
 NONCE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 MAX_TOKEN_LENGTH = 200
+MAX_BUCKETS = 100_000
+EVENT_ID = re.compile(wire.ID_PATTERN)
+CHECKLIST_ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 
 log = logging.getLogger("inspector.server")
 
@@ -69,6 +74,9 @@ class ServerConfig:
     photo_dir: Path
     rate_per_second: float = 50.0
     burst: int = 500
+    failed_auth_per_second: float = 1.0
+    """Failed authentications a client address may make, after ``failed_auth_burst`` at once."""
+    failed_auth_burst: int = 60
     limits: Limits = field(default_factory=Limits)
     forward: ForwardSettings | None = None
     """Forward everything received to a higher-level server (a county to its province)."""
@@ -83,17 +91,20 @@ class RateLimiter:
     def __init__(self, rate: float, burst: int) -> None:
         self.rate = rate
         self.burst = burst
-        self._buckets: dict[int, tuple[float, float]] = {}
+        self._buckets: dict[Hashable, tuple[float, float]] = {}
 
-    def wait_needed(self, key: int) -> float:
-        """0 when the call may go ahead (and it is counted), else the seconds until it could."""
+    def wait_needed(self, key: Hashable, *, count: bool = True) -> float:
+        """0 when the call may go ahead (and it is counted, unless ``count`` is False), else the
+        seconds until it could."""
         moment = time.monotonic()
         tokens, last = self._buckets.get(key, (float(self.burst), moment))
         tokens = min(float(self.burst), tokens + (moment - last) * self.rate)
         if tokens < 1:
             self._buckets[key] = (tokens, moment)
             return (1 - tokens) / self.rate
-        self._buckets[key] = (tokens - 1, moment)
+        self._buckets[key] = (tokens - count, moment)
+        if len(self._buckets) > MAX_BUCKETS:  # a flood of addresses: the full buckets are forgotten
+            self._buckets = {k: v for k, v in self._buckets.items() if v[0] < self.burst - 1}
         return 0.0
 
 
@@ -125,9 +136,16 @@ class AppState:
     database: Database
     photos: records.PhotoFolder
     limiter: RateLimiter
+    failed_auth: RateLimiter
+    """Failed authentications per client address: guessing tokens is slowed down, and logged."""
 
 
 # -- reading requests --------------------------------------------------------------------------
+
+
+def _is_number(text: str, digits: int) -> bool:
+    """ASCII digits only ('²' and '١٢' are digits to str.isdigit, not to us), at most ``digits``."""
+    return text.isascii() and text.isdigit() and len(text) <= digits
 
 
 def _declared_length(request: Request, limit: int) -> None:
@@ -135,7 +153,7 @@ def _declared_length(request: Request, limit: int) -> None:
     length = request.headers.get("content-length")
     if length is None:
         return
-    if not length.isdigit():
+    if not _is_number(length, 18):
         raise ApiError(400, "bad_length")
     if int(length) > limit:
         raise ApiError(413, "too_large", limit=limit)
@@ -153,20 +171,19 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _int_query(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+def _int_query(request: Request, name: str, default: int, minimum: int = 0, maximum: int = wire.MAX_SEQ) -> int:
     text = request.query_params.get(name)
     if text is None:
         return default
-    if not text.isdigit() or len(text) > 18:
+    if not _is_number(text, 18) or not minimum <= int(text) <= maximum:
         raise ApiError(400, "bad_request", parameter=name)
-    value = int(text)
-    return min(value, maximum) if maximum is not None else value
+    return int(text)
 
 
 def _version(request: Request) -> int:
     """A version from the path: checked here rather than by the router, so a bad one is a 400, not a 404."""
     text = request.path_params["version"]
-    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+    if not _is_number(text, 9) or int(text) < 1:
         raise ApiError(400, "bad_request", parameter="version")
     return int(text)
 
@@ -176,6 +193,22 @@ def _stored(stored: records.Stored) -> JSONResponse:
 
 
 async def _authenticate(request: Request) -> Account:
+    """The caller's account. An address that failed too often lately is answered 429 before its
+    token is even looked at, so a guesser learns nothing faster than the limit allows."""
+    address = request.client.host if request.client else ""
+    failures = _state(request).failed_auth
+    wait = failures.wait_needed(address, count=False)
+    if wait:
+        log.warning("too many failed authentications from %s: refused for %d s", address, math.ceil(wait))
+        raise ApiError(429, "rate_limited", headers={"Retry-After": str(math.ceil(wait))})
+    try:
+        return _account_of(request)
+    except ApiError:
+        failures.wait_needed(address)
+        raise
+
+
+def _account_of(request: Request) -> Account:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
@@ -244,7 +277,7 @@ async def get_visit(request: Request, account: Account) -> Response:
 
 async def list_visits(request: Request, account: Account) -> Response:
     since = _int_query(request, "since", 0)
-    limit = max(1, _int_query(request, "limit", records.MAX_FEED_PAGE, records.MAX_FEED_PAGE))
+    limit = _int_query(request, "limit", records.MAX_FEED_PAGE, 1, records.MAX_FEED_PAGE)
     return JSONResponse(await run_in_threadpool(records.list_visits, _state(request).database, since, limit))
 
 
@@ -290,20 +323,24 @@ async def put_photo(request: Request, account: Account) -> Response:
 
 
 async def put_event(request: Request, account: Account) -> Response:
-    body = await _read_body(request, _state(request).config.limits.event)
     event_id = request.path_params["event_id"]
+    if len(event_id) > wire.MAX_ID or not EVENT_ID.match(event_id):
+        raise ApiError(400, "bad_request", parameter="event_id")
+    body = await _read_body(request, _state(request).config.limits.event)
     return _stored(await run_in_threadpool(records.store_event, _state(request).database, account, event_id, body))
 
 
 async def get_feed(request: Request, account: Account) -> Response:
     since = _int_query(request, "since", 0)
-    limit = max(1, _int_query(request, "limit", 200, records.MAX_FEED_PAGE))
+    limit = _int_query(request, "limit", 200, 1, records.MAX_FEED_PAGE)
     return JSONResponse(await run_in_threadpool(records.feed_page, _state(request).database, since, limit))
 
 
 async def put_checklist(request: Request, account: Account) -> Response:
     body = await _read_body(request, _state(request).config.limits.checklist)
     checklist_id, version = request.path_params["checklist_id"], _version(request)
+    if not CHECKLIST_ID.match(checklist_id):
+        raise ApiError(400, "bad_request", parameter="checklist_id")
     stored = await run_in_threadpool(
         records.publish_checklist, _state(request).database, account, checklist_id, version, body
     )
@@ -455,9 +492,13 @@ COMMON_ANSWERS: dict[int, str] = {
     400: "a malformed parameter or body",
     401: "no token, or an unknown, revoked or expired one",
     403: "the account's role may not do this",
-    429: "too many requests; see Retry-After",
+    429: "too many requests, or too many failed authentications from this address; see Retry-After",
 }
-BODY_ANSWERS: dict[int, str] = {413: "the body is too large (refused before it is read)"}
+BODY_ANSWERS: dict[int, str] = {
+    413: "the body is too large (refused before it is read)",
+    422: "a field of the body breaks its schema (bad_body: detail.field, detail.reason)",
+    507: "the server's storage is full (storage_full): nothing was stored, send again later",
+}
 
 
 def operation_answers(operation: Operation) -> dict[int, str]:
@@ -485,8 +526,28 @@ def _guarded(operations: dict[str, Operation]) -> Callable[[Request], Awaitable[
             # the laptop went away mid-upload (a dropped network): nothing was stored, nobody to answer
             log.info("client left during %s %s", request.method, request.url.path)
             return Response(status_code=400)
+        except RecursionError:  # a body nested deeper than any reader of it may recurse
+            raise ApiError(400, "bad_json", field="$", reason="nested too deep") from None
+        except Exception as error:
+            if _storage_full(error):
+                log.error("storage full: %s %s refused: %s", request.method, request.url.path, error)
+                raise ApiError(507, "storage_full") from None
+            raise
 
     return endpoint
+
+
+def _storage_full(error: BaseException) -> bool:
+    """The disk (or the database's) is full: ENOSPC from a file, SQLite's "database or disk is
+    full", PostgreSQL's disk_full (SQLSTATE 53100), however deeply wrapped."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        if getattr(seen, "sqlstate", None) == "53100" or "database or disk is full" in str(seen):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+    return False
 
 
 def _routes() -> list[Route]:
@@ -568,7 +629,13 @@ def create_app(config: ServerConfig) -> Starlette:
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
         lifespan=forwarder.lifespan if forwarder is not None else None,
     )
-    app.state.inspector = AppState(config, database, photos, RateLimiter(config.rate_per_second, config.burst))
+    app.state.inspector = AppState(
+        config,
+        database,
+        photos,
+        RateLimiter(config.rate_per_second, config.burst),
+        RateLimiter(config.failed_auth_per_second, config.failed_auth_burst),
+    )
     return app
 
 

@@ -13,10 +13,12 @@ import uuid as uuid_module
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 from sqlalchemy import Connection, select
 
+from inspector import wire
 from inspector.core.canonical import canonical_bytes, sha256_hex
 from inspector.core.checklists import Checklist, checklist_problems
 from inspector.core.clock import now, to_iso
@@ -40,6 +42,7 @@ from inspector.server.errors import ApiError
 from inspector.store.atomic import durable_replace, is_temp_file, temp_path_for
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+T = TypeVar("T")
 MAX_FEED_PAGE = 500
 
 
@@ -52,13 +55,19 @@ class Stored:
 
 
 def parse_object(body: bytes) -> dict[str, Any]:
+    """Any JSON object, by the door's rules (``wire.read``)."""
+    return read_body(body, dict[str, Any])
+
+
+def read_body(body: bytes, model: type[T]) -> T:
+    """A body as its wire model: not strict JSON, or not an object, is 400 ``bad_json``; a field
+    breaking its schema 422 ``bad_body``; both name the field."""
     try:
-        value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ApiError(400, "bad_json") from None
-    if not isinstance(value, dict):
-        raise ApiError(400, "bad_json")
-    return value
+        return wire.read(body, model)
+    except wire.WireError as error:
+        status = 400 if error.code == "bad_json" or error.field == "$" else 422
+        code = "bad_json" if status == 400 else error.code
+        raise ApiError(status, code, field=error.field, reason=error.reason) from None
 
 
 def check_uuid(text: str) -> str:
@@ -110,31 +119,22 @@ class VisitFacts:
 
 
 def _visit_facts(payload: dict[str, Any]) -> VisitFacts:
-    """Read the fields the server relies on, each checked for its type (a full parse of every
-    answer and item would double the cost of an upload, for fields only the laptops use)."""
+    """Read the fields the server relies on (``wire.SealedVisit``; the rest it keeps sealed, unread)."""
     try:
-        amendments = payload["amendments"]
-        site_id = payload["site"]["id"]
-        seal = payload["seal"]
-        uuid = payload["uuid"]
-        if not all(isinstance(value, str) for value in (site_id, seal, uuid)) or not isinstance(amendments, list):
-            raise TypeError("uuid, seal, site.id must be text and amendments a list")
-        supersedes = amendments[-1]["supersedes_seal"] if amendments else None
-        evidence = frozenset(evidence_of(payload))
-    except (KeyError, TypeError, IndexError, AttributeError) as error:
-        raise ApiError(422, "bad_visit", reason=f"{type(error).__name__}: {error}") from None
-    if not all(isinstance(sha, str) and SHA256.match(sha) for sha in evidence):
-        raise ApiError(422, "bad_visit", reason="evidence sha256")
-    if payload.get("status") != VisitStatus.SIGNED_OFF.value:
-        raise ApiError(422, "visit_mismatch", status=payload.get("status"))
-    return VisitFacts(uuid, 1 + len(amendments), seal, site_id, supersedes, evidence)
+        visit = wire.convert(payload, wire.SealedVisit)
+    except wire.WireError as error:
+        raise ApiError(422, "bad_visit", field=error.field, reason=error.reason) from None
+    if visit.status != VisitStatus.SIGNED_OFF.value:
+        raise ApiError(422, "visit_mismatch", status=visit.status)
+    amendments = visit.amendments
+    evidence = frozenset(item.sha256 for answer in visit.answer_log for item in answer.evidence)
+    supersedes = amendments[-1].supersedes_seal if amendments else None
+    return VisitFacts(visit.uuid, 1 + len(amendments), visit.seal, visit.site.id, supersedes, evidence)
 
 
-def _checked_visit(uuid: str, version: int, payload: Any, body_sha256: str) -> tuple[VisitFacts, bytes]:
+def _checked_visit(uuid: str, version: int, payload: dict[str, Any], body_sha256: str) -> tuple[VisitFacts, bytes]:
     """The visit's facts and its canonical bytes, which must hash to ``body_sha256`` (the bytes
     the laptop holds): a laptop's sealed file is canonical, so anything else is refused."""
-    if not isinstance(payload, dict):
-        raise ApiError(400, "bad_json")
     unsealed, sealed = sealed_forms(payload)
     if sha256_hex(sealed) != body_sha256:
         raise ApiError(422, "not_canonical")
@@ -155,29 +155,20 @@ def store_visit(database: Database, account: Account, uuid: str, version: int, b
     return database.write_together(lambda conn: _insert_visit(conn, account, facts, sealed))
 
 
-MAX_BATCH = 100
-
-
 def store_visits(database: Database, account: Account, body: bytes) -> list[dict[str, Any]]:
     """Keep many versions in one transaction (one fsync); each item is answered on its own, as
     ``store_visit`` would answer it: a status, and the receipt or the refusal.
 
     Items go in order, so an amendment may follow its base in the same batch.
     """
-    items = parse_object(body).get("visits")
-    if not isinstance(items, list) or not 0 < len(items) <= MAX_BATCH:
-        raise ApiError(400, "bad_json", reason=f"visits: a list of 1 to {MAX_BATCH}")
+    batch = read_body(body, wire.VisitBatch)
     results: list[dict[str, Any]] = []
     checked: list[tuple[int, VisitFacts, bytes]] = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(batch.visits):
         results.append({})
         try:
-            if not isinstance(item, dict):
-                raise ApiError(400, "bad_json")
-            uuid, version = check_uuid(str(item.get("uuid"))), item.get("version")
-            if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-                raise ApiError(400, "bad_request", parameter="version")
-            facts, sealed = _checked_visit(uuid, version, item.get("visit"), str(item.get("sha256")))
+            visit = parse_object(bytes(item.visit))
+            facts, sealed = _checked_visit(item.uuid, item.version, visit, item.sha256)
             checked.append((index, facts, sealed))
         except ApiError as error:
             results[index] = _refusal(error)
@@ -403,7 +394,7 @@ def store_event(database: Database, account: Account, event_id: str, body: bytes
     the server yet (409, sent again later); a step its state does not allow (409 ``state_forbids``).
     """
     try:
-        event = strict_event(parse_object(body), received_at=now())
+        event = strict_event(msgspec.to_builtins(read_body(body, wire.EventBody)), received_at=now())
     except DomainError as error:
         raise ApiError(422, "bad_event", field=refused_field(error), rule=error.code) from None
     if event.id != event_id:
