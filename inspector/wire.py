@@ -198,13 +198,16 @@ class Hello(msgspec.Struct):
 # -- the door ----------------------------------------------------------------------------------
 
 _PATH = re.compile(r" - at `([^`]*)`$")
+_UNKNOWN = re.compile(r"^Object contains unknown field `([^`]*)`")
 
 
 def _split(error: msgspec.ValidationError) -> tuple[str, str]:
     """msgspec says "Expected `int`, got `str` - at `$.visits[0].version`": the path and the why."""
     text = str(error)
     found = _PATH.search(text)
-    return (found.group(1), text[: found.start()]) if found else ("$", text)
+    path, reason = (found.group(1), text[: found.start()]) if found else ("$", text)
+    unknown = _UNKNOWN.match(reason)
+    return (f"{path}.{unknown.group(1)}", reason) if unknown else (path, reason)
 
 
 def read(body: bytes, model: type[T] = Any) -> T:  # type: ignore[assignment]
