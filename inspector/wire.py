@@ -120,6 +120,12 @@ class VisitBatch(msgspec.Struct, forbid_unknown_fields=True):
     visits: Annotated[list[VisitItem], msgspec.Meta(min_length=1, max_length=MAX_BATCH)]
 
 
+class RegisterBody(msgspec.Struct, forbid_unknown_fields=True):
+    """PUT /register: the whole register of sites (core.sites reads and checks each site)."""
+
+    sites: Annotated[list[dict[str, Any]], msgspec.Meta(max_length=100_000)]
+
+
 # -- answers -----------------------------------------------------------------------------------
 
 

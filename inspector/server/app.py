@@ -124,6 +124,10 @@ class Operation:
     max_body: Callable[[Limits], int] | None = None
     body_type: str = "application/json"
     query: tuple[str, ...] = ()
+    request: type | None = None
+    """The body's wire model (``inspector.wire``), for the document; the handler reads with it."""
+    answer: type | None = None
+    """The success answer's wire model."""
 
 
 def _state(request: Request) -> AppState:
@@ -377,6 +381,7 @@ OPERATIONS: tuple[Operation, ...] = (
         ALL_ROLES,
         {200: "the server's identity and proof"},
         query=("nonce",),
+        answer=wire.Hello,
     ),
     Operation(
         f"{PREFIX}/visits",
@@ -386,6 +391,7 @@ OPERATIONS: tuple[Operation, ...] = (
         ADMIN,
         {200: "a page of receipts"},
         query=("since", "limit"),
+        answer=wire.VisitPage,
     ),
     Operation(
         f"{PREFIX}/visits",
@@ -396,6 +402,8 @@ OPERATIONS: tuple[Operation, ...] = (
         LEAD_OR_ADMIN,
         {200: "one result per item, in order"},
         max_body=lambda limits: limits.visit_batch,
+        request=wire.VisitBatch,
+        answer=wire.BatchResults,
     ),
     Operation(
         f"{PREFIX}/visits/{{uuid}}/{{version}}",
@@ -409,6 +417,8 @@ OPERATIONS: tuple[Operation, ...] = (
             422: "not a signed-off visit, not canonical, or a wrong seal",
         },
         max_body=lambda limits: limits.visit,
+        request=wire.SealedVisit,
+        answer=wire.VisitReceipt,
     ),
     Operation(
         f"{PREFIX}/visits/{{uuid}}/{{version}}",
@@ -417,6 +427,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "The stored bytes of a visit version",
         ADMIN,
         {200: "the sealed bytes", 404: "no such visit version"},
+        answer=wire.SealedVisit,
     ),
     Operation(
         f"{PREFIX}/photos/{{sha256}}",
@@ -443,6 +454,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {**_STORED, 422: "the bytes do not hash to the path's sha256"},
         max_body=lambda limits: limits.photo,
         body_type="application/octet-stream",
+        answer=wire.PhotoReceipt,
     ),
     Operation(
         f"{PREFIX}/events/{{event_id}}",
@@ -457,6 +469,8 @@ OPERATIONS: tuple[Operation, ...] = (
             422: "the event breaks a rule (detail.field, detail.rule)",
         },
         max_body=lambda limits: limits.event,
+        request=wire.EventBody,
+        answer=wire.FeedReceipt,
     ),
     Operation(
         f"{PREFIX}/feed",
@@ -466,6 +480,7 @@ OPERATIONS: tuple[Operation, ...] = (
         ALL_ROLES,
         {200: "a page of entries"},
         query=("since", "limit"),
+        answer=wire.FeedPage,
     ),
     Operation(
         f"{PREFIX}/checklists/{{checklist_id}}/{{version}}",
@@ -475,6 +490,7 @@ OPERATIONS: tuple[Operation, ...] = (
         ADMIN,
         {**_STORED, 409: "other content under this version", 422: "not a valid checklist"},
         max_body=lambda limits: limits.checklist,
+        answer=wire.FeedReceipt,
     ),
     Operation(
         f"{PREFIX}/register",
@@ -484,6 +500,8 @@ OPERATIONS: tuple[Operation, ...] = (
         ADMIN,
         {**_STORED, 422: "not a valid register"},
         max_body=lambda limits: limits.register,
+        request=wire.RegisterBody,
+        answer=wire.FeedReceipt,
     ),
 )
 

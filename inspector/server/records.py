@@ -478,9 +478,9 @@ def publish_register(database: Database, account: Account | None, body: bytes) -
 
     The key names the previous register too, so publishing A, then B, then A again reaches the laptops.
     """
-    data = parse_object(body)
+    register = read_body(body, wire.RegisterBody)
     try:
-        sites = [Site.from_dict(row) for row in data["sites"]]
+        sites = [Site.from_dict(row) for row in register.sites]
         problems = [
             {"site": site.id, "field": field, "code": code} for site in sites for field, code in site_problems(site)
         ]
