@@ -89,7 +89,8 @@ class Amendment(msgspec.Struct):
 
 
 class AnswerRef(msgspec.Struct):
-    item_id: Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=ID_PATTERN)]
+    # a rectification's id is "<visit uuid>/<item id>": it must fit an id (MAX_ID) too
+    item_id: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID - 37, pattern=ID_PATTERN)]
     evidence: list[Evidence] = []
 
 

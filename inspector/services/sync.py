@@ -30,7 +30,7 @@ from inspector.core.canonical import canonical_bytes
 from inspector.core.checklists import Checklist
 from inspector.core.clock import from_iso, now, to_iso
 from inspector.core.errors import DomainError
-from inspector.core.rectifications import RectificationEvent
+from inspector.core.rectifications import EVENT_ROLES, RectificationEvent
 from inspector.core.sites import Site
 from inspector.services.visits import ensure_outbox
 from inspector.store.store import SINGLE, Store
@@ -53,7 +53,7 @@ RECEIPT_BATCH = 50
 BATCH_VISITS = 25
 BATCH_BYTES = 4 * 1024 * 1024
 # what each role may send (the server enforces it too); the rest waits for a lead's laptop
-SENDERS = {VISIT: {"lead"}, RECT_EVENT: {"lead", "admin"}}
+SENDERS = {VISIT: {"lead"}, RECT_EVENT: set(EVENT_ROLES)}
 
 
 @dataclass(frozen=True)
@@ -462,7 +462,7 @@ UNAPPLIABLE = (DomainError, KeyError, TypeError, ValueError, AttributeError)
 
 
 def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport) -> None:
-    """Apply each entry; one that cannot be applied is set aside (kept in ``sync.json`` with why,
+    """Apply each entry; one that cannot be applied is set aside (noted in ``sync.json`` with why,
     counted in the report) and the rest goes on: nothing the server holds stalls this laptop."""
     events: list[RectificationEvent] = []
     for entry in entries:
@@ -498,7 +498,8 @@ def _set_aside(store: Store, entry: Any, error: Exception, report: SyncReport) -
     reason = error.code if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
     item = SetAside(seq if isinstance(seq, int) else 0, kind, key, reason)
     report.set_aside.append(item)
-    store.db(SYNC_FILE).table("set_aside").insert({**item.__dict__, "at": to_iso(now()), "entry": entry})
+    # what and why, not the entry itself (a register may be megabytes; the server still holds it)
+    store.db(SYNC_FILE).table("set_aside").insert({**item.__dict__, "at": to_iso(now())})
 
 
 def _moment(text: str | None) -> datetime:
