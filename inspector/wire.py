@@ -205,7 +205,7 @@ class Hello(msgspec.Struct):
 # -- the door ----------------------------------------------------------------------------------
 
 _PATH = re.compile(r" - at `([^`]*)`$")
-_UNKNOWN = re.compile(r"^Object contains unknown field `([^`]*)`")
+_NAMED_FIELD = re.compile(r"^Object (?:contains unknown|missing required) field `([^`]*)`")
 
 
 def _split(error: msgspec.ValidationError) -> tuple[str, str]:
@@ -213,8 +213,8 @@ def _split(error: msgspec.ValidationError) -> tuple[str, str]:
     text = str(error)
     found = _PATH.search(text)
     path, reason = (found.group(1), text[: found.start()]) if found else ("$", text)
-    unknown = _UNKNOWN.match(reason)
-    return (f"{path}.{unknown.group(1)}", reason) if unknown else (path, reason)
+    named = _NAMED_FIELD.match(reason)  # an unknown or a missing field: the path names the field itself
+    return (f"{path}.{named.group(1)}", reason) if named else (path, reason)
 
 
 def read(body: bytes, model: type[T] = Any) -> T:  # type: ignore[assignment]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -568,14 +569,30 @@ def _storage_full(error: BaseException) -> bool:
     return False
 
 
+class _Rest(Convertor[str]):
+    """The rest of the path, whatever it holds (the "path" convertor stops at a line break)."""
+
+    regex = r"[\s\S]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("rest", _Rest())
+
+
 def _routes() -> list[Route]:
     by_path: dict[str, dict[str, Operation]] = {}
     for operation in OPERATIONS:
         by_path.setdefault(operation.path, {})[operation.method] = operation
     routes = []
     for path, operations in by_path.items():
-        # an event id may hold '/' (sent as %2F, which the router sees decoded): it takes the path's rest
-        routed = path.replace("{event_id}", "{event_id:path}")
+        # an event id may hold '/' (sent as %2F, which the router sees decoded), or anything else: it
+        # takes the path's rest, and the handler answers what it may not hold with a 400 (not a 404)
+        routed = path.replace("{event_id}", "{event_id:rest}")
         routes.append(Route(routed, _guarded(operations), methods=list(operations)))
     routes.append(Route("/openapi.json", openapi_document, methods=["GET"]))
     return routes

@@ -86,6 +86,8 @@ HOSTILE = [
     Hostile("a list for an object", "PUT", "/events/e1", _event(payload=[]), 422, "$.payload"),
     Hostile("unknown field", "PUT", "/events/e1", _event(evil=True), 422, "$.evil"),
     Hostile("not an object", "PUT", "/events/e1", b"[1]", 400, "$"),
+    Hostile("a missing field", "PUT", "/events/e1", b'{"id": "e1"}', 422, "$.rectification_id"),
+    Hostile("a line break in the path's id", "PUT", "/events/e%0A1", _event(id="e\n1"), 400, "event_id"),
     Hostile("not UTF-8", "PUT", "/events/e1", b'{"id": "\xff"}', 400, "$"),
     Hostile("a version written ²", "PUT", "/visits/00000000-0000-4000-8000-000000000000/²", b"{}", 400, "version"),
     Hostile("since written ١٢", "GET", "/feed?since=١٢", None, 400, "since"),
