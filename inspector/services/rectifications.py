@@ -355,11 +355,14 @@ def record_notice(store: Store, visit_uuid: str, notice_number: str, *, by: str,
     return _append(store, events, origin=LOCAL)
 
 
-def apply_remote_events(store: Store, events: Iterable[RectificationEvent]) -> int:
-    """Store events pulled from the bureau server (read by the caller, who sets aside what does not
-    read); those already here (by id) are skipped. Returns how many were new. Conflicting steps are
-    kept and shown as such in the history."""
-    return _append(store, events, origin=REMOTE)
+def apply_remote_events(store: Store, events: list[dict[str, Any]]) -> int:
+    """Store events pulled from the bureau server; those already here (by id) are skipped.
+
+    Returns how many were new. Every event is read first: a malformed one is refused with its id
+    and nothing is stored. Conflicting steps are kept and shown as such in the history.
+    """
+    parsed = [RectificationEvent.from_dict(event) for event in events]
+    return _append(store, parsed, origin=REMOTE)
 
 
 # -- re-inspection (复查) ------------------------------------------------------------------------

@@ -464,7 +464,7 @@ UNAPPLIABLE = (DomainError, KeyError, TypeError, ValueError, AttributeError)
 def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport) -> None:
     """Apply each entry; one that cannot be applied is set aside (noted in ``sync.json`` with why,
     counted in the report) and the rest goes on: nothing the server holds stalls this laptop."""
-    events: list[RectificationEvent] = []
+    events: list[dict[str, Any]] = []
     for entry in entries:
         try:
             _apply_entry(store, entry, report, events)
@@ -476,7 +476,7 @@ def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport)
         report.events_received += apply_remote_events(store, events)
 
 
-def _apply_entry(store: Store, entry: Any, report: SyncReport, events: list[RectificationEvent]) -> None:
+def _apply_entry(store: Store, entry: Any, report: SyncReport, events: list[dict[str, Any]]) -> None:
     kind, body = entry["kind"], entry["body"]
     if kind == "checklist":
         report.checklists_added += store.add_checklist(Checklist.from_dict(body))
@@ -486,7 +486,8 @@ def _apply_entry(store: Store, entry: Any, report: SyncReport, events: list[Rect
         report.sites_added += added
         report.sites_changed += changed
     elif kind == RECT_EVENT:
-        events.append(RectificationEvent.from_dict(body))
+        RectificationEvent.from_dict(body)  # read here, so that one unreadable event is set aside alone
+        events.append(body)
     else:
         raise ValueError(f"unknown kind {kind!r}")
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from inspector.core.canonical import canonical_bytes
 from inspector.core.clock import to_iso
 from inspector.core.errors import DomainError
-from inspector.core.rectifications import EventKind, FeedbackStatus, RectificationEvent, RectificationState
+from inspector.core.rectifications import EventKind, FeedbackStatus, RectificationState
 from inspector.server.accounts import Role
 from inspector.server.db import feed
 from inspector.services import rectifications as services
@@ -125,7 +125,7 @@ def test_another_lead_cannot_forge_events_and_the_owners_lands_signed(
     other = tmp_path / "other"
     shutil.copytree(laptop("c", fresh=True), other)
     with Store.open(other) as store:
-        services.apply_remote_events(store, [RectificationEvent.from_dict(genuine)])
+        services.apply_remote_events(store, [genuine])
         stored = {event.id: event for event in services.stored_events(store)}
     assert stored[genuine["id"]].author == "lead-user"
 
