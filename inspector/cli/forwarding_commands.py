@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +45,38 @@ def register_status(
     status.add_argument("--json", action="store_true", help=t("cli.opt.json"))
     database_options(status)
     status.set_defaults(handler=functools.partial(run_status, open_database=open_database))
+    for action in ("retry", "drop"):
+        command = forwarding_commands.add_parser(action, help=t(f"cli.server.forwarding.{action}.help"))
+        command.add_argument("item", metavar="KIND:SEQ", type=_parked_item, help=t("cli.server.forwarding.item"))
+        command.add_argument("--target", metavar="URL", help=t("cli.server.forwarding.target_option"))
+        database_options(command)
+        command.set_defaults(handler=functools.partial(run_parked, action=action, open_database=open_database))
+
+
+def _parked_item(text: str) -> tuple[str, int]:
+    """``visit:12`` or ``event:34``, as ``forwarding status`` names a parked item."""
+    kind, _, seq = text.strip().partition(":")
+    if kind not in ("visit", "event") or not (seq.isascii() and seq.isdigit()):
+        raise argparse.ArgumentTypeError(t("server.forwarding.bad_item", item=text))
+    return kind, int(seq)
+
+
+def run_parked(
+    args: argparse.Namespace, *, action: str, open_database: Callable[[argparse.Namespace], Database]
+) -> int:
+    """An admin's word on a parked item: send it again at the next round, or forget it."""
+    from inspector.server.forwarding import drop_parked, retry_parked
+
+    kind, seq = args.item
+    database = open_database(args)
+    try:
+        changed = (retry_parked if action == "retry" else drop_parked)(database, kind, seq, args.target)
+    finally:
+        database.dispose()
+    if not changed:
+        raise CommandError(t("server.forwarding.no_such_parked", item=f"{kind}:{seq}"))
+    say(t(f"server.forwarding.{action}_done", item=f"{kind}:{seq}", count=changed))
+    return 0
 
 
 def forward_settings(args: argparse.Namespace) -> ForwardSettings | None:
@@ -115,14 +148,29 @@ def run_status(args: argparse.Namespace, *, open_database: Callable[[argparse.Na
             say(t("server.forwarding.never_forwarded"))
         if state["last_error"]:
             say(t("server.forwarding.last_error", at=state["last_error_at"], reason=failure_text(state["last_error"])))
+        for item in state["parked"]:
+            say(parked_text(item))
     return 0
+
+
+def parked_text(item: dict[str, Any]) -> str:
+    """One parked item: what, why the province refused it, and how to name it to retry or drop it."""
+    refusal = item["refusal"]
+    return t(
+        "server.forwarding.parked" + ("_retry" if item["retry"] else ""),
+        kind=t(f"server.forwarding.kind.{item['kind']}"),
+        key=item["key"],
+        item=f"{item['kind']}:{item['seq']}",
+        reason=refusal.get("code"),
+        status=refusal.get("status"),
+        detail=json.dumps(refusal.get("detail") or {}, ensure_ascii=False),
+        at=item["parked_at"],
+    )
 
 
 def failure_text(failure: dict[str, Any]) -> str:
     """Why a forwarding round stopped, from what the forwarder recorded (a code and its params)."""
     code, params = failure.get("code", ""), dict(failure.get("params") or {})
-    if code == "refused":
-        params["kind"] = t(f"server.forwarding.kind.{params.get('kind')}")
     key = f"server.forwarding.error.{code}"
     if key in catalogue():
         try:

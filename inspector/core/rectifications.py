@@ -69,11 +69,39 @@ _REQUIRED_PAYLOAD: dict[EventKind, tuple[str, ...]] = {
     EventKind.REOPENED: ("due",),
     EventKind.CLOSED: (),
 }
+# ``seen``: the last step a laptop checked the event against (``last_seen``, for ``causal_order``);
+# ``visit_uuid``/``visit_version``: the re-inspection version a derived step comes from (amendments)
+_SOURCE_KEYS = ("seen", "visit_uuid", "visit_version")
+_OPTIONAL_PAYLOAD: dict[EventKind, tuple[str, ...]] = {
+    kind: tuple(key for key in _SOURCE_KEYS if key not in _REQUIRED_PAYLOAD[kind]) for kind in EventKind
+}
+
+
+# Who may record each step (enforced by the bureau server, and by the laptop before it records):
+# the team whose visit found the item speaks for the unit (the notice it issued, the feedback form
+# it typed in); anyone leading a team may re-inspect the item and decide on it (回头看 is often
+# done by another team). An admin may record any step. An inspector's account records none.
+OWNER_ONLY = frozenset({EventKind.ISSUED, EventKind.FEEDBACK})
+EVENT_ROLES = frozenset({"lead", "admin"})
+FUTURE_SLACK = timedelta(days=1)
+"""How far ahead of the server's clock an event may be dated (a laptop's clock may be off)."""
+
+
+def may_record(kind: EventKind, role: str, *, owns_record: bool) -> bool:
+    """Whether an account of ``role`` may record a step of ``kind`` on a rectification found by its
+    own visit (``owns_record``) or by another team's."""
+    if role == "admin":
+        return True
+    return role in EVENT_ROLES and (owns_record or kind not in OWNER_ONLY)
 
 
 @dataclass(frozen=True)
 class RectificationEvent:
-    """One step in a rectification's life: who, when, what (kind and payload), why, with what evidence."""
+    """One step in a rectification's life: who, when, what (kind and payload), why, with what evidence.
+
+    ``by`` is the name typed on the laptop; ``signed_by`` the account that uploaded the event, set by
+    the bureau server (never by a laptop): it is who the board and the documents trust.
+    """
 
     id: str
     rectification_id: str
@@ -83,6 +111,7 @@ class RectificationEvent:
     reason: str = ""
     evidence: tuple[Evidence, ...] = ()
     payload: Mapping[str, Any] = field(default_factory=dict)
+    signed_by: str = ""
     received_at: str | None = field(default=None, compare=False)
     """When the bureau server received it, by the server's clock (``at`` is the recording
     laptop's); known once it came back through the feed. Not part of the event's bytes."""
@@ -90,6 +119,11 @@ class RectificationEvent:
     @property
     def moment(self) -> datetime:
         return from_iso(self.at)
+
+    @property
+    def author(self) -> str:
+        """Who recorded it: the uploading account once the server has signed it, else the typed name."""
+        return self.signed_by or self.by
 
     def sort_key(self) -> tuple[datetime, str, bytes]:
         # the canonical bytes only break a tie between two different events sharing an id
@@ -105,6 +139,8 @@ class RectificationEvent:
             "reason": self.reason,
             "evidence": [item.to_dict() for item in self.evidence],
             "payload": dict(self.payload),
+            # only once signed: an unsigned event keeps the bytes (and the outbox entry) it always had
+            **({"signed_by": self.signed_by} if self.signed_by else {}),
         }
 
     @classmethod
@@ -131,6 +167,7 @@ class RectificationEvent:
             reason=str(data.get("reason", "")),
             evidence=evidence,
             payload=dict(payload),
+            signed_by=str(data.get("signed_by") or ""),
             **fields,
         )
         check_event(event)
@@ -150,7 +187,42 @@ class RectificationEvent:
             reason=data.get("reason", ""),
             evidence=tuple(Evidence.from_dict(item) for item in data.get("evidence") or ()),
             payload=data.get("payload") or {},
+            signed_by=data.get("signed_by") or "",
         )
+
+
+def strict_event(data: Any, *, received_at: datetime) -> RectificationEvent:
+    """An event as the bureau server accepts it from an account (its shape, types and lengths
+    already checked by ``inspector.wire.EventBody``): ``from_dict``'s reading, no payload key
+    beyond its kind's, and a moment not in the future (a day's slack for laptop clocks). Every
+    refusal is a DomainError naming the field."""
+    event = RectificationEvent.from_dict(data)
+    allowed = {*_REQUIRED_PAYLOAD[event.kind], *_OPTIONAL_PAYLOAD[event.kind]}
+    for key in event.payload:
+        if key not in allowed:
+            raise DomainError("rectification.bad_event", event=event.id, field=f"payload.{key}")
+    if event.moment > received_at + FUTURE_SLACK:
+        raise DomainError("rectification.bad_event", event=event.id, field="at")
+    return event
+
+
+_PAYLOAD_KEYS = frozenset(
+    key for table in (_REQUIRED_PAYLOAD, _OPTIONAL_PAYLOAD) for keys in table.values() for key in keys
+)
+_FIELD_OF_RULE = {
+    "rectification.by_required": "by",
+    "rectification.bad_result": "payload.result",
+    "rectification.due_in_past": "payload.due",
+}
+
+
+def refused_field(error: DomainError) -> str:
+    """The field of an event a refusal of ``strict_event``/``check_event`` is about (payload keys
+    as ``payload.<key>``), for an answer that names what is wrong."""
+    if error.code.startswith("rectification.missing."):
+        return "payload." + error.code.rpartition(".")[2]
+    field_name = str(error.params.get("field", "")) or _FIELD_OF_RULE.get(error.code, "-")
+    return f"payload.{field_name}" if field_name in _PAYLOAD_KEYS else field_name
 
 
 def _text(data: Mapping[str, Any], key: str, event_id: str) -> str:
@@ -383,7 +455,7 @@ def _apply(view: RectificationView, event: RectificationEvent) -> RectificationV
             date=date.fromisoformat(payload["date"]),
             status=FeedbackStatus(payload["status"]),
             evidence=event.evidence,
-            recorded_by=event.by,
+            recorded_by=event.author,
             recorded_at=event.at,
         )
         return replace(view, state=RectificationState.FEEDBACK_RECEIVED, feedback=feedback, history=step)
@@ -402,7 +474,7 @@ def _apply(view: RectificationView, event: RectificationEvent) -> RectificationV
             due=date.fromisoformat(payload["due"]),
             history=step,
         )
-    return replace(view, state=RectificationState.CLOSED, closed_at=event.at, closed_by=event.by, history=step)
+    return replace(view, state=RectificationState.CLOSED, closed_at=event.at, closed_by=event.author, history=step)
 
 
 def causal_order(events: Iterable[RectificationEvent]) -> list[RectificationEvent]:

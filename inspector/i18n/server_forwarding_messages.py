@@ -63,10 +63,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "server.forwarding.last_error": ("  最近一次中断（{at}）：{reason}", "  last stopped ({at}): {reason}"),
     "server.forwarding.kind.visit": ("检查记录", "visit"),
     "server.forwarding.kind.event": ("整改动态", "rectification event"),
-    "server.forwarding.error.refused": (
-        "上级服务器拒收{kind} {key}：{reason}（{status}）{detail}。此后的内容在其之后排队，原因消除后自动继续。",
-        "The higher-level server refused {kind} {key}: {reason} ({status}) {detail}. What follows waits "
-        "behind it and goes on once the cause is removed.",
+    "server.forwarding.parked": (
+        "  已搁置 {item}：上级服务器拒收{kind} {key}：{reason}（{status}）{detail}，{at}。其余内容照常转发；"
+        "可用 inspector server forwarding retry {item} 重试，或 drop {item} 放弃。",
+        "  parked {item}: the higher-level server refused {kind} {key}: {reason} ({status}) {detail}, {at}. "
+        "The rest flows on; 'inspector server forwarding retry {item}' sends it again, 'drop {item}' forgets it.",
+    ),
+    "server.forwarding.parked_retry": (
+        "  已搁置 {item}（{kind} {key}，{reason}（{status}））：将在下一轮重试。",
+        "  parked {item} ({kind} {key}, {reason} ({status})): to be retried at the next round.",
+    ),
+    "cli.server.forwarding.retry.help": (
+        "在下一轮转发时重试一个已搁置的项目",
+        "send a parked item again at the next forwarding round",
+    ),
+    "cli.server.forwarding.drop.help": (
+        "放弃转发一个已搁置的项目（本级仍保留）",
+        "stop forwarding a parked item (this server keeps it)",
+    ),
+    "cli.server.forwarding.item": (
+        "forwarding status 列出的项目，如 visit:12 或 event:34",
+        "the item as 'forwarding status' names it, e.g. visit:12 or event:34",
+    ),
+    "cli.server.forwarding.target_option": (
+        "只针对这一个上级服务器（默认：全部）",
+        "only for this higher-level server (default: all)",
+    ),
+    "server.forwarding.bad_item": (
+        "「{item}」不是已搁置项目的写法，应为 visit:编号 或 event:编号",
+        "'{item}' does not name a parked item: visit:NUMBER or event:NUMBER",
+    ),
+    "server.forwarding.no_such_parked": ("没有已搁置的项目 {item}。", "No parked item {item}."),
+    "server.forwarding.retry_done": (
+        "{item} 将在下一轮转发时重试（{count} 个上级服务器）。",
+        "{item} will be sent again at the next round ({count} target(s)).",
+    ),
+    "server.forwarding.drop_done": (
+        "已放弃转发 {item}（{count} 个上级服务器）。",
+        "{item} will not be forwarded ({count} target(s)).",
     ),
     "server.forwarding.error.offline": (
         "连不上上级服务器 {url}；稍后自动重试，内容不会丢失。",

@@ -70,6 +70,14 @@ def report_lines(report: SyncReport) -> list[ReportLine]:
         ReportLine(t("sync.report.numbers_low", series=series.replace(":", " ")), problem=True)
         for series in report.numbers_low
     ]
+    lines += [
+        ReportLine(
+            t("sync.report.set_aside_item", seq=item.seq, kind=item.kind, key=item.key, reason=item.reason), True
+        )
+        for item in report.set_aside
+    ]
+    if report.set_aside:
+        lines.append(ReportLine(t("sync.report.set_aside", count=len(report.set_aside)), problem=True))
     if report.held_for_role:
         lines.append(ReportLine(t("sync.report.held_for_role", count=report.held_for_role)))
     lines += [

@@ -9,6 +9,7 @@ database, fsync) runs in worker threads.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import logging
@@ -16,18 +17,20 @@ import math
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from inspector import wire
 from inspector.core.clock import now, to_iso
 from inspector.server import numbers, records
 from inspector.server.accounts import Account, Role, account_for_token
@@ -44,6 +47,9 @@ NONCE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 MAX_TOKEN_LENGTH = 200
 NUMBER_REQUEST_LIMIT = 1024
 """A request for a number block is a few words."""
+MAX_BUCKETS = 100_000
+EVENT_ID = re.compile(wire.ID_PATTERN)
+CHECKLIST_ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 
 log = logging.getLogger("inspector.server")
 
@@ -71,6 +77,9 @@ class ServerConfig:
     photo_dir: Path
     rate_per_second: float = 50.0
     burst: int = 500
+    failed_auth_per_second: float = 1.0
+    """Failed authentications a client address may make, after ``failed_auth_burst`` at once."""
+    failed_auth_burst: int = 60
     limits: Limits = field(default_factory=Limits)
     forward: ForwardSettings | None = None
     """Forward everything received to a higher-level server (a county to its province)."""
@@ -85,17 +94,20 @@ class RateLimiter:
     def __init__(self, rate: float, burst: int) -> None:
         self.rate = rate
         self.burst = burst
-        self._buckets: dict[int, tuple[float, float]] = {}
+        self._buckets: dict[Hashable, tuple[float, float]] = {}
 
-    def wait_needed(self, key: int) -> float:
-        """0 when the call may go ahead (and it is counted), else the seconds until it could."""
+    def wait_needed(self, key: Hashable, *, count: bool = True) -> float:
+        """0 when the call may go ahead (and it is counted, unless ``count`` is False), else the
+        seconds until it could."""
         moment = time.monotonic()
         tokens, last = self._buckets.get(key, (float(self.burst), moment))
         tokens = min(float(self.burst), tokens + (moment - last) * self.rate)
         if tokens < 1:
             self._buckets[key] = (tokens, moment)
             return (1 - tokens) / self.rate
-        self._buckets[key] = (tokens - 1, moment)
+        self._buckets[key] = (tokens - count, moment)
+        if len(self._buckets) > MAX_BUCKETS:  # a flood of addresses: the full buckets are forgotten
+            self._buckets = {k: v for k, v in self._buckets.items() if v[0] < self.burst - 1}
         return 0.0
 
 
@@ -115,6 +127,10 @@ class Operation:
     max_body: Callable[[Limits], int] | None = None
     body_type: str = "application/json"
     query: tuple[str, ...] = ()
+    request: type | None = None
+    """The body's wire model (``inspector.wire``), for the document; the handler reads with it."""
+    answer: type | None = None
+    """The success answer's wire model."""
 
 
 def _state(request: Request) -> AppState:
@@ -127,9 +143,16 @@ class AppState:
     database: Database
     photos: records.PhotoFolder
     limiter: RateLimiter
+    failed_auth: RateLimiter
+    """Failed authentications per client address: guessing tokens is slowed down, and logged."""
 
 
 # -- reading requests --------------------------------------------------------------------------
+
+
+def _is_number(text: str, digits: int) -> bool:
+    """ASCII digits only ('²' and '١٢' are digits to str.isdigit, not to us), at most ``digits``."""
+    return text.isascii() and text.isdigit() and len(text) <= digits
 
 
 def _declared_length(request: Request, limit: int) -> None:
@@ -137,7 +160,7 @@ def _declared_length(request: Request, limit: int) -> None:
     length = request.headers.get("content-length")
     if length is None:
         return
-    if not length.isdigit():
+    if not _is_number(length, 18):
         raise ApiError(400, "bad_length")
     if int(length) > limit:
         raise ApiError(413, "too_large", limit=limit)
@@ -155,20 +178,19 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _int_query(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+def _int_query(request: Request, name: str, default: int, minimum: int = 0, maximum: int = wire.MAX_SEQ) -> int:
     text = request.query_params.get(name)
     if text is None:
         return default
-    if not text.isdigit() or len(text) > 18:
+    if not _is_number(text, 18) or not minimum <= int(text) <= maximum:
         raise ApiError(400, "bad_request", parameter=name)
-    value = int(text)
-    return min(value, maximum) if maximum is not None else value
+    return int(text)
 
 
 def _version(request: Request) -> int:
     """A version from the path: checked here rather than by the router, so a bad one is a 400, not a 404."""
     text = request.path_params["version"]
-    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+    if not _is_number(text, 9) or int(text) < 1:
         raise ApiError(400, "bad_request", parameter="version")
     return int(text)
 
@@ -178,6 +200,22 @@ def _stored(stored: records.Stored) -> JSONResponse:
 
 
 async def _authenticate(request: Request) -> Account:
+    """The caller's account. An address that failed too often lately is answered 429 before its
+    token is even looked at, so a guesser learns nothing faster than the limit allows."""
+    address = request.client.host if request.client else ""
+    failures = _state(request).failed_auth
+    wait = failures.wait_needed(address, count=False)
+    if wait:
+        log.warning("too many failed authentications from %s: refused for %d s", address, math.ceil(wait))
+        raise ApiError(429, "rate_limited", headers={"Retry-After": str(math.ceil(wait))})
+    try:
+        return _account_of(request)
+    except ApiError:
+        failures.wait_needed(address)
+        raise
+
+
+def _account_of(request: Request) -> Account:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
@@ -246,7 +284,7 @@ async def get_visit(request: Request, account: Account) -> Response:
 
 async def list_visits(request: Request, account: Account) -> Response:
     since = _int_query(request, "since", 0)
-    limit = max(1, _int_query(request, "limit", records.MAX_FEED_PAGE, records.MAX_FEED_PAGE))
+    limit = _int_query(request, "limit", records.MAX_FEED_PAGE, 1, records.MAX_FEED_PAGE)
     return JSONResponse(await run_in_threadpool(records.list_visits, _state(request).database, since, limit))
 
 
@@ -292,20 +330,24 @@ async def put_photo(request: Request, account: Account) -> Response:
 
 
 async def put_event(request: Request, account: Account) -> Response:
-    body = await _read_body(request, _state(request).config.limits.event)
     event_id = request.path_params["event_id"]
+    if len(event_id) > wire.MAX_ID or not EVENT_ID.match(event_id):
+        raise ApiError(400, "bad_request", parameter="event_id")
+    body = await _read_body(request, _state(request).config.limits.event)
     return _stored(await run_in_threadpool(records.store_event, _state(request).database, account, event_id, body))
 
 
 async def get_feed(request: Request, account: Account) -> Response:
     since = _int_query(request, "since", 0)
-    limit = max(1, _int_query(request, "limit", 200, records.MAX_FEED_PAGE))
+    limit = _int_query(request, "limit", 200, 1, records.MAX_FEED_PAGE)
     return JSONResponse(await run_in_threadpool(records.feed_page, _state(request).database, since, limit))
 
 
 async def put_checklist(request: Request, account: Account) -> Response:
     body = await _read_body(request, _state(request).config.limits.checklist)
     checklist_id, version = request.path_params["checklist_id"], _version(request)
+    if not CHECKLIST_ID.match(checklist_id):
+        raise ApiError(400, "bad_request", parameter="checklist_id")
     stored = await run_in_threadpool(
         records.publish_checklist, _state(request).database, account, checklist_id, version, body
     )
@@ -319,9 +361,10 @@ async def put_register(request: Request, account: Account) -> Response:
 
 async def put_number_block(request: Request, account: Account) -> Response:
     request_id = records.check_uuid(request.path_params["request_id"])
-    body = records.parse_object(await _read_body(request, NUMBER_REQUEST_LIMIT))
+    body = records.read_body(await _read_body(request, NUMBER_REQUEST_LIMIT), wire.NumberBlockRequest)
     database = _state(request).database
-    return JSONResponse(await run_in_threadpool(numbers.grant_block, database, account, request_id, body))
+    granted = await run_in_threadpool(numbers.grant_block, database, account, request_id, body)
+    return Response(wire.encode(granted), media_type="application/json")
 
 
 HANDLERS: dict[str, Handler] = {
@@ -350,6 +393,7 @@ OPERATIONS: tuple[Operation, ...] = (
         ALL_ROLES,
         {200: "the server's identity and proof"},
         query=("nonce",),
+        answer=wire.Hello,
     ),
     Operation(
         f"{PREFIX}/visits",
@@ -359,6 +403,7 @@ OPERATIONS: tuple[Operation, ...] = (
         ADMIN,
         {200: "a page of receipts"},
         query=("since", "limit"),
+        answer=wire.VisitPage,
     ),
     Operation(
         f"{PREFIX}/visits",
@@ -366,22 +411,26 @@ OPERATIONS: tuple[Operation, ...] = (
         "post_visits",
         "Upload up to 100 signed-off versions at once: {visits: [{uuid, version, sha256, visit}]}; each "
         "item is answered as the single upload would answer it (status, then receipt or error)",
-        LEAD,
+        LEAD_OR_ADMIN,
         {200: "one result per item, in order"},
         max_body=lambda limits: limits.visit_batch,
+        request=wire.VisitBatch,
+        answer=wire.BatchResults,
     ),
     Operation(
         f"{PREFIX}/visits/{{uuid}}/{{version}}",
         "PUT",
         "put_visit",
         "Upload a signed-off visit version: its sealed canonical bytes",
-        LEAD,
+        LEAD_OR_ADMIN,
         {
             **_STORED,
             409: "photos missing, base missing or stale, or other bytes under this version",
             422: "not a signed-off visit, not canonical, or a wrong seal",
         },
         max_body=lambda limits: limits.visit,
+        request=wire.SealedVisit,
+        answer=wire.VisitReceipt,
     ),
     Operation(
         f"{PREFIX}/visits/{{uuid}}/{{version}}",
@@ -390,6 +439,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "The stored bytes of a visit version",
         ADMIN,
         {200: "the sealed bytes", 404: "no such visit version"},
+        answer=wire.SealedVisit,
     ),
     Operation(
         f"{PREFIX}/photos/{{sha256}}",
@@ -416,6 +466,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {**_STORED, 422: "the bytes do not hash to the path's sha256"},
         max_body=lambda limits: limits.photo,
         body_type="application/octet-stream",
+        answer=wire.PhotoReceipt,
     ),
     Operation(
         f"{PREFIX}/events/{{event_id}}",
@@ -425,10 +476,13 @@ OPERATIONS: tuple[Operation, ...] = (
         LEAD_OR_ADMIN,
         {
             **_STORED,
-            409: "photos missing, or other bytes under this id",
-            422: "not an event with this id and a rectification_id",
+            403: "the account may not record this step on this rectification",
+            409: "photos, rectification or re-inspection visit missing; the state forbids the step; other bytes under this id",
+            422: "the event breaks a rule (detail.field, detail.rule)",
         },
         max_body=lambda limits: limits.event,
+        request=wire.EventBody,
+        answer=wire.FeedReceipt,
     ),
     Operation(
         f"{PREFIX}/feed",
@@ -438,6 +492,7 @@ OPERATIONS: tuple[Operation, ...] = (
         ALL_ROLES,
         {200: "a page of entries"},
         query=("since", "limit"),
+        answer=wire.FeedPage,
     ),
     Operation(
         f"{PREFIX}/checklists/{{checklist_id}}/{{version}}",
@@ -447,6 +502,7 @@ OPERATIONS: tuple[Operation, ...] = (
         ADMIN,
         {**_STORED, 409: "other content under this version", 422: "not a valid checklist"},
         max_body=lambda limits: limits.checklist,
+        answer=wire.FeedReceipt,
     ),
     Operation(
         f"{PREFIX}/register",
@@ -456,6 +512,8 @@ OPERATIONS: tuple[Operation, ...] = (
         ADMIN,
         {**_STORED, 422: "not a valid register"},
         max_body=lambda limits: limits.register,
+        request=wire.RegisterBody,
+        answer=wire.FeedReceipt,
     ),
     Operation(
         f"{PREFIX}/number-blocks/{{request_id}}",
@@ -466,6 +524,8 @@ OPERATIONS: tuple[Operation, ...] = (
         LEAD,
         {200: "the block: {series, first, last}", 409: "the request id is another's", 422: "a bad series or size"},
         max_body=lambda _limits: NUMBER_REQUEST_LIMIT,
+        request=wire.NumberBlockRequest,
+        answer=wire.NumberBlock,
     ),
 )
 
@@ -474,9 +534,13 @@ COMMON_ANSWERS: dict[int, str] = {
     400: "a malformed parameter or body",
     401: "no token, or an unknown, revoked or expired one",
     403: "the account's role may not do this",
-    429: "too many requests; see Retry-After",
+    429: "too many requests, or too many failed authentications from this address; see Retry-After",
 }
-BODY_ANSWERS: dict[int, str] = {413: "the body is too large (refused before it is read)"}
+BODY_ANSWERS: dict[int, str] = {
+    413: "the body is too large (refused before it is read)",
+    422: "a field of the body breaks its schema (bad_body: detail.field, detail.reason)",
+    507: "the server's storage is full (storage_full): nothing was stored, send again later",
+}
 
 
 def operation_answers(operation: Operation) -> dict[int, str]:
@@ -504,8 +568,43 @@ def _guarded(operations: dict[str, Operation]) -> Callable[[Request], Awaitable[
             # the laptop went away mid-upload (a dropped network): nothing was stored, nobody to answer
             log.info("client left during %s %s", request.method, request.url.path)
             return Response(status_code=400)
+        except RecursionError:  # a body nested deeper than any reader of it may recurse
+            raise ApiError(400, "bad_json", field="$", reason="nested too deep") from None
+        except Exception as error:
+            if _storage_full(error):
+                log.error("storage full: %s %s refused: %s", request.method, request.url.path, error)
+                raise ApiError(507, "storage_full") from None
+            raise
 
     return endpoint
+
+
+def _storage_full(error: BaseException) -> bool:
+    """The disk (or the database's) is full: ENOSPC from a file, SQLite's "database or disk is
+    full", PostgreSQL's disk_full (SQLSTATE 53100), however deeply wrapped."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        if getattr(seen, "sqlstate", None) == "53100" or "database or disk is full" in str(seen):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+    return False
+
+
+class _Rest(Convertor[str]):
+    """The rest of the path, whatever it holds (the "path" convertor stops at a line break)."""
+
+    regex = r"[\s\S]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("rest", _Rest())
 
 
 def _routes() -> list[Route]:
@@ -514,7 +613,10 @@ def _routes() -> list[Route]:
         by_path.setdefault(operation.path, {})[operation.method] = operation
     routes = []
     for path, operations in by_path.items():
-        routes.append(Route(path, _guarded(operations), methods=list(operations)))
+        # an event id may hold '/' (sent as %2F, which the router sees decoded), or anything else: it
+        # takes the path's rest, and the handler answers what it may not hold with a 400 (not a 404)
+        routed = path.replace("{event_id}", "{event_id:rest}")
+        routes.append(Route(routed, _guarded(operations), methods=list(operations)))
     routes.append(Route("/openapi.json", openapi_document, methods=["GET"]))
     return routes
 
@@ -593,7 +695,13 @@ def create_app(config: ServerConfig) -> Starlette:
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
         lifespan=forwarder.lifespan if forwarder is not None else None,
     )
-    app.state.inspector = AppState(config, database, photos, RateLimiter(config.rate_per_second, config.burst))
+    app.state.inspector = AppState(
+        config,
+        database,
+        photos,
+        RateLimiter(config.rate_per_second, config.burst),
+        RateLimiter(config.failed_auth_per_second, config.failed_auth_burst),
+    )
     return app
 
 

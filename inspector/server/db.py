@@ -250,6 +250,26 @@ def _add_web_console(conn: Connection) -> None:
     web_sessions.create(conn, checkfirst=True)
 
 
+# What the province refused, set aside so that the rest flows on: one row per item and target, the
+# item named by its ``seq`` in the county (``visits.seq`` or ``feed.seq``). An admin asks for a
+# retry (``retry``) or drops the row; the checkpoint has moved past it either way.
+forwarding_parked = Table(
+    "forwarding_parked",
+    metadata,
+    Column("target", String(400), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("key", Text, nullable=False),
+    Column("refusal", Text, nullable=False),
+    Column("parked_at", String(40), nullable=False),
+    Column("retry", Boolean, nullable=False),
+)
+
+
+def _create_forwarding_parked(conn: Connection) -> None:
+    forwarding_parked.create(conn, checkfirst=True)
+
+
 Migration = Callable[[Connection], None]
 MIGRATIONS: Sequence[Migration] = (
     _create_first_tables,
@@ -259,6 +279,7 @@ MIGRATIONS: Sequence[Migration] = (
     _create_board,
     _create_number_blocks,
     _add_web_console,
+    _create_forwarding_parked,
 )
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 

@@ -10,9 +10,11 @@ are the same.
 Progress is a checkpoint row per target (``db.forwarding``): the last visit ``seq`` and the last
 feed ``seq`` the province has acknowledged. It moves only after the province's receipt, so a
 cut, a crash of either side or a province outage means a replay, which the province answers with
-its first receipt: nothing lost, nothing twice. An item the province refuses stops forwarding at
-that item (nothing after it is skipped past); the reason is kept for ``inspector server
-forwarding status`` and the forwarder tries again later.
+its first receipt: nothing lost, nothing twice. An item the province refuses is parked with its
+reason (``db.forwarding_parked``) and the rest flows on past it: ``inspector server forwarding
+status`` lists what is parked, and an admin asks for a retry (sent at the next round) or drops it.
+A failure of the whole call (offline, a 5xx, a refused token) stops the round; it is kept for the
+status command and the forwarder tries again later.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inspector.core.canonical import canonical_bytes
 from inspector.core.clock import now, to_iso
 from inspector.server import records
-from inspector.server.db import Database, feed, forwarding, insert_once, visits
+from inspector.server.db import Database, feed, forwarding, forwarding_parked, insert_once, visits
 
 log = logging.getLogger("inspector.server.forwarding")
 
@@ -80,24 +82,71 @@ class ForwardReport:
     visits_already: int = 0
     photos_sent: int = 0
     events_sent: int = 0
+    parked: int = 0
+    """Items the province refused this round: set aside, the rest went on."""
+    unparked: int = 0
+    """Parked items an admin asked to retry that the province took this time."""
 
     @property
     def sent_anything(self) -> bool:
-        return bool(self.visits_sent or self.photos_sent or self.events_sent)
-
-
-class ForwardingRefused(Exception):
-    """The province refused an item the county holds: forwarding waits at that item."""
-
-    def __init__(self, kind: str, key: str, refusal: Any) -> None:
-        super().__init__(f"{kind} {key}: {refusal.status} {refusal.code}")
-        self.kind = kind
-        self.key = key
-        self.refusal = refusal
+        return bool(self.visits_sent or self.photos_sent or self.events_sent or self.parked or self.unparked)
 
 
 def _is_refusal(answer: Any) -> bool:
     return isinstance(getattr(answer, "status", None), int) and isinstance(getattr(answer, "code", None), str)
+
+
+VISIT, EVENT = "visit", "event"
+
+
+def _park(database: Database, target: str, kind: str, seq: int, key: str, refusal: Any) -> None:
+    """Set an item the province refused aside, with why (again: the latest reason replaces the earlier)."""
+    reason = {"code": refusal.code, "status": refusal.status, "detail": getattr(refusal, "detail", {}) or {}}
+    log.warning("%s refused %s %s: %s %s; parked, the rest goes on", target, kind, key, refusal.status, refusal.code)
+    with database.writing() as conn:
+        conn.execute(
+            delete(forwarding_parked).where(
+                forwarding_parked.c.target == target, forwarding_parked.c.kind == kind, forwarding_parked.c.seq == seq
+            )
+        )
+        conn.execute(
+            insert(forwarding_parked).values(
+                target=target,
+                kind=kind,
+                seq=seq,
+                key=key,
+                refusal=json.dumps(reason, ensure_ascii=False),
+                parked_at=to_iso(now()),
+                retry=False,
+            )
+        )
+
+
+def _parked_rows(conn: Connection, target: str, *, retry_only: bool = False) -> list[Any]:
+    query = select(forwarding_parked).where(forwarding_parked.c.target == target)
+    if retry_only:
+        query = query.where(forwarding_parked.c.retry.is_(True))
+    return list(conn.execute(query.order_by(forwarding_parked.c.kind.desc(), forwarding_parked.c.seq)))
+
+
+def _parked_where(kind: str, seq: int, target: str | None) -> Any:
+    condition = and_(forwarding_parked.c.kind == kind, forwarding_parked.c.seq == seq)
+    return condition if target is None else and_(condition, forwarding_parked.c.target == target)
+
+
+def retry_parked(database: Database, kind: str, seq: int, target: str | None = None) -> int:
+    """Ask for a parked item to be sent again at the next round (for every target, unless one is
+    named); returns how many parked rows were marked."""
+    with database.writing() as conn:
+        return conn.execute(
+            update(forwarding_parked).where(_parked_where(kind, seq, target)).values(retry=True)
+        ).rowcount
+
+
+def drop_parked(database: Database, kind: str, seq: int, target: str | None = None) -> int:
+    """Forget a parked item: it is not forwarded (the county keeps it); returns how many rows went."""
+    with database.writing() as conn:
+        return conn.execute(delete(forwarding_parked).where(_parked_where(kind, seq, target))).rowcount
 
 
 # -- the checkpoint ----------------------------------------------------------------------------
@@ -162,10 +211,6 @@ def record_failure(database: Database, target: str, error: Exception) -> None:
 
 
 def _failure(error: Exception) -> dict[str, Any]:
-    if isinstance(error, ForwardingRefused):
-        refusal = error.refusal
-        params = {"kind": error.kind, "key": error.key, "reason": refusal.code, "status": refusal.status}
-        return {"code": "refused", "params": {**params, "detail": json.dumps(refusal.detail, ensure_ascii=False)}}
     code = getattr(error, "code", None)
     if isinstance(code, str):
         return {"code": code, "params": {key: str(value) for key, value in getattr(error, "params", {}).items()}}
@@ -179,6 +224,17 @@ def forwarding_status(database: Database) -> list[dict[str, Any]]:
         states = []
         for row in rows:
             waiting_visits, waiting_events = _pending_counts(conn, Position(row.visits_seq, row.events_seq))
+            parked = [
+                {
+                    "kind": item.kind,
+                    "seq": item.seq,
+                    "key": item.key,
+                    "refusal": json.loads(item.refusal),
+                    "parked_at": item.parked_at,
+                    "retry": item.retry,
+                }
+                for item in _parked_rows(conn, row.target)
+            ]
             states.append(
                 {
                     "target": row.target,
@@ -189,6 +245,7 @@ def forwarding_status(database: Database) -> list[dict[str, Any]]:
                     "last_forwarded_at": row.last_forwarded_at,
                     "last_error": json.loads(row.last_error) if row.last_error else None,
                     "last_error_at": row.last_error_at,
+                    "parked": parked,
                 }
             )
     return states
@@ -205,21 +262,15 @@ def forward_pending(database: Database, folder: records.PhotoFolder, upstream: U
     report = ForwardReport()
     position = _position(database, target)
     with database.reading() as conn:
-        if _pending_counts(conn, position) == (0, 0):
+        if _pending_counts(conn, position) == (0, 0) and not _parked_rows(conn, target, retry_only=True):
             return report
     # the preflight: this is the province that enrolled our token, not a portal
     if _restored_since(database, target, getattr(upstream.hello(), "epoch", "")):
         position = Position(0, 0)
     photos = _PhotoSender(folder, upstream, report)
-    refusals = []
-    # a refused visit holds the visits after it, not the events (and the other way round)
-    for forward, since in ((_forward_visits, position.visits_seq), (_forward_events, position.events_seq)):
-        try:
-            forward(database, upstream, target, since, photos, report)
-        except ForwardingRefused as refusal:
-            refusals.append(refusal)
-    if refusals:
-        raise refusals[0]
+    _forward_retries(database, upstream, target, photos, report)
+    _forward_visits(database, upstream, target, position.visits_seq, photos, report)
+    _forward_events(database, upstream, target, position.events_seq, photos, report)
     _save(database, target, last_forwarded_at=to_iso(now()), last_error=None, last_error_at=None)
     return report
 
@@ -276,21 +327,44 @@ def _forward_visits(
         for row in batch:
             photos.send(records.evidence_of(json.loads(row.body)))
         answers = upstream.upload_visits([(row.uuid, row.version, row.body) for row in batch])
-        refused: tuple[_Version, Any] | None = None
-        acknowledged = since
         for row, answer in zip(batch, answers, strict=True):
-            if _is_refusal(answer):
-                refused = (row, answer)
-                break
-            acknowledged = row.seq
-            report.visits_sent += answer.created
-            report.visits_already += not answer.created
-        if acknowledged != since:
-            _save(database, target, visits_seq=acknowledged)
-            since = acknowledged
-        if refused is not None:
-            row, answer = refused
-            raise ForwardingRefused("visit", f"{row.uuid} v{row.version}", answer)
+            _count_visit(database, target, row, answer, report)
+        since = batch[-1].seq
+        _save(database, target, visits_seq=since)
+
+
+def _count_visit(database: Database, target: str, row: _Version, answer: Any, report: ForwardReport) -> bool:
+    """Count the province's answer to one version, parking it when refused; True when it took it."""
+    if _is_refusal(answer):
+        _park(database, target, VISIT, row.seq, f"{row.uuid} v{row.version}", answer)
+        report.parked += 1
+        return False
+    report.visits_sent += answer.created
+    report.visits_already += not answer.created
+    return True
+
+
+def _send_event(
+    database: Database,
+    upstream: Upstream,
+    target: str,
+    entry: dict[str, Any],
+    photos: _PhotoSender,
+    report: ForwardReport,
+) -> bool:
+    """Forward one event of the feed, parking it when refused; True when the province took it."""
+    event = entry["body"]
+    photos.send(item["sha256"] for item in event.get("evidence") or ())
+    try:
+        receipt = upstream.put_event(entry["key"], canonical_bytes(event))
+    except Exception as error:
+        if not _is_refusal(error):
+            raise
+        _park(database, target, EVENT, entry["seq"], entry["key"], error)
+        report.parked += 1
+        return False
+    report.events_sent += receipt.created
+    return True
 
 
 def _forward_events(
@@ -303,22 +377,52 @@ def _forward_events(
             page = records.feed_page(database, acknowledged, EVENT_PAGE)
             for entry in page["entries"]:
                 if entry["kind"] == RECT_EVENT:
-                    event = entry["body"]
-                    photos.send(item["sha256"] for item in event.get("evidence") or ())
-                    try:
-                        receipt = upstream.put_event(entry["key"], canonical_bytes(event))
-                    except Exception as error:
-                        if _is_refusal(error):
-                            raise ForwardingRefused("event", entry["key"], error) from None
-                        raise
-                    report.events_sent += receipt.created
+                    _send_event(database, upstream, target, entry, photos, report)
                 acknowledged = entry["seq"]
             if not page["more"] or not page["entries"]:
                 return
     finally:
-        # what the province acknowledged stays acknowledged, however this round ends
+        # what the province acknowledged (or refused, now parked) stays behind, however this round ends
         if acknowledged != since:
             _save(database, target, events_seq=acknowledged)
+
+
+def _forward_retries(
+    database: Database, upstream: Upstream, target: str, photos: _PhotoSender, report: ForwardReport
+) -> None:
+    """Send again the parked items an admin asked to retry: taken, they leave the list; refused
+    again, they stay parked with the new reason."""
+    with database.reading() as conn:
+        wanted = _parked_rows(conn, target, retry_only=True)
+    for parked in wanted:
+        if parked.kind == VISIT:
+            [row] = _versions_by_seq(database, [parked.seq]) or [None]
+            if row is None:
+                taken = True  # no longer in the county (a restore): nothing to forward
+            else:
+                photos.send(records.evidence_of(json.loads(row.body)))
+                [answer] = upstream.upload_visits([(row.uuid, row.version, row.body)])
+                taken = _count_visit(database, target, row, answer, report)
+        else:
+            entry = _feed_entry(database, parked.seq)
+            taken = entry is None or _send_event(database, upstream, target, entry, photos, report)
+        if taken:
+            drop_parked(database, parked.kind, parked.seq, target)
+            report.unparked += 1
+
+
+def _versions_by_seq(database: Database, seqs: list[int]) -> list[_Version]:
+    with database.reading() as conn:
+        rows = conn.execute(
+            select(visits.c.seq, visits.c.uuid, visits.c.version, visits.c.body).where(visits.c.seq.in_(seqs))
+        ).all()
+    return [_Version(row.seq, row.uuid, row.version, bytes(row.body)) for row in rows]
+
+
+def _feed_entry(database: Database, seq: int) -> dict[str, Any] | None:
+    with database.reading() as conn:
+        row = conn.execute(select(feed.c.seq, feed.c.key, feed.c.body).where(feed.c.seq == seq)).first()
+    return None if row is None else {"seq": row.seq, "key": row.key, "body": json.loads(row.body)}
 
 
 # -- the forwarder in the server ---------------------------------------------------------------

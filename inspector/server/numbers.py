@@ -9,7 +9,6 @@ keeps until the block is stored): asked again, the server answers with the block
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,28 +16,25 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from inspector import wire
 from inspector.core.clock import local_date, now, to_iso
 from inspector.server.accounts import Account
 from inspector.server.board import bring_up_to_date
 from inspector.server.db import Database, board_events, board_rows, number_blocks
 from inspector.server.errors import ApiError
 
-SERIES = re.compile(r"^(?P<kind>[a-z_]{1,24}):(?P<year>\d{4})$")
-MAX_BLOCK = 100
 
-
-def grant_block(database: Database, account: Account, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def grant_block(
+    database: Database, account: Account, request_id: str, body: wire.NumberBlockRequest
+) -> wire.NumberBlock:
     """The block for this request: granted now after the series' last, or the one granted before."""
-    series, size = body.get("series"), body.get("size")
-    matched = SERIES.match(series) if isinstance(series, str) else None
-    if matched is None or not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_BLOCK:
-        raise ApiError(422, "bad_number_request", max_size=MAX_BLOCK)
-    if abs(int(matched["year"]) - local_date(now()).year) > 1:
-        raise ApiError(422, "bad_number_request", year=matched["year"])
-    granted = _grant(database, account.id, request_id, series, size)
+    series = body.series
+    if abs(int(series[-4:]) - local_date(now()).year) > 1:
+        raise ApiError(422, "bad_number_request", year=series[-4:])
+    granted = _grant(database, account.id, request_id, series, body.size)
     if granted.account_id != account.id or granted.series != series:
         raise ApiError(409, "request_reused")
-    return {"series": granted.series, "first": granted.first, "last": granted.last}
+    return wire.NumberBlock(granted.series, granted.first, granted.last)
 
 
 SERVER_ISSUES = uuid.UUID("5f0c8a6e-2d7b-4c1e-9a53-7b1f0e4d2c90")

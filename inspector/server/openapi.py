@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from inspector import __version__
-from inspector.server.app import OPERATIONS, Limits, Operation, operation_answers
+from inspector import __version__, wire
+from inspector.server.app import CHECKLIST_ID, NONCE, OPERATIONS, Limits, Operation, operation_answers
 from inspector.server.errors import ERROR_CODES
+from inspector.server.records import MAX_FEED_PAGE
 
 _PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "uuid": {"type": "string", "format": "uuid"},
-    "version": {"type": "integer", "minimum": 1},
-    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-    "event_id": {"type": "string", "minLength": 1, "maxLength": 200},
-    "checklist_id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_]{0,63}$"},
+    "version": {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+    "sha256": {"type": "string", "pattern": wire.SHA256_PATTERN},
+    "event_id": {"type": "string", "minLength": 1, "maxLength": wire.MAX_ID, "pattern": wire.ID_PATTERN},
+    "checklist_id": {"type": "string", "pattern": CHECKLIST_ID.pattern},
     "request_id": {"type": "string", "format": "uuid"},
 }
 _QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
-    "nonce": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,128}$"},
-    "since": {"type": "integer", "minimum": 0},
-    "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+    "nonce": {"type": "string", "pattern": NONCE.pattern},
+    "since": {"type": "integer", "minimum": 0, "maximum": wire.MAX_SEQ},
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_FEED_PAGE},
 }
 _REQUIRED_QUERY = {"nonce"}
 
@@ -45,17 +46,33 @@ def _parameters(operation: Operation) -> list[dict[str, Any]]:
     return found
 
 
-def _response(operation: Operation, status: int, description: str) -> dict[str, Any]:
+def _components() -> tuple[dict[type, dict[str, Any]], dict[str, Any]]:
+    """Every wire model the operations name, as a reference, and the components they refer to."""
+    models = list(
+        dict.fromkeys(model for operation in OPERATIONS for model in (operation.request, operation.answer) if model)
+    )
+    references, components = wire.schemas(models)
+    return dict(zip(models, references, strict=True)), components
+
+
+def _response(operation: Operation, status: int, description: str, refs: dict[type, Any]) -> dict[str, Any]:
     if operation.method == "HEAD":
         return {"description": description}
     if status >= 400:
         return {"description": description, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
     if operation.name == "get_photo":
         return {"description": description, "content": {"application/octet-stream": {}}}
-    return {"description": description, "content": {"application/json": {"schema": {"type": "object"}}}}
+    schema = refs[operation.answer] if operation.answer else {"type": "object"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _operation(operation: Operation) -> dict[str, Any]:
+def _request_schema(operation: Operation, refs: dict[type, Any]) -> dict[str, Any]:
+    if "octet" in operation.body_type:
+        return {"type": "string", "format": "binary"}
+    return refs[operation.request] if operation.request else {"type": "object"}
+
+
+def _operation(operation: Operation, refs: dict[type, Any]) -> dict[str, Any]:
     roles = sorted(role.value for role in operation.roles)
     document: dict[str, Any] = {
         "operationId": operation.name,
@@ -63,25 +80,25 @@ def _operation(operation: Operation) -> dict[str, Any]:
         "description": f"Roles: {', '.join(roles)}.",
         "parameters": _parameters(operation),
         "responses": {
-            str(status): _response(operation, status, description)
+            str(status): _response(operation, status, description, refs)
             for status, description in operation_answers(operation).items()
         },
     }
     if operation.max_body:
         limit = operation.max_body(Limits())
-        schema = {"type": "string", "format": "binary"} if "octet" in operation.body_type else {"type": "object"}
         document["requestBody"] = {
             "required": True,
             "description": f"At most {limit} bytes by default.",
-            "content": {operation.body_type: {"schema": schema}},
+            "content": {operation.body_type: {"schema": _request_schema(operation, refs)}},
         }
     return document
 
 
 def build_document() -> dict[str, Any]:
+    refs, schemas = _components()
     paths: dict[str, dict[str, Any]] = {}
     for operation in OPERATIONS:
-        paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(operation)
+        paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(operation, refs)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -89,7 +106,7 @@ def build_document() -> dict[str, Any]:
             "version": __version__,
             "description": "Sync of signed-off visits, photos and rectification events; the change feed.",
         },
-        "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+        "components": {"schemas": schemas, "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
         "security": [{"token": []}],
         "paths": paths,
     }

@@ -11,23 +11,38 @@ import json
 import re
 import uuid as uuid_module
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 from sqlalchemy import Connection, select
 
+from inspector import wire
 from inspector.core.canonical import canonical_bytes, sha256_hex
 from inspector.core.checklists import Checklist, checklist_problems
 from inspector.core.clock import now, to_iso
+from inspector.core.errors import DomainError
+from inspector.core.rectifications import (
+    EventKind,
+    RectificationEvent,
+    fold,
+    may_record,
+    record_from_dict,
+    refusal,
+    refused_field,
+    strict_event,
+)
 from inspector.core.sites import Site, site_problems
 from inspector.core.vocabulary import VisitStatus
-from inspector.server.accounts import Account
-from inspector.server.db import Database, feed, insert_once, photos, visits
+from inspector.server.accounts import Account, Role
+from inspector.server.board import RECT_EVENT, UNREADABLE, bring_up_to_date
+from inspector.server.db import Database, accounts, board_events, board_rows, feed, insert_once, photos, visits
 from inspector.server.errors import ApiError
 from inspector.store.atomic import durable_replace, is_temp_file, temp_path_for
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+T = TypeVar("T")
 MAX_FEED_PAGE = 500
 
 
@@ -40,13 +55,19 @@ class Stored:
 
 
 def parse_object(body: bytes) -> dict[str, Any]:
+    """Any JSON object, by the door's rules (``wire.read``)."""
+    return read_body(body, dict[str, Any])
+
+
+def read_body(body: bytes, model: type[T]) -> T:
+    """A body as its wire model: not strict JSON, or not an object, is 400 ``bad_json``; a field
+    breaking its schema 422 ``bad_body``; both name the field."""
     try:
-        value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ApiError(400, "bad_json") from None
-    if not isinstance(value, dict):
-        raise ApiError(400, "bad_json")
-    return value
+        return wire.read(body, model)
+    except wire.WireError as error:
+        status = 400 if error.code == "bad_json" or error.field == "$" else 422
+        code = "bad_json" if status == 400 else error.code
+        raise ApiError(status, code, field=error.field, reason=error.reason) from None
 
 
 def check_uuid(text: str) -> str:
@@ -98,31 +119,22 @@ class VisitFacts:
 
 
 def _visit_facts(payload: dict[str, Any]) -> VisitFacts:
-    """Read the fields the server relies on, each checked for its type (a full parse of every
-    answer and item would double the cost of an upload, for fields only the laptops use)."""
+    """Read the fields the server relies on (``wire.SealedVisit``; the rest it keeps sealed, unread)."""
     try:
-        amendments = payload["amendments"]
-        site_id = payload["site"]["id"]
-        seal = payload["seal"]
-        uuid = payload["uuid"]
-        if not all(isinstance(value, str) for value in (site_id, seal, uuid)) or not isinstance(amendments, list):
-            raise TypeError("uuid, seal, site.id must be text and amendments a list")
-        supersedes = amendments[-1]["supersedes_seal"] if amendments else None
-        evidence = frozenset(evidence_of(payload))
-    except (KeyError, TypeError, IndexError, AttributeError) as error:
-        raise ApiError(422, "bad_visit", reason=f"{type(error).__name__}: {error}") from None
-    if not all(isinstance(sha, str) and SHA256.match(sha) for sha in evidence):
-        raise ApiError(422, "bad_visit", reason="evidence sha256")
-    if payload.get("status") != VisitStatus.SIGNED_OFF.value:
-        raise ApiError(422, "visit_mismatch", status=payload.get("status"))
-    return VisitFacts(uuid, 1 + len(amendments), seal, site_id, supersedes, evidence)
+        visit = wire.convert(payload, wire.SealedVisit)
+    except wire.WireError as error:
+        raise ApiError(422, "bad_visit", field=error.field, reason=error.reason) from None
+    if visit.status != VisitStatus.SIGNED_OFF.value:
+        raise ApiError(422, "visit_mismatch", status=visit.status)
+    amendments = visit.amendments
+    evidence = frozenset(item.sha256 for answer in visit.answer_log for item in answer.evidence)
+    supersedes = amendments[-1].supersedes_seal if amendments else None
+    return VisitFacts(visit.uuid, 1 + len(amendments), visit.seal, visit.site.id, supersedes, evidence)
 
 
-def _checked_visit(uuid: str, version: int, payload: Any, body_sha256: str) -> tuple[VisitFacts, bytes]:
+def _checked_visit(uuid: str, version: int, payload: dict[str, Any], body_sha256: str) -> tuple[VisitFacts, bytes]:
     """The visit's facts and its canonical bytes, which must hash to ``body_sha256`` (the bytes
     the laptop holds): a laptop's sealed file is canonical, so anything else is refused."""
-    if not isinstance(payload, dict):
-        raise ApiError(400, "bad_json")
     unsealed, sealed = sealed_forms(payload)
     if sha256_hex(sealed) != body_sha256:
         raise ApiError(422, "not_canonical")
@@ -143,29 +155,20 @@ def store_visit(database: Database, account: Account, uuid: str, version: int, b
     return database.write_together(lambda conn: _insert_visit(conn, account, facts, sealed))
 
 
-MAX_BATCH = 100
-
-
 def store_visits(database: Database, account: Account, body: bytes) -> list[dict[str, Any]]:
     """Keep many versions in one transaction (one fsync); each item is answered on its own, as
     ``store_visit`` would answer it: a status, and the receipt or the refusal.
 
     Items go in order, so an amendment may follow its base in the same batch.
     """
-    items = parse_object(body).get("visits")
-    if not isinstance(items, list) or not 0 < len(items) <= MAX_BATCH:
-        raise ApiError(400, "bad_json", reason=f"visits: a list of 1 to {MAX_BATCH}")
+    batch = read_body(body, wire.VisitBatch)
     results: list[dict[str, Any]] = []
     checked: list[tuple[int, VisitFacts, bytes]] = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(batch.visits):
         results.append({})
         try:
-            if not isinstance(item, dict):
-                raise ApiError(400, "bad_json")
-            uuid, version = check_uuid(str(item.get("uuid"))), item.get("version")
-            if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-                raise ApiError(400, "bad_request", parameter="version")
-            facts, sealed = _checked_visit(uuid, version, item.get("visit"), str(item.get("sha256")))
+            visit = parse_object(bytes(item.visit))
+            facts, sealed = _checked_visit(item.uuid, item.version, visit, item.sha256)
             checked.append((index, facts, sealed))
         except ApiError as error:
             results[index] = _refusal(error)
@@ -187,8 +190,33 @@ def _refusal(error: ApiError) -> dict[str, Any]:
     return {"status": error.status, **error.body()}
 
 
+def _owner(conn: Connection, uuid: str) -> str | None:
+    """The name of the account that uploaded the visit's version 1 (None when it is not here).
+
+    A visit belongs to a person, not to one enrolment: a lead enrolled again (a new laptop, the
+    old token revoked) keeps the visits uploaded with the old token.
+    """
+    query = (
+        select(accounts.c.name)
+        .join_from(visits, accounts, visits.c.uploaded_by == accounts.c.id)
+        .where(visits.c.uuid == uuid, visits.c.version == 1)
+    )
+    return conn.execute(query).scalar()
+
+
+def _check_owner(conn: Connection, account: Account, uuid: str) -> None:
+    """Only the visit's owner or an admin may add to it or learn anything of it: a refusal here
+    says nothing of the record (no seal, no number), so a stranger cannot use it to forge one."""
+    if account.role is Role.ADMIN:
+        return
+    owner = _owner(conn, uuid)
+    if owner is not None and owner != account.name:
+        raise ApiError(403, "not_owner")
+
+
 def _insert_visit(conn: Connection, account: Account, facts: VisitFacts, body: bytes) -> Stored:
     if facts.version > 1:
+        _check_owner(conn, account, facts.uuid)
         base = conn.execute(
             select(visits.c.seal).where(visits.c.uuid == facts.uuid, visits.c.version == facts.version - 1)
         ).scalar()
@@ -212,6 +240,8 @@ def _insert_visit(conn: Connection, account: Account, facts: VisitFacts, body: b
         },
         ("uuid", "version"),
     )
+    if not created and facts.version == 1:
+        _check_owner(conn, account, facts.uuid)
     row = conn.execute(
         select(*_RECEIPT_COLUMNS).where(visits.c.uuid == facts.uuid, visits.c.version == facts.version)
     ).one()
@@ -356,26 +386,73 @@ def _publish(conn: Connection, account: Account | None, kind: str, key: str, con
 
 
 def store_event(database: Database, account: Account, event_id: str, body: bytes) -> Stored:
-    """A rectification event, kept once under its id and handed to every laptop through the feed."""
-    event = parse_object(body)
-    if event.get("id") != event_id or not isinstance(event.get("rectification_id"), str):
-        raise ApiError(422, "bad_event")
-    missing = _missing_photos(database, _event_evidence(event))
+    """A rectification event, checked by the laptops' own rules, signed with the uploading account's
+    name, kept once under its id and handed to every laptop through the feed.
+
+    Refused: what the rules cannot read (422, naming the field); a step the account may not take
+    on this rectification (403 ``event_forbidden``); a rectification or re-inspection visit not on
+    the server yet (409, sent again later); a step its state does not allow (409 ``state_forbids``).
+    """
+    try:
+        event = strict_event(msgspec.to_builtins(read_body(body, wire.EventBody)), received_at=now())
+    except DomainError as error:
+        raise ApiError(422, "bad_event", field=refused_field(error), rule=error.code) from None
+    if event.id != event_id:
+        raise ApiError(422, "bad_event", field="id", rule="rectification.id_differs_from_path")
+    # an event relayed by a county server comes signed there: the relaying account stands before
+    # that signature ("county/张三"), so nothing ever speaks in the name of an account but its own
+    signed = replace(event, signed_by=f"{account.name}/{event.signed_by}" if event.signed_by else account.name)
+    missing = _missing_photos(database, {item.sha256 for item in event.evidence})
     if missing:
         raise ApiError(409, "photos_missing", sha256=sorted(missing))
+    # the board holds every rectification and its events: the state the step is checked against
+    bring_up_to_date(database)
     with database.writing() as conn:
-        return _publish(conn, account, "rect_event", event_id, event)
+        stored = conn.execute(select(feed).where(feed.c.kind == RECT_EVENT, feed.c.key == event_id)).first()
+        if stored is None:
+            _check_step(conn, account, signed)
+            return _publish(conn, account, RECT_EVENT, event_id, signed.to_dict())
+    # the same event again, whoever relays it (its laptop, a county server): the first receipt
+    kept = json.loads(stored.body)
+    kept.pop("signed_by", None)
+    if kept != replace(event, signed_by="").to_dict():
+        raise ApiError(409, "different_bytes", seq=stored.seq)
+    return Stored({"seq": stored.seq, "kind": RECT_EVENT, "key": event_id, "sha256": stored.body_sha256}, False)
 
 
-def _event_evidence(event: dict[str, Any]) -> set[str]:
-    evidence = event.get("evidence") or []
-    try:
-        found = {item["sha256"] for item in evidence}
-    except (KeyError, TypeError):
-        raise ApiError(422, "bad_event", field="evidence") from None
-    if not all(isinstance(sha, str) and SHA256.match(sha) for sha in found):
-        raise ApiError(422, "bad_event", field="evidence")
-    return found
+def _check_step(conn: Connection, account: Account, event: RectificationEvent) -> None:
+    """May this account take this step on this rectification now? (A replay of a stored event is
+    not asked again: the state has moved on by the event itself.)"""
+    record_json = conn.execute(select(board_rows.c.record).where(board_rows.c.id == event.rectification_id)).scalar()
+    if record_json is None:
+        raise ApiError(409, "rectification_missing", rectification_id=event.rectification_id)
+    record = record_from_dict(json.loads(record_json))
+    is_admin = account.role is Role.ADMIN
+    owns = is_admin or _owner(conn, record.visit_uuid) == account.name
+    if not may_record(event.kind, account.role.value, owns_record=owns):
+        raise ApiError(403, "event_forbidden", kind=event.kind.value)
+    if event.kind is EventKind.RE_INSPECTED:
+        # a re-inspection is the sender's own visit: no one reports another team's findings
+        inspector = _owner(conn, event.payload["visit_uuid"])
+        if inspector is None:
+            raise ApiError(409, "visit_missing", visit_uuid=event.payload["visit_uuid"])
+        if inspector != account.name and not is_admin:
+            raise ApiError(403, "event_forbidden", kind=event.kind.value)
+    on_board = conn.execute(select(board_events.c.id).where(board_events.c.id == event.id)).first()
+    if on_board is not None:
+        return  # the board took it from the re-inspection visit that stands for it
+    bodies = conn.execute(
+        select(board_events.c.body).where(board_events.c.rectification_id == event.rectification_id)
+    ).scalars()
+    history = []
+    for text in bodies:
+        try:
+            history.append(RectificationEvent.from_dict(json.loads(text)))
+        except UNREADABLE:
+            continue  # left off the board too
+    refused = refusal(fold(record, history), event)
+    if refused is not None:
+        raise ApiError(409, "state_forbids", rule=refused.code)
 
 
 def publish_checklist(
@@ -401,9 +478,9 @@ def publish_register(database: Database, account: Account | None, body: bytes) -
 
     The key names the previous register too, so publishing A, then B, then A again reaches the laptops.
     """
-    data = parse_object(body)
+    register = read_body(body, wire.RegisterBody)
     try:
-        sites = [Site.from_dict(row) for row in data["sites"]]
+        sites = [Site.from_dict(row) for row in register.sites]
         problems = [
             {"site": site.id, "field": field, "code": code} for site in sites for field, code in site_problems(site)
         ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from inspector.core.rectifications import RectificationView
+from inspector.core.rectifications import RectificationEvent, RectificationView
 from inspector.core.vocabulary import Result
 from inspector.i18n import error_text, label, t
 
@@ -84,6 +84,13 @@ def _minute(moment: str) -> str:
     return moment[:16].replace("T", " ")
 
 
+def signature(event: RectificationEvent) -> str:
+    """Who recorded a step: the account the server signed it with, the name typed on the laptop beside it."""
+    if event.signed_by and event.signed_by != event.by:
+        return t("rect.signed_by", account=event.signed_by, typed=event.by)
+    return event.author
+
+
 def history_lines(view: RectificationView) -> list[str]:
     """One line per event, oldest first; a conflicting event is shown with why it did not count."""
     lines = []
@@ -93,7 +100,7 @@ def history_lines(view: RectificationView) -> list[str]:
         if "result" in payload:
             payload["result"] = label(Result(payload["result"]))
         what = t(f"rect.event.{event.kind.value}", **payload)
-        parts = [_minute(event.at), event.by, label(event.kind), what, event.reason]
+        parts = [_minute(event.at), signature(event), label(event.kind), what, event.reason]
         if event.received_at:  # the server's clock beside the recording laptop's
             parts.insert(1, t("rect.received_at", at=_minute(event.received_at)))
         if event.evidence:

@@ -381,6 +381,17 @@ def _new_id() -> str:
     return str(uuid_module.uuid4())
 
 
+def check_may_record(store: Store, kind: EventKind) -> None:
+    """Refuse here what the bureau server would refuse: a step the account this laptop logged in
+    with may not record (``core.rectifications.may_record``). The laptop's rectifications come
+    from its own visits; before any login, the server decides at the first sync."""
+    from inspector.services.sync import saved_login
+
+    login = saved_login(store)
+    if login is not None and not rules.may_record(kind, login.role, owns_record=True):
+        raise DomainError("rectification.role_may_not", role=login.role)
+
+
 def record_feedback(
     store: Store,
     rectification_id: str,
@@ -398,6 +409,7 @@ def record_feedback(
 
     The event names the last step it was recorded after (``rules.last_seen``), so a laptop clock
     that is behind cannot sort it before the notice it answers."""
+    check_may_record(store, EventKind.FEEDBACK)
     before = rectification_view(store, rectification_id)
     event = rules.make_event(
         id=_new_id(),
@@ -428,6 +440,7 @@ def record_notice(store: Store, visit_uuid: str, notice_number: str, *, by: str,
     The notice after a re-inspection (its follow-up) goes on the rectifications it re-opened.
     Recording the same notice again adds nothing.
     """
+    check_may_record(store, EventKind.ISSUED)
     visit = store.load_visit(visit_uuid)
     views = _fold_views(store, visit.reinspects or [record.id for record in rectifications(visit)]).values()
     events = []

@@ -29,6 +29,8 @@ from tinydb.table import Document
 from inspector.core.canonical import canonical_bytes
 from inspector.core.checklists import Checklist
 from inspector.core.clock import from_iso, local_date, now, to_iso
+from inspector.core.errors import DomainError
+from inspector.core.rectifications import EVENT_ROLES, RectificationEvent
 from inspector.core.sites import Site
 from inspector.services import number_blocks
 from inspector.services.visits import ensure_outbox
@@ -54,7 +56,7 @@ most a batch of receipts, which costs a replay the server answers with the same 
 BATCH_VISITS = 25
 BATCH_BYTES = 4 * 1024 * 1024
 # what each role may send (the server enforces it too); the rest waits for a lead's laptop
-SENDERS = {VISIT: {"lead"}, RECT_EVENT: {"lead", "admin"}}
+SENDERS = {VISIT: {"lead"}, RECT_EVENT: set(EVENT_ROLES)}
 CLOCK_TOLERANCE = timedelta(minutes=5)
 """A laptop clock further than this from the server's is reported at every sync: every step
 recorded here carries this clock's time."""
@@ -77,6 +79,16 @@ class RefusedItem:
     detail: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """A feed entry this laptop could not apply: skipped, kept in ``sync.json``, never blocking."""
+
+    seq: int
+    kind: str
+    key: str
+    reason: str
+
+
 @dataclass
 class SyncReport:
     visits_sent: int = 0
@@ -91,6 +103,8 @@ class SyncReport:
     feed_position: int = 0
     held_for_role: int = 0
     """Items this account's role may not send: they stay queued."""
+    set_aside: list[SetAside] = field(default_factory=list)
+    """Feed entries this laptop cannot apply (see ``_apply_page``)."""
     server_restored: bool = False
     """The server's database was restored from a backup since the last sync: everything was sent again."""
     number_blocks_granted: int = 0
@@ -288,9 +302,10 @@ class _Outcome:
     photos_sent: int = 0
 
 
-def _tasks(store: Store, queue: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Work that may run side by side: batches of visits (each visit's versions together, in
-    order: an amendment needs its base on the server first), and each event alone."""
+def _tasks(store: Store, queue: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], list[list[dict[str, Any]]]]:
+    """Work that may run side by side, in two rounds: batches of visits (each visit's versions
+    together, in order: an amendment needs its base on the server first), then each event alone
+    (the server checks an event against the rectification its visit brought)."""
     chains: dict[str, list[dict[str, Any]]] = {}
     events = []
     for entry in queue:
@@ -307,7 +322,7 @@ def _tasks(store: Store, queue: list[dict[str, Any]]) -> list[list[dict[str, Any
             size = 0
         batches[-1].extend(chain)
         size += chain_size
-    return [*batches, *events]
+    return batches, events
 
 
 def _sealed_size(store: Store, entry: dict[str, Any]) -> int:
@@ -328,15 +343,16 @@ def _push(
     notify(Progress("push", 0, len(queue)))
     pool = ThreadPoolExecutor(max_workers=PUSH_WORKERS, thread_name_prefix="sync-push")
     try:
-        futures = [pool.submit(pusher.send, task) for task in _tasks(store, queue)]
-        for future in as_completed(futures):
-            for outcome in future.result():
-                _record(store, outcome, sent, report)
-                done += 1
-            if len(sent) >= RECEIPT_BATCH:
-                store.put_outbox_many(sent)
-                sent.clear()
-            notify(Progress("push", done, len(queue)))
+        for tasks in _tasks(store, queue):
+            futures = [pool.submit(pusher.send, task) for task in tasks]
+            for future in as_completed(futures):
+                for outcome in future.result():
+                    _record(store, outcome, sent, report)
+                    done += 1
+                if len(sent) >= RECEIPT_BATCH:
+                    store.put_outbox_many(sent)
+                    sent.clear()
+                notify(Progress("push", done, len(queue)))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         store.put_outbox_many(sent)
@@ -464,22 +480,20 @@ def _pull(store: Store, client: BureauClient, report: SyncReport, notify: Progre
     report.feed_position = since
 
 
+UNAPPLIABLE = (DomainError, KeyError, TypeError, ValueError, AttributeError)
+"""What an entry this laptop cannot apply raises (an older program, a future kind, a damaged entry)."""
+
+
 def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport) -> None:
-    events = []
+    """Apply each entry; one that cannot be applied is set aside (noted in ``sync.json`` with why,
+    counted in the report) and the rest goes on: nothing the server holds stalls this laptop."""
+    events: list[dict[str, Any]] = []
     received: dict[str, str] = {}
     for entry in entries:
-        body = entry["body"]
-        if entry["kind"] == "checklist":
-            report.checklists_added += store.add_checklist(Checklist.from_dict(body))
-        elif entry["kind"] == "register":
-            published = _moment(entry.get("published_at"))
-            added, changed = store.upsert_sites([Site.from_dict(row) for row in body["sites"]], superseded_at=published)
-            report.sites_added += added
-            report.sites_changed += changed
-        elif entry["kind"] == RECT_EVENT:
-            events.append(body)
-            if isinstance(entry.get("published_at"), str):  # the server's receipt time, by its clock
-                received[entry["key"]] = entry["published_at"]
+        try:
+            _apply_entry(store, entry, report, events, received)
+        except UNAPPLIABLE as error:
+            _set_aside(store, entry, error, report)
     if events:
         from inspector.services.rectifications import apply_remote_events
 
@@ -492,6 +506,37 @@ def clock_offset(server_time: str, here: datetime) -> float | None:
         return (from_iso(server_time) - here).total_seconds()
     except (TypeError, ValueError):
         return None
+
+
+def _apply_entry(
+    store: Store, entry: Any, report: SyncReport, events: list[dict[str, Any]], received: dict[str, str]
+) -> None:
+    kind, body = entry["kind"], entry["body"]
+    if kind == "checklist":
+        report.checklists_added += store.add_checklist(Checklist.from_dict(body))
+    elif kind == "register":
+        published = _moment(entry.get("published_at"))
+        added, changed = store.upsert_sites([Site.from_dict(row) for row in body["sites"]], superseded_at=published)
+        report.sites_added += added
+        report.sites_changed += changed
+    elif kind == RECT_EVENT:
+        RectificationEvent.from_dict(body)  # read here, so that one unreadable event is set aside alone
+        events.append(body)
+        if isinstance(entry.get("published_at"), str):  # the server's receipt time, by its clock
+            received[entry["key"]] = entry["published_at"]
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+
+
+def _set_aside(store: Store, entry: Any, error: Exception, report: SyncReport) -> None:
+    seq = entry.get("seq") if isinstance(entry, dict) else None
+    kind = str(entry.get("kind", "?")) if isinstance(entry, dict) else "?"
+    key = str(entry.get("key", "?")) if isinstance(entry, dict) else "?"
+    reason = error.code if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+    item = SetAside(seq if isinstance(seq, int) else 0, kind, key, reason)
+    report.set_aside.append(item)
+    # what and why, not the entry itself (a register may be megabytes; the server still holds it)
+    store.db(SYNC_FILE).table("set_aside").insert({**item.__dict__, "at": to_iso(now())})
 
 
 def _moment(text: str | None) -> datetime:

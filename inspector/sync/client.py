@@ -19,16 +19,20 @@ import secrets
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
+import msgspec
 import stamina
 
+from inspector import wire
 from inspector.sync.errors import Refused, SyncError
 
 API = "/api/v1"
 SERVICE = "inspector-bureau"
 MARKER_HEADER = "Inspector-Server"
+T = TypeVar("T")
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=10.0)
 
 
@@ -83,20 +87,24 @@ def _retry_after(response: httpx.Response, cap: float) -> float | bool:
 
 
 _JSON = {"Content-Type": "application/json"}
+ITEM_FORBIDDEN = frozenset({"not_owner", "event_forbidden"})
+"""403s that refuse one item (another account's record), not the account's role: the run goes on."""
 
 
 def _is_ours(response: httpx.Response) -> bool:
     return response.headers.get(MARKER_HEADER, "").split("/")[0] == SERVICE
 
 
-def _item_answer(result: Any) -> Receipt | Refused:
-    status = result.get("status") if isinstance(result, dict) else None
-    if status in (200, 201) and isinstance(result.get("receipt"), dict):
-        return Receipt(result["receipt"], created=status == 201)
-    if not isinstance(status, int):
-        return Refused("bad_answer", 0)
-    detail = result.get("detail")
-    return Refused(str(result.get("error") or f"http_{status}"), status, detail if isinstance(detail, dict) else {})
+def _item_answer(result: wire.ItemResult) -> Receipt | Refused:
+    if result.status in (200, 201) and result.receipt is not None:
+        return Receipt(msgspec.to_builtins(result.receipt), created=result.status == 201)
+    return Refused(result.error or f"http_{result.status}", result.status, result.detail or {})
+
+
+def _path(*segments: str | int) -> str:
+    """A path under the API, every segment percent-encoded: an id may hold ``/ ? # %``, spaces or
+    Chinese, and must reach the server as one segment, unchanged."""
+    return "".join("/" + quote(str(segment), safe="") for segment in segments)
 
 
 def token_fingerprint(token: str) -> str:
@@ -150,22 +158,21 @@ class BureauClient:
         nonce = secrets.token_urlsafe(24)
         response = self._call("GET", "/hello", params={"nonce": nonce})
         self._raise_for(response)
-        data = self._json(response)
+        data = self._answer(response, wire.Hello)
         expected = hmac.new(bytes.fromhex(token_fingerprint(self._token)), nonce.encode(), hashlib.sha256).hexdigest()
-        proof = data.get("proof")
-        if data.get("service") != SERVICE or not isinstance(proof, str) or not hmac.compare_digest(proof, expected):
+        if data.service != SERVICE or not hmac.compare_digest(data.proof, expected):
             raise SyncError("unknown_server", url=self.base_url)
         return ServerInfo(
-            name=str(data.get("name", "")),
-            role=str(data.get("role", "")),
-            expires_at=str(data.get("expires_at", "")),
-            server_time=str(data.get("server_time", "")),
-            limits=dict(data.get("limits") or {}),
-            epoch=str(data.get("epoch", "")),
+            name=data.name,
+            role=data.role,
+            expires_at=data.expires_at,
+            server_time=data.server_time,
+            limits=data.limits,
+            epoch=data.epoch,
         )
 
     def upload_visit(self, uuid: str, version: int, body: bytes) -> Receipt:
-        return self._put(f"/visits/{uuid}/{version}", body, "application/json")
+        return self._put(_path("visits", uuid, version), body, "application/json")
 
     def upload_visits(self, items: list[tuple[str, int, bytes]]) -> list[Receipt | Refused]:
         """Upload several versions in one request; one answer per item, in order.
@@ -173,34 +180,36 @@ class BureauClient:
         Each version's bytes go into the request exactly as stored, with their SHA-256, so the
         server checks that what it keeps is byte for byte what the laptop holds.
         """
-        parts = [
-            b'{"sha256":"%s","uuid":"%s","version":%d,"visit":%s}'
-            % (hashlib.sha256(body).hexdigest().encode(), uuid.encode(), version, body)
-            for uuid, version, body in items
-        ]
-        response = self._call("POST", "/visits", content=b'{"visits":[' + b",".join(parts) + b"]}", headers=_JSON)
+        batch = wire.VisitBatch(
+            [
+                wire.VisitItem(uuid, version, hashlib.sha256(body).hexdigest(), msgspec.Raw(body))
+                for uuid, version, body in items
+            ]
+        )
+        response = self._call("POST", "/visits", content=wire.encode(batch), headers=_JSON)
         self._raise_for(response)
-        results = self._json(response).get("results")
-        if not isinstance(results, list) or len(results) != len(items):
+        results = self._answer(response, wire.BatchResults).results
+        if len(results) != len(items):
             raise SyncError("unknown_server", url=self.base_url)
         return [_item_answer(result) for result in results]
 
     def has_photo(self, sha256: str) -> bool:
-        response = self._call("HEAD", f"/photos/{sha256}")
+        response = self._call("HEAD", _path("photos", sha256))
         if response.status_code == 404 and _is_ours(response):
             return False
         self._raise_for(response)
         return True
 
     def put_photo(self, sha256: str, data: bytes) -> Receipt:
-        return self._put(f"/photos/{sha256}", data, "application/octet-stream")
+        return self._put(_path("photos", sha256), data, "application/octet-stream")
 
     def put_event(self, event_id: str, body: bytes) -> Receipt:
-        return self._put(f"/events/{event_id}", body, "application/json")
+        return self._put(_path("events", event_id), body, "application/json")
 
     def feed(self, since: int, limit: int = 200) -> dict[str, Any]:
         response = self._call("GET", "/feed", params={"since": since, "limit": limit})
         self._raise_for(response)
+        self._answer(response, wire.FeedPage)  # its shape checked; the entries are applied one by one
         return self._json(response)
 
     def number_block(self, request_id: str, series: str, size: int) -> dict[str, Any]:
@@ -238,7 +247,8 @@ class BureauClient:
             ):
                 with attempt:
                     response = self._http.request(method, API + path, **kwargs)
-                    if response.status_code == 429 or response.status_code >= 500:
+                    # a full disk does not pass in seconds: said at once, not retried
+                    if response.status_code == 429 or (response.status_code >= 500 and response.status_code != 507):
                         raise _RetryableAnswer(response)
         except _RetryableAnswer as error:
             return error.response
@@ -261,10 +271,12 @@ class BureauClient:
         code, detail = self._error_of(response)
         if status == 401:
             raise SyncError("auth_refused", reason=code)
-        if status == 403:
+        if status == 403 and code not in ITEM_FORBIDDEN:
             raise SyncError("forbidden", reason=code)
         if status == 429:
             raise SyncError("rate_limited")
+        if status == 507:
+            raise SyncError("storage_full")
         if status >= 500:
             raise SyncError("server_error", status=status)
         raise Refused(code, status, detail)
@@ -279,6 +291,13 @@ class BureauClient:
             return f"http_{response.status_code}", {}
         detail = data.get("detail")
         return str(data.get("error") or f"http_{response.status_code}"), detail if isinstance(detail, dict) else {}
+
+    def _answer(self, response: httpx.Response, model: type[T]) -> T:
+        """The answer as its wire model; anything else is not our server speaking."""
+        try:
+            return wire.read(response.content, model)
+        except wire.WireError:
+            raise SyncError("unknown_server", url=self.base_url) from None
 
     def _json(self, response: httpx.Response) -> dict[str, Any]:
         try:

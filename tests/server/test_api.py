@@ -230,5 +230,10 @@ def test_a_batch_answers_each_visit_as_a_single_upload_would(bureau: Bureau, lap
 def test_a_batch_must_be_a_list_of_one_to_a_hundred(bureau: Bureau) -> None:
     with bureau.client() as client:
         http = client._http
-        assert http.post("/api/v1/visits", content=b'{"visits": []}').status_code == 400
-        assert http.post("/api/v1/visits", content=b'{"visits": [7]}').json()["results"][0]["status"] == 400
+        for body, field in ((b'{"visits": []}', "$.visits"), (b'{"visits": [7]}', "$.visits[0]")):
+            answer = http.post("/api/v1/visits", content=body)
+            assert (answer.status_code, answer.json()["error"], answer.json()["detail"]["field"]) == (
+                422,
+                "bad_body",
+                field,
+            )

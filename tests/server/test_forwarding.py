@@ -8,6 +8,7 @@ CI runs ``INSPECTOR_FORWARD_TRIALS`` seeded fault trials (24 by default).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -15,27 +16,28 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from inspector.cli.forwarding_commands import TOKEN_VARIABLE
+from inspector.core.canonical import canonical_bytes
 from inspector.server.accounts import Role, list_accounts
 from inspector.server.db import Database, feed, sqlite_url, visits
 from inspector.server.forwarding import (
     Forwarder,
-    ForwardingRefused,
     ForwardReport,
     ForwardSettings,
     forward_pending,
     forwarding_status,
-    record_failure,
+    retry_parked,
 )
 from inspector.server.records import PhotoFolder
 from inspector.services.demo import fill_demo
 from inspector.store.store import Store
 from inspector.sync.client import RetryPolicy
-from inspector.sync.errors import SyncError
+from inspector.sync.errors import Refused, SyncError
 from tests.conftest import DEMO_TODAY
 from tests.server.fault_proxy import FaultProxy
 from tests.server.harness import (
@@ -71,10 +73,30 @@ def held_visits(database: Database) -> dict[tuple[str, int], str]:
     return held
 
 
-def held_events(database: Database) -> dict[str, str]:
+def held_events(database: Database) -> dict[str, tuple[str, str]]:
+    """Each event's content (but its signature), and the signature's first signer."""
     with database.reading() as conn:
-        rows = conn.execute(select(feed.c.key, feed.c.body_sha256).where(feed.c.kind == "rect_event")).all()
-    return {row.key: row.body_sha256 for row in rows}
+        rows = conn.execute(select(feed.c.key, feed.c.body).where(feed.c.kind == "rect_event")).all()
+    held = {}
+    for row in rows:
+        event = json.loads(row.body)
+        signature = event.pop("signed_by")
+        held[row.key] = (hashlib.sha256(canonical_bytes(event)).hexdigest(), signature.rpartition("/")[2])
+    return held
+
+
+def _signatures(database: Database) -> dict[str, str]:
+    with database.reading() as conn:
+        rows = conn.execute(select(feed.c.key, feed.c.body).where(feed.c.kind == "rect_event")).all()
+    return {row.key: json.loads(row.body)["signed_by"] for row in rows}
+
+
+def relayed_signatures(province: Database, county: Database) -> None:
+    """At the province an event is signed by the county's account, before the laptop's account."""
+    at_county, at_province = _signatures(county), _signatures(province)
+    assert "/" not in "".join(at_county.values())
+    relays = {at_province[key].removesuffix(f"/{signature}") for key, signature in at_county.items()}
+    assert len(relays) == 1 and "/" not in relays.pop()
 
 
 def check_forwarded(county: Database, county_photos: Path, province: Bureau, laptops: list[Path]) -> None:
@@ -84,6 +106,7 @@ def check_forwarded(county: Database, county_photos: Path, province: Bureau, lap
     assert held_visits(province.database) == held_visits(county)
     assert held_events(province.database) == held_events(county)
     assert held_events(county), "the demo has rectification events to forward"
+    relayed_signatures(province.database, county)
     county_folder, province_folder = PhotoFolder(county_photos), PhotoFolder(province.config.photo_dir)
     for path in Path(county_photos).glob("*/*"):
         copy = province_folder.path(path.name).read_bytes()
@@ -286,7 +309,7 @@ def test_a_refusing_province_is_recorded_and_forwarding_goes_on_once_allowed(
         county.database.dispose()
 
 
-def test_a_version_the_province_refuses_holds_forwarding_at_it_and_says_why(
+def test_a_version_the_province_refuses_is_parked_and_the_rest_flows_on(
     bureau: Bureau, tmp_path: Path, laptop: Callable[..., Path], run_cli: Callable
 ) -> None:
     county = make_bureau(tmp_path / "county")
@@ -300,24 +323,93 @@ def test_a_version_the_province_refuses_holds_forwarding_at_it_and_says_why(
     try:
         assert _sync(first, county_server.url, county.tokens["lead"]) == "synced"
         assert _sync(second, bureau.url, bureau.tokens["lead"]) == "synced"
-        with bureau.client() as client, pytest.raises(ForwardingRefused) as refused:
-            forward_pending(county.database, PhotoFolder(county.config.photo_dir), client, bureau.url)
-        record_failure(county.database, bureau.url, refused.value)
+        with bureau.client() as client:
+            report = forward_pending(county.database, PhotoFolder(county.config.photo_dir), client, bureau.url)
+        assert report.parked == 1
         with county.database.reading() as conn:
             refused_seq = conn.execute(
                 select(visits.c.seq).where(visits.c.uuid == uuid, visits.c.version == 2)
             ).scalar_one()
-            held_back = conn.execute(select(visits.c.uuid, visits.c.version).where(visits.c.seq >= refused_seq)).all()
-            before = conn.execute(select(func.max(visits.c.seq)).where(visits.c.seq < refused_seq)).scalar() or 0
         [state] = forwarding_status(county.database)
-        assert (state["visits_seq"], state["pending_visits"]) == (before, len(held_back))
+        assert (state["pending_visits"], state["pending_events"]) == (0, 0), "nothing waits behind the refusal"
+        assert [(item["kind"], item["seq"], item["refusal"]["code"]) for item in state["parked"]] == [
+            ("visit", refused_seq, "different_bytes")
+        ]
         assert held_visits(bureau.database)[(uuid, 2)] != held_visits(county.database)[(uuid, 2)], "kept, not replaced"
-        assert state["pending_events"] == 0, "a refused visit does not hold the events back"
+        assert set(held_visits(bureau.database)) == set(held_visits(county.database))
         assert held_events(bureau.database) == held_events(county.database)
-        status = run_cli(
-            "--lang", "en", "server", "forwarding", "status", "--data-dir", county.root, "--db", county.database.url
+        where = ["--data-dir", county.root, "--db", county.database.url]
+        status = run_cli("--lang", "en", "server", "forwarding", "status", *where)
+        assert (
+            f"parked visit:{refused_seq}: the higher-level server refused visit {uuid} v2: different_bytes (409)"
+            in (status.out)
         )
-        assert f"refused visit {uuid} v2: different_bytes (409)" in status.out
+        retried = run_cli("--lang", "en", "server", "forwarding", "retry", f"visit:{refused_seq}", *where)
+        assert (
+            retried.code == 0
+            and "to be retried" in run_cli("--lang", "en", "server", "forwarding", "status", *where).out
+        )
+        with bureau.client() as client:
+            again = forward_pending(county.database, PhotoFolder(county.config.photo_dir), client, bureau.url)
+        assert (again.parked, again.unparked) == (1, 0), "refused again: parked again, with the new reason"
+        dropped = run_cli("--lang", "en", "server", "forwarding", "drop", f"visit:{refused_seq}", *where)
+        assert dropped.code == 0
+        assert forwarding_status(county.database)[0]["parked"] == []
+        missing = run_cli("--lang", "en", "server", "forwarding", "drop", f"visit:{refused_seq}", *where)
+        assert missing.code != 0 and "No parked item" in missing.err
+    finally:
+        county_server.stop()
+        county.database.dispose()
+
+
+class _MoodyProvince:
+    """A province that refuses one event until told otherwise (the parking's retry, without a server)."""
+
+    def __init__(self, refused_key: str) -> None:
+        self.refused_key = refused_key
+        self.accepted: list[str] = []
+
+    def hello(self) -> Any:
+        return type("Info", (), {"epoch": "e1"})()
+
+    def upload_visits(self, items: list[tuple[str, int, bytes]]) -> list[Any]:
+        return [type("Receipt", (), {"created": True})() for _ in items]
+
+    def has_photo(self, sha256: str) -> bool:
+        return True
+
+    def put_photo(self, sha256: str, data: bytes) -> Any:
+        raise AssertionError("not asked")
+
+    def put_event(self, event_id: str, body: bytes) -> Any:
+        if event_id == self.refused_key:
+            raise Refused("bad_event", 422, {"field": "at"})
+        self.accepted.append(event_id)
+        return type("Receipt", (), {"created": True})()
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_parked_event_is_retried_when_an_admin_asks(tmp_path: Path, laptop: Callable[..., Path]) -> None:
+    county = make_bureau(tmp_path / "county")
+    county_server = ThreadServer(county.app).start()
+    try:
+        assert _sync(laptop("a"), county_server.url, county.tokens["lead"]) == "synced"
+        keys = sorted(held_events(county.database))
+        province = _MoodyProvince(keys[0])
+        folder = PhotoFolder(county.config.photo_dir)
+        report = forward_pending(county.database, folder, province, "https://province")
+        assert report.parked == 1 and sorted(province.accepted) == keys[1:]
+        [state] = forwarding_status(county.database)
+        [parked] = state["parked"]
+        assert (parked["key"], parked["refusal"]["detail"], state["pending_events"]) == (keys[0], {"field": "at"}, 0)
+        assert forward_pending(county.database, folder, province, "https://province").parked == 0, "not asked again"
+        province.refused_key = ""
+        assert retry_parked(county.database, "event", parked["seq"]) == 1
+        retried = forward_pending(county.database, folder, province, "https://province")
+        assert (retried.unparked, province.accepted[-1]) == (1, keys[0])
+        assert forwarding_status(county.database)[0]["parked"] == []
     finally:
         county_server.stop()
         county.database.dispose()
