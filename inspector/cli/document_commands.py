@@ -9,16 +9,26 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inspector.cli.common import emit_json, open_store, say
+from inspector.core.errors import DomainError
 from inspector.i18n import t
+
+if TYPE_CHECKING:
+    from inspector.services.documents import WrittenDocument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     for name, handler in (("notice", run_notice), ("record", run_record)):
         command = subparsers.add_parser(name, help=t(f"cli.{name}.help"), description=t(f"cli.{name}.help"))
-        command.add_argument("visit", metavar="VISIT", help=t("cli.opt.visit"))
+        if name == "notice":
+            command.add_argument("visit", metavar="VISIT", nargs="?", help=t("cli.opt.visit"))
+            command.add_argument("--all-unissued", action="store_true", help=t("cli.notice.all_unissued"))
+        else:
+            command.add_argument("visit", metavar="VISIT", help=t("cli.opt.visit"))
         command.add_argument("-o", "--output", metavar="FILE", type=Path, help=t("cli.document.output"))
+        command.add_argument("--pdf", action="store_true", help=t("cli.document.pdf"))
         command.set_defaults(handler=handler)
 
     bulletin = subparsers.add_parser("bulletin", help=t("cli.bulletin.help"), description=t("cli.bulletin.help"))
@@ -29,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bulletin.add_argument("--visits", nargs="+", metavar="VISIT", default=[], help=t("cli.bulletin.visits"))
     bulletin.add_argument("--date", dest="issued", metavar="DATE", type=_date, help=t("cli.bulletin.date"))
     bulletin.add_argument("-o", "--output", metavar="FILE", type=Path, help=t("cli.document.output"))
+    bulletin.add_argument("--pdf", action="store_true", help=t("cli.document.pdf"))
     bulletin.set_defaults(handler=run_bulletin)
 
     profile = subparsers.add_parser("profile", help=t("cli.profile.help"))
@@ -49,16 +60,39 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(t("cli.bad_date", value=text)) from None
 
 
-def _report(path: Path, number: str) -> None:
+def _report(written: WrittenDocument) -> None:
+    path, number = written.path, written.number
     say(t("cli.document.numbered", path=path, number=number) if number else t("cli.document.written", path=path))
+    if written.replaces:
+        say(t("cli.document.replaces", number=written.replaces))
+    if written.pdf:
+        say(t("cli.document.pdf_written", path=written.pdf))
 
 
 def run_notice(args: argparse.Namespace) -> int:
-    from inspector.services.documents import issue_notice
+    from rich.console import Console
+    from rich.progress import Progress
 
+    from inspector.services.documents import issue_notice, unissued_notices
+
+    if args.all_unissued == bool(args.visit):
+        raise DomainError("cli.notice.visit_or_all")
     with open_store(args) as store:
-        written = issue_notice(store, args.visit, args.output)
-    _report(written.path, written.number)
+        if args.visit:
+            _report(issue_notice(store, args.visit, args.output, pdf=args.pdf))
+            return 0
+        waiting = unissued_notices(store)
+        if not waiting:
+            say(t("cli.notice.none_unissued"))
+            return 0
+        if args.output is not None and not args.output.is_dir():
+            raise DomainError("document.no_folder", path=str(args.output))
+        # numbered in order of sign-off, one after another; the bar goes to stderr, the report to stdout
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task(t("cli.notice.issuing"), total=len(waiting))
+            for uuid in waiting:
+                _report(issue_notice(store, uuid, args.output, pdf=args.pdf))
+                progress.advance(task)
     return 0
 
 
@@ -66,8 +100,7 @@ def run_record(args: argparse.Namespace) -> int:
     from inspector.services.documents import write_record
 
     with open_store(args) as store:
-        written = write_record(store, args.visit, args.output)
-    _report(written.path, written.number)
+        _report(write_record(store, args.visit, args.output, pdf=args.pdf))
     return 0
 
 
@@ -76,9 +109,15 @@ def run_bulletin(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         written = issue_bulletin(
-            store, start=args.start, end=args.end, visit_refs=args.visits, issued=args.issued, output=args.output
+            store,
+            start=args.start,
+            end=args.end,
+            visit_refs=args.visits,
+            issued=args.issued,
+            output=args.output,
+            pdf=args.pdf,
         )
-    _report(written.path, written.number)
+    _report(written)
     return 0
 
 

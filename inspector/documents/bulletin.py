@@ -37,7 +37,9 @@ class BulletinScope:
     overdue: Sequence[Overdue]
 
 
-def build_bulletin(scope: BulletinScope, profile: BureauProfile, number: str) -> bytes:
+def build_bulletin(
+    scope: BulletinScope, profile: BureauProfile, number: str, *, pages_before_back_matter: int = 0
+) -> bytes:
     found = [record for visit in scope.visits for record in rectifications(visit)]
     period = _period(scope.start, scope.end)
     title = title_segments("doc.bulletin.title", period=period)
@@ -72,7 +74,7 @@ def build_bulletin(scope: BulletinScope, profile: BureauProfile, number: str) ->
         document.point(head, t(f"doc.bulletin.req.{key}"))
     document.text(t("doc.bulletin.closing"), keep_next=True)
     document.signature(profile.organ_name, long_date(scope.issued))
-    return close_document(document, profile, scope.issued)
+    return close_document(document, profile, scope.issued, pages_before=pages_before_back_matter)
 
 
 def _period(start: date, end: date) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.sax.saxutils import escape
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,6 +87,9 @@ class Cell:
     align: str = "left"
     font: str = FANGSONG
     size: float = XIAOSI
+    tail: str = ""
+    """A second paragraph, set right: the signature and date of an opinion box."""
+    valign: str = "center"
 
 
 @dataclass(frozen=True)
@@ -178,10 +182,14 @@ def _run_properties(span: Span) -> OxmlElement:
     return rpr
 
 
+HALF_TO_FULL_WIDTH = str.maketrans({"(": "（", ")": "）"})
+"""A Chinese document writes its brackets full width, whatever the checklist or the note typed."""
+
+
 def _runs(span: Span) -> list[OxmlElement]:
     run = _el("w:r")
     run.append(_run_properties(span))
-    for index, line in enumerate(span.text.split("\n")):
+    for index, line in enumerate(span.text.translate(HALF_TO_FULL_WIDTH).split("\n")):
         if index:
             run.append(_el("w:br"))
         text = _el("w:t")
@@ -378,7 +386,20 @@ def _drop_template_leftovers(document: docx.document.Document) -> None:
             del package_rels[rel_id]
 
 
+_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>inspector</Application><DocSecurity>0</DocSecurity><Company>{company}</Company>"
+    "</Properties>"
+)
+
+
 def _fix_properties(document: docx.document.Document, properties: Properties) -> None:
+    """Core properties (the bureau as author, the document's day) and the application's own, which
+    python-docx's template fills with "Microsoft Macintosh Word" and "Normal.dotm"."""
+    for part in document.part.package.parts:
+        if part.partname == "/docProps/app.xml":
+            part._blob = _APP_XML.format(company=escape(properties.author)).encode("utf-8")
     core = document.core_properties
     core.title = properties.title
     core.subject = properties.subject
@@ -538,13 +559,24 @@ class OfficialDocument:
         """附注: in parentheses, indented two characters."""
         self.text(text)
 
+    def attachment_notes(self, titles: Sequence[str]) -> None:
+        """附件说明 for several attachments: 附件：1．… with each later title under the first (GB/T 9704 7.3.3)."""
+        head = "附件："
+        for number, title in enumerate(titles, start=1):
+            numbered = f"{number}．{title}"
+            if number == 1:
+                self.text(head + numbered, keep_next=True)
+            else:
+                left = round((2 + text_width(head)) * BODY_CHAR_TWIPS)
+                self._add(_paragraph("GWPlain", [Span(numbered)], indent={"left": left}, keep_next=True))
+
     def attachment(self, label: str, title_segments: Sequence[str]) -> None:
         """An attachment: on a new page, "附件" in 黑体 flush left, then its title centred."""
         self._add(_paragraph("GWPlain", [Span(label, HEITI)], page_break_before=True))
         self.blank()
         self.title(title_segments)
 
-    def back_matter(self, cc: str, printer: str, printed: str) -> None:
+    def back_matter(self, cc: str, printer: str, printed: str, *, pages_before: int = 0) -> None:
         """版记 at the foot of the last page: 抄送 and 印发 between rules (1 pt outside, 0.75 pt between).
 
         Each line is a frame at a fixed height above the bottom of the text area, so the last rule
@@ -552,6 +584,10 @@ class OfficialDocument:
         properties match, which paragraphs with different rules do not.
         """
         one_char = round(SIHAO * 20)
+        # the 版记 belongs on an even page (the last side): when the rest ends on an odd page, it takes
+        # the page after (one break), or, when it would stand alone on an odd page, the one after that
+        for _ in range(pages_before):
+            self._add(_paragraph("GWPlain", [], page_break_before=True))
         lines: list[tuple[str, dict[str, tuple[int, str, int]]]] = []
         if cc:
             lines.append((cc, {"top": _RULE_OUTER, "bottom": _RULE_INNER}))
@@ -654,18 +690,15 @@ def _table_cell(cell: Cell, width: int, *, keep_next: bool) -> OxmlElement:
         properties.append(_el("w:gridSpan", val=cell.span))
     if cell.merge:
         properties.append(_el("w:vMerge", val=cell.merge))
-    properties.append(_el("w:vAlign", val="center"))
+    properties.append(_el("w:vAlign", val=cell.valign))
     element.append(properties)
     spans = [Span(cell.text, cell.font, cell.size)] if isinstance(cell.text, str) else list(cell.text)
     if cell.merge == "continue":
         spans = []
-    element.append(
-        _paragraph(
-            "GWTable",
-            spans,
-            align=cell.align if cell.align != "left" else None,
-            spacing={"line": round(cell.size * TABLE_LINE_FACTOR * 20), "lineRule": "exact"},
-            keep_next=keep_next,
-        )
-    )
+    spacing = {"line": round(cell.size * TABLE_LINE_FACTOR * 20), "lineRule": "exact"}
+    align = cell.align if cell.align != "left" else None
+    element.append(_paragraph("GWTable", spans, align=align, spacing=spacing, keep_next=keep_next))
+    if cell.tail:
+        tail = [Span(cell.tail, cell.font, cell.size)]
+        element.append(_paragraph("GWTable", tail, align="right", spacing=spacing, keep_next=keep_next))
     return element

@@ -14,9 +14,12 @@ from inspector.core.errors import DomainError
 from inspector.core.visits import rectifications
 from inspector.core.vocabulary import VisitStatus
 from inspector.documents import gongwen
+from inspector.documents.common import township_reviews
+from inspector.documents.notice import requirement_text
 from inspector.services.documents import exports_dir, issue_notice
 from inspector.services.profile import load_profile
 from inspector.store.store import Store
+from tests.conftest import DEMO_TODAY
 from tests.documents.conftest import NS, Docx, signed_with_failures, visits_by_status, w
 
 NUMBER = re.compile(r"^鲁民督改〔(\d{4})〕([1-9]\d*)号$")
@@ -96,7 +99,7 @@ def test_document_number_follows_the_pattern_and_the_year(notice) -> None:
     doc, number, visit = notice
     match = NUMBER.match(number)
     assert match, number
-    assert int(match.group(1)) == local_date(from_iso(visit.signed_off_at)).year
+    assert int(match.group(1)) == DEMO_TODAY.year  # numbered when issued
     assert number in [Docx.text_of(p) for p in doc.body_paragraphs]
 
 
@@ -109,16 +112,17 @@ def test_every_failed_item_and_its_deadline_is_in_the_notice_and_the_form(notice
     assert found
     for record in found:
         assert record.note in problems and record.note in form
-        assert record.basis in problems
+        assert requirement_text(visit, record).translate(gongwen.HALF_TO_FULL_WIDTH) in problems
         deadline = "立行立改" if record.immediate else f"{record.due.month}月{record.due.day}日前"
         assert deadline in problems
+    assert "(" not in doc.text and ")" not in doc.text  # full-width brackets, whatever the checklist typed
     assert len(problems.split("前")) - 1 + problems.count("立行立改") >= len(found)
 
 
 def test_dates_are_written_in_arabic_numerals_without_leading_zeros(notice) -> None:
     doc, _, visit = notice
-    signed = local_date(from_iso(visit.signed_off_at))
-    expected = f"{signed.year}年{signed.month}月{signed.day}日"
+    issued = DEMO_TODAY.date()  # dated when issued, as it is numbered
+    expected = f"{issued.year}年{issued.month}月{issued.day}日"
     texts = [Docx.text_of(p) for p in doc.body_paragraphs]
     assert expected in texts  # the signature's date line
     assert f"{expected}印发" in doc.text
@@ -142,7 +146,7 @@ def test_footers_hold_a_page_field_odd_right_even_left(notice) -> None:
 
 
 def test_attachment_starts_on_its_own_page_with_the_feedback_form(notice) -> None:
-    doc, number, _ = notice
+    doc, number, visit = notice
     paragraphs = doc.body_paragraphs
     breaks = [p for p in paragraphs if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
     assert [Docx.text_of(p) for p in breaks] == ["附件"]
@@ -151,8 +155,11 @@ def test_attachment_starts_on_its_own_page_with_the_feedback_form(notice) -> Non
     form = doc.document.findall(".//w:body/w:tbl", NS)[1]
     assert body.index(breaks[0]) < body.index(form)
     form_text = Docx.text_of(form)
-    for word in ("整改措施", "责任人", "完成时间", "整改状态", "被检查单位意见", "乡镇（街道）审核意见", number):
+    for word in ("整改措施", "责任人", "完成时间", "整改状态", "□已完成", "填报人", "联系电话", "佐证材料清单", number):
         assert word in form_text
+    assert ("乡镇（街道）审核意见" in form_text) == township_reviews(visit.site)
+    header_rows = [row for row in form.findall("w:tr", NS) if row.find("w:trPr/w:tblHeader", NS) is not None]
+    assert len(header_rows) == 2 and "序号" in Docx.text_of(header_rows[1])
 
 
 def test_back_matter_sits_in_frames_at_the_foot_of_the_last_page(notice) -> None:
@@ -197,16 +204,19 @@ def test_regenerating_keeps_the_number_and_the_bytes(demo: Store) -> None:
 def test_core_properties_and_zip_entries_are_fixed(notice) -> None:
     doc, _, visit = notice
     core = doc.parts["docProps/core.xml"].decode("utf-8")
-    signed = local_date(from_iso(visit.signed_off_at)).isoformat()
-    assert signed in core and "python-docx" not in core
+    # 08:00 in Beijing on the day of issue is 00:00 UTC
+    assert f"{DEMO_TODAY.date().isoformat()}T00:00:00Z" in core and "python-docx" not in core
+    assert "<dc:creator>鲁山县民政局</dc:creator>" in core
+    app = doc.parts["docProps/app.xml"].decode("utf-8")
+    assert "Microsoft" not in app and "Normal.dotm" not in app
     with zipfile.ZipFile(io.BytesIO(doc.data)) as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_file_name_says_date_unit_and_kind(notice, demo: Store) -> None:
     _, _, visit = notice
-    signed = local_date(from_iso(visit.signed_off_at)).isoformat()
-    expected = exports_dir(demo, load_profile(demo)) / f"{signed}_{visit.site.name}_整改通知书.docx"
+    issued = DEMO_TODAY.date().isoformat()
+    expected = exports_dir(demo, load_profile(demo)) / f"{issued}_{visit.site.name}_整改通知书.docx"
     assert expected.is_file()
 
 

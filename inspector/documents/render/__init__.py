@@ -1,6 +1,7 @@
 """Rendering a document to PDF with LibreOffice headless, to look at it and to test its layout.
 
-Not needed to make documents: only tests and people checking the layout call this. LibreOffice
+Not needed to make documents: where LibreOffice is installed, documents with a 版记 are laid out
+once more to put it on an even page, and ``--pdf`` writes the PDF; tests measure the layout. LibreOffice
 gets its own profile folder and HOME (it writes a profile there), and a private fontconfig file
 (``fonts.conf`` beside this module) that maps the government font names to free fonts.
 """
@@ -8,16 +9,28 @@ gets its own profile folder and HOME (it writes a profile there), and a private 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 CONVERT_TIMEOUT_S = 180
 
 
+SOFFICE_VARIABLE = "INSPECTOR_SOFFICE"
+"""Names the LibreOffice program to use; set empty, it turns LibreOffice off (the test suite does,
+but for the tests that render)."""
+
+
 def soffice() -> str | None:
-    """The LibreOffice program, or None where it is not installed."""
+    """The LibreOffice program, or None where it is not installed (or turned off)."""
+    configured = os.environ.get(SOFFICE_VARIABLE)
+    if configured is not None:
+        return shutil.which(configured) if configured else None
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
@@ -46,3 +59,43 @@ def to_pdf(document: Path, out_dir: Path, *, work_dir: Path) -> Path:
     if not pdf.exists():
         raise FileNotFoundError(f"LibreOffice made no PDF of {document}")
     return pdf
+
+
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+MAX_PAGES_BEFORE_BACK_MATTER = 2
+"""One break when the text ends on an odd page; two when the 版记 would stand alone on an odd page."""
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """The pages of a PDF LibreOffice wrote (its page objects are never packed into object streams)."""
+    return len(_PDF_PAGE.findall(pdf))
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A document laid out so that its 版记 is on an even page, and its PDF when LibreOffice made one."""
+
+    docx: bytes
+    pdf: bytes | None
+    pages: int | None
+
+
+def even_pages(build: Callable[[int], bytes], work_dir: Path, name: str = "document") -> Settled:
+    """Build the document with 0, 1, 2 page breaks before its 版记 until LibreOffice lays it out
+    on an even number of pages (GB/T 9704 7.5: the 版记 is on the last side).
+
+    Without LibreOffice the document is built as it is (no break) and nothing is measured: the
+    page count depends on the fonts of the machine that prints it.
+    """
+    if soffice() is None:
+        return Settled(build(0), None, None)
+    with tempfile.TemporaryDirectory(dir=work_dir) as folder:
+        source = Path(folder) / f"{name}.docx"
+        for pages_before in range(MAX_PAGES_BEFORE_BACK_MATTER + 1):
+            data = build(pages_before)
+            source.write_bytes(data)
+            pdf = to_pdf(source, Path(folder) / "pdf", work_dir=work_dir).read_bytes()
+            pages = pdf_page_count(pdf)
+            if pages % 2 == 0:
+                break
+    return Settled(data, pdf, pages)
