@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from xml.sax.saxutils import escape
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
+from xml.sax.saxutils import escape
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT

@@ -31,7 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "doc.follow_up.cited": (
         "{date}印发的《关于{site}督导检查发现问题限期整改的通知》（{number}）",
-        "the notice of {date} ({number})",
+        "the notice to {site} of {date} ({number})",
     ),
     "doc.follow_up.cited_unknown": ("前次督导检查整改通知", "the earlier inspection's notice"),
     "doc.follow_up.problem": (

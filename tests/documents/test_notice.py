@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from inspector.core.clock import from_iso, local_date
 from inspector.core.errors import DomainError
 from inspector.core.visits import rectifications
 from inspector.core.vocabulary import VisitStatus
@@ -96,7 +95,7 @@ def test_organ_mark_number_title_and_body_have_their_faces_and_sizes(notice) -> 
 
 
 def test_document_number_follows_the_pattern_and_the_year(notice) -> None:
-    doc, number, visit = notice
+    doc, number, _visit = notice
     match = NUMBER.match(number)
     assert match, number
     assert int(match.group(1)) == DEMO_TODAY.year  # numbered when issued
@@ -120,7 +119,7 @@ def test_every_failed_item_and_its_deadline_is_in_the_notice_and_the_form(notice
 
 
 def test_dates_are_written_in_arabic_numerals_without_leading_zeros(notice) -> None:
-    doc, _, visit = notice
+    doc, _, _visit = notice
     issued = DEMO_TODAY.date()  # dated when issued, as it is numbered
     expected = f"{issued.year}年{issued.month}月{issued.day}日"
     texts = [Docx.text_of(p) for p in doc.body_paragraphs]
@@ -202,7 +201,7 @@ def test_regenerating_keeps_the_number_and_the_bytes(demo: Store) -> None:
 
 
 def test_core_properties_and_zip_entries_are_fixed(notice) -> None:
-    doc, _, visit = notice
+    doc, _, _visit = notice
     core = doc.parts["docProps/core.xml"].decode("utf-8")
     # 08:00 in Beijing on the day of issue is 00:00 UTC
     assert f"{DEMO_TODAY.date().isoformat()}T00:00:00Z" in core and "python-docx" not in core
