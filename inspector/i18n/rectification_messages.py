@@ -288,7 +288,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{date}，我局督导检查组（{team}）采取{method}方式，对{site}落实{cited}整改要求的情况进行了复查。"
         "现将复查情况及仍未整改到位问题的整改要求通知如下：",
         "On {date} the bureau's inspection team ({team}) made an {method} re-inspection of how {site} "
-        "has rectified the problems found before. Its findings, and what is required for the problems "
+        "has done what {cited} required. Its findings, and what is required for the problems "
         "not yet put right, are set out below:",
     ),
     "doc.follow_up.heading.problems": ("一、复查发现仍未整改到位的问题", "1. Problems not yet put right"),
