@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +36,11 @@ def soffice() -> str | None:
 
 def to_pdf(document: Path, out_dir: Path, *, work_dir: Path) -> Path:
     """Convert ``document`` to PDF in ``out_dir``; ``work_dir`` holds LibreOffice's own profile."""
+    return to_pdfs([document], out_dir, work_dir=work_dir)[0]
+
+
+def to_pdfs(documents: Sequence[Path], out_dir: Path, *, work_dir: Path) -> list[Path]:
+    """Convert several documents in one LibreOffice run (it starts once: ~2 s saved a document)."""
     program = soffice()
     if program is None:
         raise FileNotFoundError("LibreOffice (soffice) is not installed")
@@ -52,13 +57,14 @@ def to_pdf(document: Path, out_dir: Path, *, work_dir: Path) -> Path:
         "pdf",
         "--outdir",
         str(out_dir),
-        str(document),
+        *(str(document) for document in documents),
     ]
-    subprocess.run(command, env=env, check=True, capture_output=True, timeout=CONVERT_TIMEOUT_S)
-    pdf = out_dir / f"{document.stem}.pdf"
-    if not pdf.exists():
-        raise FileNotFoundError(f"LibreOffice made no PDF of {document}")
-    return pdf
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=CONVERT_TIMEOUT_S * len(documents))
+    pdfs = [out_dir / f"{document.stem}.pdf" for document in documents]
+    for document, pdf in zip(documents, pdfs, strict=True):
+        if not pdf.exists():
+            raise FileNotFoundError(f"LibreOffice made no PDF of {document}")
+    return pdfs
 
 
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -80,22 +86,36 @@ class Settled:
     pages: int | None
 
 
-def even_pages(build: Callable[[int], bytes], work_dir: Path, name: str = "document") -> Settled:
-    """Build the document with 0, 1, 2 page breaks before its 版记 until LibreOffice lays it out
-    on an even number of pages (GB/T 9704 7.5: the 版记 is on the last side).
+def even_pages(build: Callable[[int], bytes], work_dir: Path) -> Settled:
+    """One document laid out with its 版记 on an even page (see ``even_pages_many``)."""
+    return even_pages_many({"document": build}, work_dir)["document"]
 
-    Without LibreOffice the document is built as it is (no break) and nothing is measured: the
-    page count depends on the fonts of the machine that prints it.
+
+def even_pages_many(builds: Mapping[str, Callable[[int], bytes]], work_dir: Path) -> dict[str, Settled]:
+    """Build each document with 0, 1, 2 page breaks before its 版记 until LibreOffice lays it out
+    on an even number of pages (GB/T 9704 7.5: the 版记 is on the last side); each round converts
+    every document still odd in one LibreOffice run.
+
+    Without LibreOffice the documents are built as they are (no break) and nothing is measured:
+    the page count depends on the fonts of the machine that prints them.
     """
     if soffice() is None:
-        return Settled(build(0), None, None)
+        return {name: Settled(build(0), None, None) for name, build in builds.items()}
+    settled: dict[str, Settled] = {}
+    waiting = dict(builds)
     with tempfile.TemporaryDirectory(dir=work_dir) as folder:
-        source = Path(folder) / f"{name}.docx"
         for pages_before in range(MAX_PAGES_BEFORE_BACK_MATTER + 1):
-            data = build(pages_before)
-            source.write_bytes(data)
-            pdf = to_pdf(source, Path(folder) / "pdf", work_dir=work_dir).read_bytes()
-            pages = pdf_page_count(pdf)
-            if pages % 2 == 0:
+            sources = {}
+            for name, build in waiting.items():
+                sources[name] = Path(folder) / f"{name}.docx"
+                data = build(pages_before)
+                sources[name].write_bytes(data)
+                settled[name] = Settled(data, None, None)
+            pdfs = to_pdfs(list(sources.values()), Path(folder) / f"pdf{pages_before}", work_dir=work_dir)
+            for name, pdf_path in zip(sources, pdfs, strict=True):
+                pdf = pdf_path.read_bytes()
+                settled[name] = Settled(settled[name].docx, pdf, pdf_page_count(pdf))
+            waiting = {name: build for name, build in waiting.items() if settled[name].pages % 2}  # type: ignore[operator]
+            if not waiting:
                 break
-    return Settled(data, pdf, pages)
+    return settled
