@@ -75,4 +75,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.document.pdf_written": ("已生成 PDF：{path}", "PDF written: {path}"),
     "cli.document.replaces": ("本通知替代此前印发的 {number}", "This notice replaces {number}"),
+    "file.requirement_not_instruction": (
+        "整改要求（requirement）写成了检查方法（查阅、现场查看、询问等）：应写被检查单位要做什么",
+        "requirement reads as the inspection method (查阅, 现场查看, 询问 and the like): say what the unit must do",
+    ),
 }
