@@ -99,8 +99,6 @@ class Row:
     header: bool = False
     keep_with_next: bool = False
     """A heading row stays on the page of the row after it."""
-    split: bool = False
-    """A tall row may run on to the next page rather than leave a gap."""
 
 
 @dataclass(frozen=True)
@@ -283,13 +281,12 @@ _STYLES = (
         f'<w:keepNext/><w:ind w:firstLine="{2 * BODY_CHAR_TWIPS}"/><w:outlineLvl w:val="0"/>',
         "",
     ),
-    # a row running on to the next page takes at least two lines of each cell with it
     (
         "GWTable",
         "GW Table",
         FANGSONG,
         XIAOSI,
-        f'<w:widowControl/><w:spacing w:line="{round(XIAOSI * TABLE_LINE_FACTOR * 20)}" w:lineRule="exact"/>',
+        f'<w:spacing w:line="{round(XIAOSI * TABLE_LINE_FACTOR * 20)}" w:lineRule="exact"/>',
         "",
     ),
     ("GWFooter", "GW Page Number", SONGTI, SIHAO, '<w:spacing w:line="280" w:lineRule="exact"/>', ""),
@@ -543,7 +540,7 @@ class OfficialDocument:
         )
         self._add(_paragraph("GWPlain", [Span(date_text)], align="right", indent={"right": date_right}))
 
-    def signature_line(self, label: str, date_blank: str) -> None:
+    def signature_line(self, label: str, date_blank: str, *, keep_next: bool = False) -> None:
         """A line to sign on: the label flush left, the date to fill in at the right, with room between."""
         self.blank(keep_next=True)
         self._add(
@@ -551,9 +548,13 @@ class OfficialDocument:
                 "GWPlain",
                 [Span(f"{label}\t{date_blank}")],
                 tabs=[("right", TEXT_WIDTH_TWIPS - 2 * BODY_CHAR_TWIPS)],
-                keep_next=True,
+                keep_next=keep_next,
             )
         )
+
+    def plain(self, *spans: Span | str) -> None:
+        """A paragraph set flush left and not justified: a code or a hash, whose characters must not spread."""
+        self._add(_paragraph("GWPlain", [_span(s) for s in spans], align="left"))
 
     def note(self, text: str) -> None:
         """附注: in parentheses, indented two characters."""
@@ -667,8 +668,9 @@ def _table_properties() -> OxmlElement:
 def _table_row(row: Row, widths: Sequence[int]) -> OxmlElement:
     element = _el("w:tr")
     properties = _el("w:trPr")
-    if not row.split:
-        properties.append(_el("w:cantSplit"))
+    # a row never runs over a page break: a page never starts with a fragment of a row without
+    # its 序号 (rows are kept short: long free text is the finding alone, in the widest column)
+    properties.append(_el("w:cantSplit"))
     if row.height_mm:
         properties.append(_el("w:trHeight", val=round(row.height_mm * TWIPS_PER_MM), hRule="atLeast"))
     if row.header:

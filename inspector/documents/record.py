@@ -22,7 +22,7 @@ def build_record(visit: Visit, profile: BureauProfile) -> bytes:
     """The record of a completed or signed-off visit, dated the day of the visit."""
     site = visit.site
     day = visit_day(visit)
-    title = title_segments("doc.record.title", site=site.name)
+    title = title_segments("doc.record.title_reinspection" if visit.reinspects else "doc.record.title", site=site.name)
     document = start_document(profile, "".join(title), t("doc.record.subject"), day)
     document.title(title)
     document.blank()
@@ -64,8 +64,11 @@ def build_record(visit: Visit, profile: BureauProfile) -> bytes:
         Row([caption("doc.record.method"), value(method), caption("doc.record.checklist"), value(_checklist(visit))]),
     ]
     document.table([Column("", 24), Column("", 54), Column("", 24), Column("", 54)], info, header=False)
+    if visit.reinspects:
+        document.text(t("doc.record.reinspection_note"))
     _items_table(document, visit)
     counts = count_results(visit.answers)
+    # the summary and every signature line share the last page
     document.text(
         t(
             "doc.record.summary",
@@ -74,13 +77,19 @@ def build_record(visit: Visit, profile: BureauProfile) -> bytes:
             failed=counts[Result.FAIL],
             na=counts[Result.NOT_APPLICABLE],
             unchecked=counts[Result.NOT_CHECKED],
-        )
+        ),
+        keep_next=True,
     )
-    for key in ("doc.record.sign_team", "doc.record.sign_unit"):
-        document.signature_line(t(key), t("doc.date_blank"))
-    document.blank()
+    # a line for each member of the team to sign on, then the unit's
+    signers = [t("doc.record.sign_lead", name=visit.lead)]
+    signers += [t("doc.record.sign_member", name=member) for member in visit.members]
+    signers.append(t("doc.record.sign_unit"))
+    for index, label_text in enumerate(signers, start=1):
+        document.signature_line(label_text, t("doc.date_blank"), keep_next=index < len(signers))
     if visit.is_sealed and visit.seal:
-        document.text(Span(t("doc.record.seal", uuid=visit.uuid, version=visit.version, seal=visit.seal), size=WUHAO))
+        document.blank()
+        seal = t("doc.record.seal", uuid=visit.uuid, version=visit.version, seal=visit.seal)
+        document.plain(Span(seal, size=WUHAO))
     return document.to_bytes()
 
 
@@ -109,7 +118,6 @@ def _items_table(document: OfficialDocument, visit: Visit) -> None:
             failed = answer is not None and answer.result is Result.FAIL
             rows.append(
                 Row(
-                    split=True,
                     cells=[
                         Cell(str(number), align="center", size=WUHAO),
                         Cell(item.text, size=WUHAO),

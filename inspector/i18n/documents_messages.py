@@ -122,7 +122,6 @@ MESSAGES.update(
             "本次共检查{total}项：合格{passed}项，不合格{failed}项，不适用{na}项，未检查{unchecked}项。",
             "{total} items: {passed} passed, {failed} failed, {na} not applicable, {unchecked} not checked.",
         ),
-        "doc.record.sign_team": ("检查组成员（签字）：", "Inspection team (signatures):"),
         "doc.record.sign_unit": ("被检查单位负责人（签字）：", "Head of the unit inspected (signature):"),
         "doc.record.seal": (
             "检查编号：{uuid}（第{version}版）；封存校验码：{seal}",
@@ -171,7 +170,6 @@ MESSAGES.update(
             "共发现问题{count}个，主要表现为：{quotes}。",
             "{count} problems, such as: {quotes}.",
         ),
-        "doc.bulletin.quote": ("{site}“{note}”", "{site}: “{note}”"),
         "doc.bulletin.quote_separator": ("；", "; "),
         "doc.bulletin.no_problems": ("本轮检查未发现问题。", "No problems were found in this round."),
         "doc.bulletin.no_overdue": (

@@ -53,7 +53,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本次为复查，检查内容为前次检查发现问题的整改情况。",
         "This is a re-inspection of the problems found before.",
     ),
-    "doc.record.sign_team_members": ("检查组成员（签字）：", "Inspection team (signatures):"),
+    "doc.record.sign_lead": ("检查组组长{name}（签字）：", "Team lead {name} (signature):"),
+    "doc.record.sign_member": ("检查组成员{name}（签字）：", "Team member {name} (signature):"),
     "doc.notice.file_version": ("{name}_第{version}版.docx", "{name}_version-{version}.docx"),
     "error.document.no_libreoffice": (
         "未安装 LibreOffice，无法生成 PDF：请安装 LibreOffice 后重试，或去掉 --pdf 只生成 .docx",
@@ -79,4 +80,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "整改要求（requirement）写成了检查方法（查阅、现场查看、询问等）：应写被检查单位要做什么",
         "requirement reads as the inspection method (查阅, 现场查看, 询问 and the like): say what the unit must do",
     ),
+    "doc.bulletin.item_quote": (
+        "“{requirement}”不符合要求的{count}家（{sites}）",
+        "“{requirement}” not met at {count} units ({sites})",
+    ),
+    "doc.bulletin.and_more": ("等", " and others"),
 }

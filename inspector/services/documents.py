@@ -176,7 +176,8 @@ def issue_bulletin(
         scope_key = ",".join(sorted(v.uuid for v in visits)) if visit_refs else f"{start}:{end}"
         issued_for = f"bulletin:{hashlib.sha256(scope_key.encode('utf-8')).hexdigest()[:16]}"
         number = _allocate(store, profile.bulletin_prefix, BULLETIN_SERIES, day, issued_for)
-        scope = BulletinScope(start, end, day, visits, _overdue(store, end))
+        township_order = list(dict.fromkeys(site.township for site in store.sites()))
+        scope = BulletinScope(start, end, day, visits, _overdue(store, end), township_order)
         settled = _settle(
             store, lambda pages: build_bulletin(scope, profile, number, pages_before_back_matter=pages), True, pdf
         )
