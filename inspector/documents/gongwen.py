@@ -60,11 +60,12 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 @dataclass(frozen=True)
 class Span:
-    """A run of text in one face and size; ``\\n`` inside becomes a line break."""
+    """A run of text; ``\\n`` inside becomes a line break. Face and size default to the paragraph
+    style's (a clerk changes them there, once): a run names only what sets it apart."""
 
     text: str
-    font: str = FANGSONG
-    size: float = SANHAO
+    font: str | None = None
+    size: float | None = None
     color: str | None = None
     spacing: int | None = None
 
@@ -85,8 +86,10 @@ class Cell:
     merge: str | None = None
     """None, "restart" (top of a vertical merge) or "continue" (a cell under it)."""
     align: str = "left"
-    font: str = FANGSONG
-    size: float = XIAOSI
+    font: str | None = None
+    """None: the table style's 仿宋."""
+    size: float | None = None
+    """None: the table style's 小四."""
     tail: str = ""
     """A second paragraph, set right: the signature and date of an opinion box."""
     valign: str = "center"
@@ -168,16 +171,19 @@ def _half_points(size: float) -> int:
     return round(size * 2)
 
 
-def _run_properties(span: Span) -> OxmlElement:
+def _run_properties(span: Span) -> OxmlElement | None:
+    """What sets the run apart from its paragraph's style, in schema order; None when nothing does."""
     rpr = _el("w:rPr")
-    rpr.append(_fonts(span.font))
+    if span.font:
+        rpr.append(_fonts(span.font))
     if span.color:
         rpr.append(_el("w:color", val=span.color))
     if span.spacing is not None:
         rpr.append(_el("w:spacing", val=span.spacing))
-    rpr.append(_el("w:sz", val=_half_points(span.size)))
-    rpr.append(_el("w:szCs", val=_half_points(span.size)))
-    return rpr
+    if span.size:
+        rpr.append(_el("w:sz", val=_half_points(span.size)))
+        rpr.append(_el("w:szCs", val=_half_points(span.size)))
+    return rpr if len(rpr) else None
 
 
 HALF_TO_FULL_WIDTH = str.maketrans({"(": "（", ")": "）"})
@@ -186,7 +192,9 @@ HALF_TO_FULL_WIDTH = str.maketrans({"(": "（", ")": "）"})
 
 def _runs(span: Span) -> list[OxmlElement]:
     run = _el("w:r")
-    run.append(_run_properties(span))
+    properties = _run_properties(span)
+    if properties is not None:
+        run.append(properties)
     for index, line in enumerate(span.text.translate(HALF_TO_FULL_WIDTH).split("\n")):
         if index:
             run.append(_el("w:br"))
@@ -246,11 +254,9 @@ def _paragraph(
 
 def _page_number_paragraph(style: str, indent: dict[str, int], align: str) -> OxmlElement:
     """ "— N —" with N a PAGE field, in 4号 宋体."""
-    span = Span("", SONGTI, SIHAO)
-    paragraph = _paragraph(style, [Span("— ", SONGTI, SIHAO)], align=align, indent=indent)
+    paragraph = _paragraph(style, [Span("— ")], align=align, indent=indent)
     for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
         run = _el("w:r")
-        run.append(_run_properties(span))
         if kind == "instr":
             instruction = _el("w:instrText")
             instruction.text = text
@@ -262,7 +268,7 @@ def _page_number_paragraph(style: str, indent: dict[str, int], align: str) -> Ox
         else:
             run.append(_el("w:fldChar", fldCharType=kind))
         paragraph.append(run)
-    paragraph.extend(_runs(Span(" —", SONGTI, SIHAO)))
+    paragraph.extend(_runs(Span(" —")))
     return paragraph
 
 
@@ -270,12 +276,12 @@ def _page_number_paragraph(style: str, indent: dict[str, int], align: str) -> Ox
 
 _STYLES = (
     # id, name, font, size, extra pPr XML, extra rPr XML
-    ("GWBody", "GW Body", FANGSONG, SANHAO, f'<w:ind w:firstLine="{2 * BODY_CHAR_TWIPS}"/><w:jc w:val="both"/>', ""),
-    ("GWPlain", "GW Plain", FANGSONG, SANHAO, '<w:jc w:val="both"/>', ""),
-    ("GWTitle", "GW Title", XIAOBIAOSONG, ERHAO, '<w:jc w:val="center"/>', '<w:spacing w:val="0"/>'),
+    ("GWBody", "公文正文", FANGSONG, SANHAO, f'<w:ind w:firstLine="{2 * BODY_CHAR_TWIPS}"/><w:jc w:val="both"/>', ""),
+    ("GWPlain", "公文文字", FANGSONG, SANHAO, '<w:jc w:val="both"/>', ""),
+    ("GWTitle", "公文标题", XIAOBIAOSONG, ERHAO, '<w:jc w:val="center"/>', '<w:spacing w:val="0"/>'),
     (
         "GWHeading1",
-        "GW Heading 1",
+        "公文一级标题",
         HEITI,
         SANHAO,
         f'<w:keepNext/><w:ind w:firstLine="{2 * BODY_CHAR_TWIPS}"/><w:outlineLvl w:val="0"/>',
@@ -283,15 +289,18 @@ _STYLES = (
     ),
     (
         "GWTable",
-        "GW Table",
+        "公文表格",
         FANGSONG,
         XIAOSI,
         f'<w:spacing w:line="{round(XIAOSI * TABLE_LINE_FACTOR * 20)}" w:lineRule="exact"/>',
         "",
     ),
-    ("GWFooter", "GW Page Number", SONGTI, SIHAO, '<w:spacing w:line="280" w:lineRule="exact"/>', ""),
-    ("GWBackMatter", "GW Back Matter", FANGSONG, SIHAO, "", ""),
+    ("GWFooter", "公文页码", SONGTI, SIHAO, '<w:spacing w:line="280" w:lineRule="exact"/>', ""),
+    ("GWBackMatter", "公文版记", FANGSONG, SIHAO, "", ""),
 )
+
+
+_KEPT_TEMPLATE_STYLES = frozenset({"Normal", "DefaultParagraphFont", "TableNormal", "NoList"})
 
 
 def _style_xml(style_id: str, name: str, font: str, size: float, ppr: str, rpr: str) -> str:
@@ -334,6 +343,11 @@ def _set_up_styles(document: docx.document.Document) -> None:
     normal_rpr.append(_el("w:szCs", val=_half_points(SANHAO)))
     for style in _STYLES:
         styles.append(parse_xml(_style_xml(*style)))
+    # the template's ~160 other styles (Word's built-ins) are used by nothing here: a clerk sees ours
+    kept = _KEPT_TEMPLATE_STYLES | {style[0] for style in _STYLES}
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in kept:
+            styles.remove(style)
 
 
 # -- the package -----------------------------------------------------------------------------
@@ -484,7 +498,7 @@ class OfficialDocument:
         """The title in 2号小标宋, centred, broken at segment boundaries into balanced lines."""
         max_chars = int(TEXT_WIDTH_MM * 72 / 25.4 // ERHAO)
         lines = balanced_lines(segments, max_chars)
-        self._add(_paragraph("GWTitle", [Span("\n".join(lines), XIAOBIAOSONG, ERHAO, spacing=0)], keep_next=True))
+        self._add(_paragraph("GWTitle", [Span("\n".join(lines))], keep_next=True))
 
     def subtitle(self, text: str) -> None:
         self._add(_paragraph("GWPlain", [Span(text, KAITI)], align="center"))
@@ -498,11 +512,11 @@ class OfficialDocument:
 
     def heading(self, text: str) -> None:
         """A first-level heading 一、… in 黑体, on its own line."""
-        self._add(_paragraph("GWHeading1", [Span(text, HEITI)], keep_next=True))
+        self._add(_paragraph("GWHeading1", [Span(text)], keep_next=True))
 
     def point(self, head: str, rest: str = "", *, level: int = 2, keep_next: bool = False) -> None:
         """A numbered point: （一）… with its head in 楷体 (level 2) or 1.（1）… in 仿宋 (levels 3, 4)."""
-        face = KAITI if level == 2 else FANGSONG
+        face = KAITI if level == 2 else None
         self._add(_paragraph("GWBody", [Span(head, face), Span(rest)], keep_next=keep_next))
 
     def table(
@@ -613,7 +627,7 @@ class OfficialDocument:
             self._add(
                 _paragraph(
                     "GWBackMatter",
-                    [Span(text, FANGSONG, SIHAO)],
+                    [Span(text)],
                     frame=frame,
                     borders=borders,
                     indent={"left": one_char, "right": one_char},
@@ -697,7 +711,7 @@ def _table_cell(cell: Cell, width: int, *, keep_next: bool) -> OxmlElement:
     spans = [Span(cell.text, cell.font, cell.size)] if isinstance(cell.text, str) else list(cell.text)
     if cell.merge == "continue":
         spans = []
-    spacing = {"line": round(cell.size * TABLE_LINE_FACTOR * 20), "lineRule": "exact"}
+    spacing = {"line": round((cell.size or XIAOSI) * TABLE_LINE_FACTOR * 20), "lineRule": "exact"}
     align = cell.align if cell.align != "left" else None
     element.append(_paragraph("GWTable", spans, align=align, spacing=spacing, keep_next=keep_next))
     if cell.tail:

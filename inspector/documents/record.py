@@ -9,7 +9,7 @@ from inspector.core.profile import BureauProfile
 from inspector.core.visits import Visit, count_results
 from inspector.core.vocabulary import Result
 from inspector.documents.common import long_date, start_document, title_segments, visit_day
-from inspector.documents.gongwen import FANGSONG, HEITI, KAITI, WUHAO, Cell, Column, OfficialDocument, Row, Span
+from inspector.documents.gongwen import HEITI, KAITI, WUHAO, Cell, Column, OfficialDocument, Row, Span
 from inspector.documents.notice import chinese_ordinal
 from inspector.i18n import label, t
 
@@ -122,7 +122,7 @@ def _items_table(document: OfficialDocument, visit: Visit) -> None:
                         Cell(str(number), align="center", size=WUHAO),
                         Cell(item.text, size=WUHAO),
                         Cell(label(item.method), align="center", size=WUHAO),
-                        Cell(result, align="center", size=WUHAO, font=HEITI if failed else FANGSONG),
+                        Cell(result, align="center", size=WUHAO, font=HEITI if failed else None),
                         Cell(answer.note if answer else "", size=WUHAO),
                     ],
                 )

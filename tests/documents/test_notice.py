@@ -57,10 +57,10 @@ def test_every_font_is_a_government_font_in_the_east_asian_slot_and_no_theme_fon
             east_asian = fonts.get(w("eastAsia"))
             if east_asian is not None:
                 assert east_asian in gongwen.GOVERNMENT_FONTS, (name, east_asian)
-    runs = list(doc.document.iter(w("r")))
-    assert runs and all(
-        run.find("w:rPr/w:rFonts", NS).get(w("eastAsia")) for run in runs if run.find("w:t", NS) is not None
-    )
+    # every paragraph style names its East Asian face; a run names one only where it differs
+    styles = {style.get(w("styleId")): style for style in doc.styles.findall("w:style", NS)}
+    used = {p.find("w:pPr/w:pStyle", NS).get(w("val")) for p in doc.document.iter(w("p"))}
+    assert all(styles[name].find("w:rPr/w:rFonts", NS).get(w("eastAsia")) for name in used)
     lang = doc.styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
     assert lang.get(w("eastAsia")) == "zh-CN"
 
@@ -69,29 +69,46 @@ def _runs_with(doc: Docx, text: str) -> list:
     return [run for run in doc.document.iter(w("r")) if text in Docx.text_of(run)]
 
 
-def _font_and_size(run) -> tuple[str, float]:
-    properties = run.find("w:rPr", NS)
-    return properties.find("w:rFonts", NS).get(w("eastAsia")), int(properties.find("w:sz", NS).get(w("val"))) / 2
+def _font_and_size(doc: Docx, run) -> tuple[str | None, float | None]:
+    """The run's face and size as Word shows them: its own, else its paragraph style's."""
+    style_id = run.getparent().find("w:pPr/w:pStyle", NS).get(w("val"))
+    style = next(s for s in doc.styles.findall("w:style", NS) if s.get(w("styleId")) == style_id)
+    face = size = None
+    for properties in (run.find("w:rPr", NS), style.find("w:rPr", NS)):
+        if properties is None:
+            continue
+        fonts, half_points = properties.find("w:rFonts", NS), properties.find("w:sz", NS)
+        face = face or (fonts.get(w("eastAsia")) if fonts is not None else None)
+        size = size or (int(half_points.get(w("val"))) / 2 if half_points is not None else None)
+    return face, size
 
 
 def test_organ_mark_number_title_and_body_have_their_faces_and_sizes(notice) -> None:
     doc, number, visit = notice
     mark = _runs_with(doc, "鲁山县民政局文件")[0]
-    assert _font_and_size(mark) == (gongwen.XIAOBIAOSONG, gongwen.CHUHAO)
+    assert _font_and_size(doc, mark) == (gongwen.XIAOBIAOSONG, gongwen.CHUHAO)
     assert mark.find("w:rPr/w:color", NS).get(w("val")) == gongwen.RED
     number_run = _runs_with(doc, number)[0]
-    assert _font_and_size(number_run) == (gongwen.FANGSONG, gongwen.SANHAO)
+    assert _font_and_size(doc, number_run) == (gongwen.FANGSONG, gongwen.SANHAO)
     rule = number_run.getparent().find("w:pPr/w:pBdr/w:bottom", NS)
     assert rule.get(w("color")) == gongwen.RED
     title = _runs_with(doc, "限期整改的通知")[0]
-    assert _font_and_size(title) == (gongwen.XIAOBIAOSONG, gongwen.ERHAO)
+    assert _font_and_size(doc, title) == (gongwen.XIAOBIAOSONG, gongwen.ERHAO)
     assert visit.site.name in Docx.text_of(title)
     heading = _runs_with(doc, "一、检查发现的问题")[0]
-    assert _font_and_size(heading) == (gongwen.HEITI, gongwen.SANHAO)
+    assert _font_and_size(doc, heading) == (gongwen.HEITI, gongwen.SANHAO)
     point = _runs_with(doc, "（一）压实整改责任。")[0]
-    assert _font_and_size(point) == (gongwen.KAITI, gongwen.SANHAO)
+    assert _font_and_size(doc, point) == (gongwen.KAITI, gongwen.SANHAO)
     intro = _runs_with(doc, "四不两直")[0]
-    assert _font_and_size(intro) == (gongwen.FANGSONG, gongwen.SANHAO)
+    assert _font_and_size(doc, intro) == (gongwen.FANGSONG, gongwen.SANHAO)
+    assert intro.find("w:rPr", NS) is None  # the body's face and size are the style's, for a clerk to change
+
+
+def test_styles_are_ours_named_in_chinese_and_nothing_else(notice) -> None:
+    doc, _, _ = notice
+    names = {style.find("w:name", NS).get(w("val")) for style in doc.styles.findall("w:style", NS)}
+    assert {"公文正文", "公文标题", "公文一级标题", "公文表格", "公文版记"} <= names
+    assert len(names) <= 12, names  # the template's built-in styles are gone
 
 
 def test_document_number_follows_the_pattern_and_the_year(notice) -> None:
@@ -149,7 +166,7 @@ def test_attachment_starts_on_its_own_page_with_the_feedback_form(notice) -> Non
     paragraphs = doc.body_paragraphs
     breaks = [p for p in paragraphs if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
     assert [Docx.text_of(p) for p in breaks] == ["附件"]
-    assert _font_and_size(breaks[0].find("w:r", NS)) == (gongwen.HEITI, gongwen.SANHAO)
+    assert breaks[0].find("w:r/w:rPr/w:rFonts", NS).get(w("eastAsia")) == gongwen.HEITI
     body = list(doc.document.find("w:body", NS))
     form = doc.document.findall(".//w:body/w:tbl", NS)[1]
     assert body.index(breaks[0]) < body.index(form)

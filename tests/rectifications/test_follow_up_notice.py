@@ -49,7 +49,11 @@ def test_the_follow_up_notice_lists_only_what_the_reinspection_found_still_open(
     assert "鲁山县婚姻登记处：" in text and "审核意见" not in text
     assert "本次复查问题2个，已整改到位1个，仍未整改到位1个" in text
     assert "仍未整改" in text  # the re-inspection's own finding on the item still open
-    assert failed.record.item_text in text and passed.record.item_text not in text
+
+    def requirement(view) -> str:  # 整改要求 of the original checklist item
+        return demo.load_visit(view.record.visit_uuid).checklist.item(view.record.item_id).requirement
+
+    assert requirement(failed) in text and requirement(passed) not in text
     assert "复查情况" not in words_of(first_notice.path)
     # the follow-up's number goes on the item re-opened, the passed one keeps the first notice's
     assert services.rectification_view(demo, failed.id).notice_number == follow_up.number
