@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from inspector.core.clock import from_iso, local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.profile import BureauProfile, document_number
+from inspector.core.rectifications import EventKind
 from inspector.core.visits import Visit, rectifications
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import t
@@ -300,7 +301,14 @@ def _follow_up_source(store: Store, visit: Visit) -> FollowUpSource:
                 notices.setdefault(entry.number(profile.notice_prefix), entry.day)
         view = views.get(rectification_id)
         if view is not None and view.notice_number and view.notice_number not in notices:
-            notices[view.notice_number] = views[rectification_id].record.due
+            # another team's notice: its number and the day it was noted as issued came with the events
+            issued = [
+                step.event.moment
+                for step in view.history
+                if step.event.kind is EventKind.ISSUED and step.event.payload.get("notice_number") == view.notice_number
+            ]
+            if issued:
+                notices[view.notice_number] = local_date(min(issued))
     ordered = sorted(notices.items(), key=lambda pair: pair[1])
     return FollowUpSource(notices=ordered, original_notes=notes)
 
