@@ -167,10 +167,10 @@ def _overdue(document: OfficialDocument, scope: BulletinScope) -> None:
         return
     document.text(t("doc.bulletin.overdue_intro", date=long_date(scope.end), count=len(scope.overdue)))
     columns = [
-        Column(t("doc.col.number"), 9, "center"),
+        Column(t("doc.col.number"), 11, "center"),
         Column(t("doc.bulletin.col.site"), 36),
-        Column(t("doc.col.problem"), 67),
-        Column(t("doc.bulletin.col.due"), 24, "center"),
+        Column(t("doc.col.problem"), 63),
+        Column(t("doc.bulletin.col.due"), 26, "center"),
         Column(t("doc.bulletin.col.days"), 20, "center"),
     ]
     rows = [

@@ -99,8 +99,8 @@ def _checklist(visit: Visit) -> str:
 
 def _items_table(document: OfficialDocument, visit: Visit) -> None:
     columns = [
-        Column(t("doc.col.number"), 9, "center"),
-        Column(t("doc.record.col.item"), 68),
+        Column(t("doc.col.number"), 11, "center"),
+        Column(t("doc.record.col.item"), 66),
         Column(t("doc.record.col.method"), 17, "center"),
         Column(t("doc.record.col.result"), 14, "center"),
         Column(t("doc.record.col.note"), 48),
