@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
@@ -591,6 +592,29 @@ class OfficialDocument:
         self.blank()
         self.title(title_segments)
 
+    def _unnumbered_section(self) -> None:
+        """End the numbered pages here; what follows starts a page in a section whose footers are empty.
+
+        The body's own ``sectPr`` describes the last section: a copy of it in a paragraph ends the
+        one before, keeping its page-number footers; the last one gets footers of its own, empty.
+        """
+        ended = _el("w:p")
+        properties = _el("w:pPr")
+        properties.append(_el("w:pStyle", val="GWPlain"))
+        properties.append(deepcopy(self._section))
+        ended.append(properties)
+        self._add(ended)
+        for reference in self._section.findall(qn("w:footerReference")):
+            self._section.remove(reference)
+        for kind in ("even", "default"):
+            footer_part, rel_id = self._document.part.add_footer_part()
+            for paragraph in footer_part.element.findall(qn("w:p")):
+                footer_part.element.remove(paragraph)
+            footer_part.element.append(_paragraph("GWFooter", []))
+            reference = _el("w:footerReference", type=kind)
+            reference.set(qn("r:id"), rel_id)
+            self._section.insert(0, reference)  # header and footer references come first in sectPr
+
     def back_matter(self, cc: str, printer: str, printed: str, *, pages_before: int = 0) -> None:
         """版记 at the foot of the last page: 抄送 and 印发 between rules (1 pt outside, 0.75 pt between).
 
@@ -600,8 +624,14 @@ class OfficialDocument:
         """
         one_char = round(SIHAO * 20)
         # the 版记 belongs on an even page (the last side): when the rest ends on an odd page, it takes
-        # the page after (one break), or, when it would stand alone on an odd page, the one after that
-        for _ in range(pages_before):
+        # the page after (one break), or, when it would stand alone on an odd page, the one after that;
+        # those pages, the blank one and the 版记's, carry no page number (GB/T 9704 7.5)
+        if pages_before:
+            self._unnumbered_section()
+        for _ in range(pages_before - 1):
+            # a page break at the top of the section's first page breaks nothing: the blank page
+            # needs a line of its own first
+            self._add(_paragraph("GWPlain", []))
             self._add(_paragraph("GWPlain", [], page_break_before=True))
         lines: list[tuple[str, dict[str, tuple[int, str, int]]]] = []
         if cc:

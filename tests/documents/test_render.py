@@ -45,7 +45,7 @@ def rendered(demo: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tu
     pdf = issue_notice(demo, signed_with_failures(demo).uuid, tmp_path / "notice.docx", pdf=True).pdf
     assert pdf is not None and pdf.is_file()
     pages = _run("pdftotext", "-layout", pdf, "-").split("\f")
-    return pdf, [page for page in pages if page.strip()]
+    return pdf, pages[:-1] if not pages[-1].strip() else pages  # pdftotext ends each page with a form feed
 
 
 def test_every_font_is_a_mapped_stand_in_so_no_glyph_falls_back(rendered) -> None:
@@ -64,8 +64,15 @@ def test_pages_notice_then_feedback_form_on_its_own_page_then_back_matter(render
     attachment = next(index for index, page in enumerate(pages) if page.lstrip().startswith("附件"))
     assert attachment >= 1 and "督导检查整改情况反馈表" in pages[attachment]
     assert "特此" not in pages[attachment] and "抄送" in pages[-1] and "印发" in pages[-1]
-    for number, page in enumerate(pages, start=1):
+    # pages are numbered in order up to the 版记's page; that page, and a blank page before it, carry
+    # no number (GB/T 9704 7.5)
+    numbered = [bool(re.search(r"—\s*\d+\s*—", page)) for page in pages]
+    last_numbered = max(index for index, has in enumerate(numbered) if has)
+    for number, page in enumerate(pages[: last_numbered + 1], start=1):
         assert re.search(rf"—\s*{number}\s*—", page)
+    unnumbered = pages[last_numbered + 1 :]
+    assert all(not page.strip() for page in unnumbered[:-1])
+    assert not unnumbered or "印发" in unnumbered[-1]
 
 
 def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
