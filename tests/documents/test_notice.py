@@ -14,7 +14,7 @@ from inspector.core.visits import rectifications
 from inspector.core.vocabulary import VisitStatus
 from inspector.documents import gongwen
 from inspector.documents.common import township_reviews
-from inspector.documents.notice import requirement_text
+from inspector.documents.notice import build_notice, requirement_text
 from inspector.services.documents import exports_dir, issue_notice
 from inspector.services.profile import load_profile
 from inspector.store.store import Store
@@ -23,6 +23,7 @@ from tests.documents.conftest import NS, Docx, signed_with_failures, visits_by_s
 
 NUMBER = re.compile(r"^鲁民督改〔(\d{4})〕([1-9]\d*)号$")
 TWIPS_PER_MM = 1440 / 25.4
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 @pytest.fixture
@@ -282,3 +283,26 @@ def test_title_lines_are_balanced_at_word_boundaries() -> None:
     assert lines == ["关于露峰街道敬老院", "督导检查发现问题限期整改的通知"]
     assert gongwen.balanced_lines(["短标题"], 20) == ["短标题"]
     assert all(gongwen.text_width(line) <= 20 for line in gongwen.balanced_lines(["甲" * 15, "乙" * 15, "丙" * 5], 20))
+
+
+def test_a_back_matter_moved_to_an_even_page_is_unnumbered_and_the_package_stays_valid(
+    demo: Store, tmp_path: Path
+) -> None:
+    visit = signed_with_failures(demo)
+    data = build_notice(visit, load_profile(demo), "鲁民督改〔2026〕1号", pages_before_back_matter=2)
+    doc = Docx(data)
+    sections = doc.document.findall(".//w:sectPr", NS)
+    assert len(sections) == 2  # the numbered pages, then the blank page and the 版记's
+    footers = {name: root for name, root in doc.xml.items() if re.match(r"word/footer\d+\.xml", name)}
+    rels = {rel.get("Id"): rel.get("Target") for rel in doc.xml["word/_rels/document.xml.rels"]}
+    for section, numbered in zip(sections, (True, False), strict=True):
+        for reference in section.findall("w:footerReference", NS):
+            footer = footers["word/" + rels[reference.get(f"{{{NS_R}}}id")]]
+            assert bool("".join(node.text or "" for node in footer.iter(w("instrText")))) == numbered
+    breaks = [p for p in doc.body_paragraphs if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
+    assert len(breaks) == 2  # the attachment's, and the blank page's
+    openxml_audit = pytest.importorskip("openxml_audit")
+    path = tmp_path / "notice.docx"
+    path.write_bytes(data)
+    result = openxml_audit.OpenXmlValidator().validate(str(path))
+    assert result.is_valid, [str(error) for error in result.errors[:5]]
