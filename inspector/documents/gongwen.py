@@ -543,8 +543,9 @@ class OfficialDocument:
         # two tables with nothing between them merge into one
         self._add(_paragraph("GWTable", []))
 
-    def signature(self, organ: str, date_text: str, *, seal_lines: int = 2) -> None:
-        """Room for the seal, the organ's name centred over the date, the date 右空四字; kept together."""
+    def signature(self, organ: str, date_text: str, *, seal_lines: int = 2, note: str = "") -> None:
+        """Room for the seal, the organ's name centred over the date, the date 右空四字, and the 附注
+        (contact person, in parentheses, indented two characters) under it; kept together."""
         self.blank(seal_lines, keep_next=True)
         date_right = 4 * BODY_CHAR_TWIPS
         offset = (text_width(date_text) - text_width(organ)) / 2 * BODY_CHAR_TWIPS
@@ -553,7 +554,11 @@ class OfficialDocument:
                 "GWPlain", [Span(organ)], align="right", indent={"right": round(date_right + offset)}, keep_next=True
             )
         )
-        self._add(_paragraph("GWPlain", [Span(date_text)], align="right", indent={"right": date_right}))
+        self._add(
+            _paragraph("GWPlain", [Span(date_text)], align="right", indent={"right": date_right}, keep_next=bool(note))
+        )
+        if note:
+            self.text(note)
 
     def signature_line(self, label: str, date_blank: str, *, keep_next: bool = False) -> None:
         """A line to sign on: the label flush left, the date to fill in at the right, with room between."""
@@ -570,10 +575,6 @@ class OfficialDocument:
     def plain(self, *spans: Span | str) -> None:
         """A paragraph set flush left and not justified: a code or a hash, whose characters must not spread."""
         self._add(_paragraph("GWPlain", [_span(s) for s in spans], align="left"))
-
-    def note(self, text: str) -> None:
-        """附注: in parentheses, indented two characters."""
-        self.text(text)
 
     def attachment_notes(self, titles: Sequence[str]) -> None:
         """附件说明 for several attachments: 附件：1．… with each later title under the first (GB/T 9704 7.3.3)."""

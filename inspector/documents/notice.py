@@ -144,14 +144,15 @@ def build_notice(
     else:
         lines = [t("doc.problem_list.title_plain"), form_title]
         document.attachment_notes(lines)
-    document.signature(profile.organ_name, long_date(issue.issued))
-    if profile.contact_person or profile.contact_phone:
-        document.note(t("doc.contact", person=profile.contact_person, phone=profile.contact_phone))
+    contact = profile.contact_person or profile.contact_phone
+    note = t("doc.contact", person=profile.contact_person, phone=profile.contact_phone) if contact else ""
+    document.signature(profile.organ_name, long_date(issue.issued), note=note)
     if not in_body:
         document.attachment(t("doc.attachment_numbered", number=1), title_segments("doc.problem_list.title"))
         _problems_table(document, visit, found, issue.issued, follow_up)
     label_text = t("doc.attachment") if in_body else t("doc.attachment_numbered", number=2)
-    _feedback_form(document, visit, found, issue.number, label_text)
+    originals = follow_up.original_notes if follow_up else {}
+    _feedback_form(document, visit, found, issue.number, label_text, originals)
     return close_document(document, profile, issue.issued, pages_before=pages_before_back_matter)
 
 
@@ -209,10 +210,15 @@ def _requirements(
     return points
 
 
+def _finding(rectification: Rectification, original: str = "") -> str:
+    """The problem as found; after a re-inspection, the original finding and the new one."""
+    if not original:
+        return rectification.note
+    return t("doc.follow_up.problem", original=original.rstrip("。"), finding=rectification.note.rstrip("。"))
+
+
 def _problem_text(rectification: Rectification, original: str = "") -> str:
-    note = rectification.note
-    if original:
-        note = t("doc.follow_up.problem", original=original.rstrip("。"), finding=note.rstrip("。"))
+    note = _finding(rectification, original)
     if rectification.severity is Severity.GENERAL:
         return note
     return t("doc.notice.problem_with_severity", note=note, severity=label(rectification.severity))
@@ -277,7 +283,12 @@ def _problems_table(
 
 
 def _feedback_form(
-    document: OfficialDocument, visit: Visit, found: Sequence[Rectification], number: str, label_text: str
+    document: OfficialDocument,
+    visit: Visit,
+    found: Sequence[Rectification],
+    number: str,
+    label_text: str,
+    originals: Mapping[str, str],
 ) -> None:
     """The 反馈表: the unit and the notice, one row per problem with a status to tick, the summary,
     the evidence list, who filled it in, the unit's signature and, where a township oversees the
@@ -307,7 +318,7 @@ def _feedback_form(
             Row(
                 [
                     cell(str(index), align="center"),
-                    cell(rectification.note),
+                    cell(_finding(rectification, originals.get(rectification.item_id, ""))),
                     cell(),
                     cell(),
                     cell(),
