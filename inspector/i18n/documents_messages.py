@@ -119,8 +119,9 @@ MESSAGES.update(
         "doc.record.area_row": ("（{number}）{area}", "({number}) {area}"),
         "doc.record.unanswered": ("未记录", "not recorded"),
         "doc.record.summary": (
-            "本次共检查{total}项：合格{passed}项，不合格{failed}项，不适用{na}项，未检查{unchecked}项。",
-            "{total} items: {passed} passed, {failed} failed, {na} not applicable, {unchecked} not checked.",
+            "检查表共{total}项，其中合格{passed}项、不合格{failed}项、不适用{na}项、未检查{unchecked}项。",
+            "The checklist has {total} items: {passed} passed, {failed} failed, {na} not applicable, "
+            "{unchecked} not checked.",
         ),
         "doc.record.sign_unit": ("被检查单位负责人（签字）：", "Head of the unit inspected (signature):"),
         "doc.record.seal": (
