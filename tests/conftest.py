@@ -37,6 +37,13 @@ def buffered_output_as_on_a_fresh_machine(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 @pytest.fixture(autouse=True)
+def documents_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents are laid out by LibreOffice (the 版记's even page, --pdf) only in the tests that
+    render (tests/documents/test_render.py): elsewhere each notice would cost seconds."""
+    monkeypatch.setenv("INSPECTOR_SOFFICE", "")
+
+
+@pytest.fixture(autouse=True)
 def chinese_by_default(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("INSPECTOR_LANG", raising=False)
     monkeypatch.delenv("INSPECTOR_HOME", raising=False)

@@ -26,6 +26,7 @@ method = "查阅资料"
 severity = "较重"
 deadline = 7
 basis = "鲁民字〔2022〕22号 四、二是"
+requirement = "修订方案并印发执行，职责分工落实到人"
 
 [[items]]
 id = "d-dis-01"
@@ -35,6 +36,7 @@ method = "查阅资料"
 severity = "一般"
 deadline = "立行立改"
 basis = "鲁民字〔2022〕22号 四、三是"
+requirement = "修订方案并印发执行，职责分工落实到人"
 
 [[items]]
 id = "d-duty-01"
@@ -44,6 +46,7 @@ method = "现场查看"
 severity = "严重"
 deadline = "立行立改"
 basis = "鲁民字〔2022〕22号 四、四是"
+requirement = "修订方案并印发执行，职责分工落实到人"
 
 [[items]]
 id = "d-stock-01"
@@ -53,6 +56,7 @@ method = "抽查"
 severity = "一般"
 deadline = 15
 basis = "鲁民字〔2022〕22号 四、二是"
+requirement = "修订方案并印发执行，职责分工落实到人"
 applies_when = { features = ["canteen"] }
 
 [[items]]
@@ -63,6 +67,7 @@ method = "查阅资料"
 severity = "一般"
 deadline = 30
 basis = "鲁民字〔2022〕22号 三、（一）"
+requirement = "修订方案并印发执行，职责分工落实到人"
 """
 
 
@@ -377,3 +382,15 @@ def test_every_tomllib_message_has_a_translation() -> None:
     messages = [re.sub(r"\{[^}]*\}", "x", ast.literal_eval(literal)) for literal in literals]
     assert len(messages) > 15
     assert [message for message in messages if TOML_MESSAGES.translate(message) == message] == []
+
+
+@pytest.mark.parametrize(
+    ("requirement", "message"),
+    [(None, "file.missing_key"), ("查阅方案，已修订", "file.requirement_not_instruction")],
+)
+def test_every_item_must_say_what_the_unit_must_do(tmp_path: Path, requirement: str | None, message: str) -> None:
+    good = 'requirement = "修订方案并印发执行，职责分工落实到人"\n'
+    changed = good if requirement is None else f'requirement = "{requirement}"\n'
+    path = write(tmp_path, GOOD.replace(good, "" if requirement is None else changed, 1))
+    _, problems = validate_files([path])
+    assert [(problem.item_id, problem.message) for problem in problems] == [("d-mech-01", message)]

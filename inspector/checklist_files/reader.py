@@ -22,7 +22,7 @@ from inspector.i18n.foreign import ForeignMessages
 MAX_FILE_BYTES = 2 * 1024 * 1024
 IMMEDIATE_WORDS = ("立行立改", "immediate")
 _TOP_KEYS = {"id", "version", "title", "site_kinds", "basis_document", "items"}
-_ITEM_KEYS = {"id", "area", "text", "method", "severity", "deadline", "basis", "applies_when"}
+_ITEM_KEYS = {"id", "area", "text", "method", "severity", "deadline", "basis", "applies_when", "requirement"}
 _REQUIRED_ITEM_KEYS = ("id", "area", "text", "method", "severity", "deadline", "basis")
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$")
 # tomllib's messages (CPython 3.11's _parser.py), said again in the user's language
@@ -237,8 +237,8 @@ def _build_item(path: str, raw: Any, keys: dict[str, int], header: int) -> tuple
     features = _features(raw.get("applies_when", {}))
     if features is None:
         item_problem("applies_when", "file.bad_applies_when")
-    for key in ("id", "text", "basis"):
-        if not isinstance(raw[key], str):
+    for key in ("id", "text", "basis", "requirement"):
+        if not isinstance(raw.get(key, ""), str):
             item_problem(key, "file.not_text", key=key)
     if problems:
         return None, problems
@@ -251,6 +251,7 @@ def _build_item(path: str, raw: Any, keys: dict[str, int], header: int) -> tuple
         deadline_days=deadline,  # type: ignore[arg-type]
         basis=raw["basis"].strip(),
         applies_when_features=features,  # type: ignore[arg-type]
+        requirement=raw.get("requirement", "").strip(),
     )
     return item, problems
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inspector.cli.common import emit_json, open_store, say, say_error
+from inspector.core.errors import DomainError
 from inspector.i18n import t
 
 if TYPE_CHECKING:
@@ -21,8 +22,13 @@ if TYPE_CHECKING:
 def register(subparsers: argparse._SubParsersAction) -> None:
     for name, handler in (("notice", run_notice), ("record", run_record)):
         command = subparsers.add_parser(name, help=t(f"cli.{name}.help"), description=t(f"cli.{name}.help"))
-        command.add_argument("visit", metavar="VISIT", help=t("cli.opt.visit"))
+        if name == "notice":
+            command.add_argument("visit", metavar="VISIT", nargs="?", help=t("cli.opt.visit"))
+            command.add_argument("--all-unissued", action="store_true", help=t("cli.notice.all_unissued"))
+        else:
+            command.add_argument("visit", metavar="VISIT", help=t("cli.opt.visit"))
         command.add_argument("-o", "--output", metavar="FILE", type=Path, help=t("cli.document.output"))
+        command.add_argument("--pdf", action="store_true", help=t("cli.document.pdf"))
         if name == "notice":
             _fallback_option(command)
         command.set_defaults(handler=handler)
@@ -35,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bulletin.add_argument("--visits", nargs="+", metavar="VISIT", default=[], help=t("cli.bulletin.visits"))
     bulletin.add_argument("--date", dest="issued", metavar="DATE", type=_date, help=t("cli.bulletin.date"))
     bulletin.add_argument("-o", "--output", metavar="FILE", type=Path, help=t("cli.document.output"))
+    bulletin.add_argument("--pdf", action="store_true", help=t("cli.document.pdf"))
     _fallback_option(bulletin)
     bulletin.set_defaults(handler=run_bulletin)
 
@@ -60,13 +67,13 @@ def _fallback_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--fallback-number", action="store_true", help=t("cli.document.fallback_number"))
 
 
-def _report(path: Path, number: str) -> None:
+def _report(written: WrittenDocument) -> None:
+    path, number = written.path, written.number
     say(t("cli.document.numbered", path=path, number=number) if number else t("cli.document.written", path=path))
-
-
-def _report_number(written: WrittenDocument) -> None:
-    """A numbered document: where it went, and what the clerk must know of its number."""
-    _report(written.path, written.number)
+    if written.replaces:
+        say(t("cli.document.replaces", number=written.replaces))
+    if written.pdf:
+        say(t("cli.document.pdf_written", path=written.pdf))
     if written.fallback:
         say_error(t("document.number_fallback", number=written.number))
     elif written.numbers_low:
@@ -74,11 +81,29 @@ def _report_number(written: WrittenDocument) -> None:
 
 
 def run_notice(args: argparse.Namespace) -> int:
-    from inspector.services.documents import issue_notice
+    from rich.console import Console
+    from rich.progress import Progress
 
+    from inspector.services.documents import issue_notice, unissued_notices
+
+    if args.all_unissued == bool(args.visit):
+        raise DomainError("cli.notice.visit_or_all")
     with open_store(args) as store:
-        written = issue_notice(store, args.visit, args.output, fallback_number=args.fallback_number)
-    _report_number(written)
+        if args.visit:
+            _report(issue_notice(store, args.visit, args.output, pdf=args.pdf, fallback_number=args.fallback_number))
+            return 0
+        waiting = unissued_notices(store)
+        if not waiting:
+            say(t("cli.notice.none_unissued"))
+            return 0
+        if args.output is not None and not args.output.is_dir():
+            raise DomainError("document.no_folder", path=str(args.output))
+        # numbered in order of sign-off, one after another; the bar goes to stderr, the report to stdout
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task(t("cli.notice.issuing"), total=len(waiting))
+            for uuid in waiting:
+                _report(issue_notice(store, uuid, args.output, pdf=args.pdf, fallback_number=args.fallback_number))
+                progress.advance(task)
     return 0
 
 
@@ -86,8 +111,7 @@ def run_record(args: argparse.Namespace) -> int:
     from inspector.services.documents import write_record
 
     with open_store(args) as store:
-        written = write_record(store, args.visit, args.output)
-    _report(written.path, written.number)
+        _report(write_record(store, args.visit, args.output, pdf=args.pdf))
     return 0
 
 
@@ -102,9 +126,10 @@ def run_bulletin(args: argparse.Namespace) -> int:
             visit_refs=args.visits,
             issued=args.issued,
             output=args.output,
+            pdf=args.pdf,
             fallback_number=args.fallback_number,
         )
-    _report_number(written)
+    _report(written)
     return 0
 
 

@@ -37,6 +37,8 @@ class Item:
     deadline_days: int
     basis: str
     applies_when_features: frozenset[str] = field(default_factory=frozenset)
+    requirement: str = ""
+    """整改要求: what the unit must do when the item fails, as the notice words it."""
 
     def applies_to(self, site: Site) -> bool:
         return self.applies_when_features <= site.features
@@ -51,6 +53,8 @@ class Item:
             "deadline_days": self.deadline_days,
             "basis": self.basis,
             "applies_when_features": sorted(self.applies_when_features),
+            # written only when present, so a visit sealed before the field existed keeps its seal
+            **({"requirement": self.requirement} if self.requirement else {}),
         }
 
     @classmethod
@@ -64,6 +68,7 @@ class Item:
             deadline_days=int(data["deadline_days"]),
             basis=data["basis"],
             applies_when_features=frozenset(data.get("applies_when_features", ())),
+            requirement=data.get("requirement", ""),
         )
 
 

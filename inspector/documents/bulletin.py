@@ -51,9 +51,13 @@ class BulletinScope:
     issued: date
     visits: Sequence[BulletinVisit]
     overdue: Sequence[Overdue]
+    township_order: Sequence[str] = ()
+    """The register's order of the townships, in which the bulletin lists them."""
 
 
-def build_bulletin(scope: BulletinScope, profile: BureauProfile, number: str) -> bytes:
+def build_bulletin(
+    scope: BulletinScope, profile: BureauProfile, number: str, *, pages_before_back_matter: int = 0
+) -> bytes:
     found = [record for visit in scope.visits for record in visit.found]
     period = _period(scope.start, scope.end)
     title = title_segments("doc.bulletin.title", period=period)
@@ -77,7 +81,7 @@ def build_bulletin(scope: BulletinScope, profile: BureauProfile, number: str) ->
     )
     document.heading(t("doc.bulletin.heading.overview"))
     document.text(_overview(scope.visits, found))
-    _problems_by_township(document, found, sorted(townships))
+    _problems_by_township(document, found, _in_register_order(townships, scope.township_order))
     document.heading(t("doc.bulletin.heading.problems"))
     _typical_problems(document, found)
     document.heading(t("doc.bulletin.heading.overdue"))
@@ -88,7 +92,13 @@ def build_bulletin(scope: BulletinScope, profile: BureauProfile, number: str) ->
         document.point(head, t(f"doc.bulletin.req.{key}"))
     document.text(t("doc.bulletin.closing"), keep_next=True)
     document.signature(profile.organ_name, long_date(scope.issued))
-    return close_document(document, profile, scope.issued)
+    return close_document(document, profile, scope.issued, pages_before=pages_before_back_matter)
+
+
+def _in_register_order(townships: set[str], order: Sequence[str]) -> list[str]:
+    """The register's order, as every county list runs; a township the register lacks comes last."""
+    place = {name: index for index, name in enumerate(order)}
+    return sorted(townships, key=lambda name: (place.get(name, len(place)), name))
 
 
 def _period(start: date, end: date) -> str:
@@ -139,14 +149,32 @@ def _typical_problems(document: OfficialDocument, found: Sequence[Rectification]
         document.text(t("doc.bulletin.no_problems"))
     for index, area in enumerate(area for area in Area if by_area[area]):
         records = by_area[area]
-        notes = Counter(record.note for record in records)
-        quoted = []
-        for note, _ in sorted(notes.items(), key=lambda pair: (-pair[1], pair[0]))[:TYPICAL_PER_AREA]:
-            site = next(record.site_name for record in records if record.note == note)
-            quoted.append(t("doc.bulletin.quote", site=site, note=note.rstrip("。")))
+        by_item: dict[str, list[Rectification]] = defaultdict(list)
+        for record in records:
+            by_item[record.item_text].append(record)
+        common = sorted(by_item.items(), key=lambda pair: (-len(pair[1]), pair[0]))[:TYPICAL_PER_AREA]
+        quoted = [_item_quote(item_text, listed) for item_text, listed in common]
         head = t("doc.point", number=chinese_ordinal(index + 1), head=t("doc.bulletin.area_head", area=label(area)))
         rest = t("doc.bulletin.area_text", count=len(records), quotes=t("doc.bulletin.quote_separator").join(quoted))
         document.point(head, rest)
+
+
+INSPECTION_PREFIXES = ("现场查看", "查阅", "询问", "抽查", "检查组在现场")
+SITES_NAMED = 3
+
+
+def _item_quote(item_text: str, records: Sequence[Rectification]) -> str:
+    """A requirement not met, in the checklist's words (not a team's field note), with how many
+    units and which: “…”不符合要求的2家（甲、乙）."""
+    requirement = item_text
+    for prefix in INSPECTION_PREFIXES:
+        requirement = requirement.removeprefix(prefix)
+    requirement = requirement.lstrip("，、").rstrip("。")
+    names = list(dict.fromkeys(record.site_name for record in records))
+    shown = t("doc.list_separator").join(names[:SITES_NAMED]) + (
+        t("doc.bulletin.and_more") if len(names) > SITES_NAMED else ""
+    )
+    return t("doc.bulletin.item_quote", requirement=requirement, count=len(names), sites=shown)
 
 
 def _overdue(document: OfficialDocument, scope: BulletinScope) -> None:
@@ -155,10 +183,10 @@ def _overdue(document: OfficialDocument, scope: BulletinScope) -> None:
         return
     document.text(t("doc.bulletin.overdue_intro", date=long_date(scope.end), count=len(scope.overdue)))
     columns = [
-        Column(t("doc.col.number"), 9, "center"),
+        Column(t("doc.col.number"), 11, "center"),
         Column(t("doc.bulletin.col.site"), 36),
-        Column(t("doc.col.problem"), 67),
-        Column(t("doc.bulletin.col.due"), 24, "center"),
+        Column(t("doc.col.problem"), 63),
+        Column(t("doc.bulletin.col.due"), 26, "center"),
         Column(t("doc.bulletin.col.days"), 20, "center"),
     ]
     rows = [
@@ -167,7 +195,7 @@ def _overdue(document: OfficialDocument, scope: BulletinScope) -> None:
                 Cell(str(index), align="center", size=WUHAO),
                 Cell(item.record.site_name, size=WUHAO),
                 Cell(item.record.note, size=WUHAO),
-                Cell(long_date(item.record.due), align="center", size=WUHAO),
+                Cell(short_date(item.record.due, scope.issued), align="center", size=WUHAO),
                 Cell(str(item.days), align="center", size=WUHAO),
             ]
         )

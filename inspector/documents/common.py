@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
 
 from inspector.core.clock import BUREAU_TZ, from_iso, local_date
 from inspector.core.profile import BureauProfile
 from inspector.core.sites import Site
 from inspector.core.visits import Rectification, Visit
+from inspector.core.vocabulary import SiteKind
 from inspector.documents.gongwen import OfficialDocument, Properties
-from inspector.i18n import t
+from inspector.i18n import language, set_language, t
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
@@ -45,17 +48,42 @@ def issue_day(visit: Visit) -> date:
 
 
 def township_government(township: str) -> str:
-    """The township's government as an addressee: 露峰街道办事处, 张官营镇人民政府."""
+    """The township's government as an addressee: 露峰街道办事处, 张官营镇人民政府, 土门办事处."""
+    if township.endswith("办事处"):
+        return township
     key = "doc.township_office" if township.endswith("街道") else "doc.township_government"
     return t(key, township=township)
 
 
+def township_reviews(site: Site) -> bool:
+    """Whether the township oversees the unit: its own office (民政所) and the units it runs, named
+    after it (张官营镇敬老院). County-level and private units (鲁山县婚姻登记处, 鲁山县中心敬老院,
+    鲁山县颐和养老院) answer to the bureau directly."""
+    return site.kind is SiteKind.TOWNSHIP or site.name.startswith(site.township)
+
+
 def addressees(site: Site) -> str:
-    """The township's government and the unit itself (a township office is part of the government)."""
-    names = [township_government(site.township)]
-    if site.name not in names:
-        names.append(site.name)
+    """主送 by who answers for the unit: a township's office goes to the township's government,
+    a unit the township runs to the government and the unit, any other unit to itself alone."""
+    government = township_government(site.township)
+    if site.kind is SiteKind.TOWNSHIP:
+        names = [government]
+    elif township_reviews(site):
+        names = [government, site.name]
+    else:
+        names = [site.name]
     return t("doc.addressee", names=t("doc.list_separator").join(names))
+
+
+@contextmanager
+def in_chinese() -> Iterator[None]:
+    """Official documents are Chinese whatever the screens speak (``--lang en`` changes screens only)."""
+    previous = language()
+    set_language("zh")
+    try:
+        yield
+    finally:
+        set_language(previous)
 
 
 def properties(profile: BureauProfile, title: str, subject: str, day: date) -> Properties:
@@ -63,7 +91,9 @@ def properties(profile: BureauProfile, title: str, subject: str, day: date) -> P
         title=title,
         author=profile.organ_name,
         subject=subject,
-        moment=datetime.combine(day, time(8, 0), tzinfo=BUREAU_TZ),
+        # 08:00 in the bureau's zone on the document's day, written in UTC as core.xml wants it
+        # (python-docx writes the clock time it is given with a Z)
+        moment=datetime.combine(day, time(8, 0), tzinfo=BUREAU_TZ).astimezone(UTC).replace(tzinfo=None),
     )
 
 
@@ -71,10 +101,10 @@ def start_document(profile: BureauProfile, title: str, subject: str, day: date) 
     return OfficialDocument(properties(profile, title, subject, day))
 
 
-def close_document(document: OfficialDocument, profile: BureauProfile, day: date) -> bytes:
-    """版记 at the foot of the last page, then the bytes."""
+def close_document(document: OfficialDocument, profile: BureauProfile, day: date, *, pages_before: int = 0) -> bytes:
+    """版记 at the foot of the last page (``pages_before`` page breaks before it), then the bytes."""
     cc = t("doc.cc", names=t("doc.list_separator").join(profile.cc)) if profile.cc else ""
-    document.back_matter(cc, profile.printing_organ, t("doc.printed", date=long_date(day)))
+    document.back_matter(cc, profile.printing_organ, t("doc.printed", date=long_date(day)), pages_before=pages_before)
     return document.to_bytes()
 
 

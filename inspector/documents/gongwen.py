@@ -15,9 +15,11 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
+from xml.sax.saxutils import escape
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -59,11 +61,12 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 @dataclass(frozen=True)
 class Span:
-    """A run of text in one face and size; ``\\n`` inside becomes a line break."""
+    """A run of text; ``\\n`` inside becomes a line break. Face and size default to the paragraph
+    style's (a clerk changes them there, once): a run names only what sets it apart."""
 
     text: str
-    font: str = FANGSONG
-    size: float = SANHAO
+    font: str | None = None
+    size: float | None = None
     color: str | None = None
     spacing: int | None = None
 
@@ -84,8 +87,13 @@ class Cell:
     merge: str | None = None
     """None, "restart" (top of a vertical merge) or "continue" (a cell under it)."""
     align: str = "left"
-    font: str = FANGSONG
-    size: float = XIAOSI
+    font: str | None = None
+    """None: the table style's 仿宋."""
+    size: float | None = None
+    """None: the table style's 小四."""
+    tail: str = ""
+    """A second paragraph, set right: the signature and date of an opinion box."""
+    valign: str = "center"
 
 
 @dataclass(frozen=True)
@@ -95,8 +103,6 @@ class Row:
     header: bool = False
     keep_with_next: bool = False
     """A heading row stays on the page of the row after it."""
-    split: bool = False
-    """A tall row may run on to the next page rather than leave a gap."""
 
 
 @dataclass(frozen=True)
@@ -166,22 +172,31 @@ def _half_points(size: float) -> int:
     return round(size * 2)
 
 
-def _run_properties(span: Span) -> OxmlElement:
+def _run_properties(span: Span) -> OxmlElement | None:
+    """What sets the run apart from its paragraph's style, in schema order; None when nothing does."""
     rpr = _el("w:rPr")
-    rpr.append(_fonts(span.font))
+    if span.font:
+        rpr.append(_fonts(span.font))
     if span.color:
         rpr.append(_el("w:color", val=span.color))
     if span.spacing is not None:
         rpr.append(_el("w:spacing", val=span.spacing))
-    rpr.append(_el("w:sz", val=_half_points(span.size)))
-    rpr.append(_el("w:szCs", val=_half_points(span.size)))
-    return rpr
+    if span.size:
+        rpr.append(_el("w:sz", val=_half_points(span.size)))
+        rpr.append(_el("w:szCs", val=_half_points(span.size)))
+    return rpr if len(rpr) else None
+
+
+HALF_TO_FULL_WIDTH = str.maketrans({"(": "（", ")": "）"})
+"""A Chinese document writes its brackets full width, whatever the checklist or the note typed."""
 
 
 def _runs(span: Span) -> list[OxmlElement]:
     run = _el("w:r")
-    run.append(_run_properties(span))
-    for index, line in enumerate(span.text.split("\n")):
+    properties = _run_properties(span)
+    if properties is not None:
+        run.append(properties)
+    for index, line in enumerate(span.text.translate(HALF_TO_FULL_WIDTH).split("\n")):
         if index:
             run.append(_el("w:br"))
         text = _el("w:t")
@@ -240,11 +255,9 @@ def _paragraph(
 
 def _page_number_paragraph(style: str, indent: dict[str, int], align: str) -> OxmlElement:
     """ "— N —" with N a PAGE field, in 4号 宋体."""
-    span = Span("", SONGTI, SIHAO)
-    paragraph = _paragraph(style, [Span("— ", SONGTI, SIHAO)], align=align, indent=indent)
+    paragraph = _paragraph(style, [Span("— ")], align=align, indent=indent)
     for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
         run = _el("w:r")
-        run.append(_run_properties(span))
         if kind == "instr":
             instruction = _el("w:instrText")
             instruction.text = text
@@ -256,7 +269,7 @@ def _page_number_paragraph(style: str, indent: dict[str, int], align: str) -> Ox
         else:
             run.append(_el("w:fldChar", fldCharType=kind))
         paragraph.append(run)
-    paragraph.extend(_runs(Span(" —", SONGTI, SIHAO)))
+    paragraph.extend(_runs(Span(" —")))
     return paragraph
 
 
@@ -264,29 +277,31 @@ def _page_number_paragraph(style: str, indent: dict[str, int], align: str) -> Ox
 
 _STYLES = (
     # id, name, font, size, extra pPr XML, extra rPr XML
-    ("GWBody", "GW Body", FANGSONG, SANHAO, f'<w:ind w:firstLine="{2 * BODY_CHAR_TWIPS}"/><w:jc w:val="both"/>', ""),
-    ("GWPlain", "GW Plain", FANGSONG, SANHAO, '<w:jc w:val="both"/>', ""),
-    ("GWTitle", "GW Title", XIAOBIAOSONG, ERHAO, '<w:jc w:val="center"/>', '<w:spacing w:val="0"/>'),
+    ("GWBody", "公文正文", FANGSONG, SANHAO, f'<w:ind w:firstLine="{2 * BODY_CHAR_TWIPS}"/><w:jc w:val="both"/>', ""),
+    ("GWPlain", "公文文字", FANGSONG, SANHAO, '<w:jc w:val="both"/>', ""),
+    ("GWTitle", "公文标题", XIAOBIAOSONG, ERHAO, '<w:jc w:val="center"/>', '<w:spacing w:val="0"/>'),
     (
         "GWHeading1",
-        "GW Heading 1",
+        "公文一级标题",
         HEITI,
         SANHAO,
         f'<w:keepNext/><w:ind w:firstLine="{2 * BODY_CHAR_TWIPS}"/><w:outlineLvl w:val="0"/>',
         "",
     ),
-    # a row running on to the next page takes at least two lines of each cell with it
     (
         "GWTable",
-        "GW Table",
+        "公文表格",
         FANGSONG,
         XIAOSI,
-        f'<w:widowControl/><w:spacing w:line="{round(XIAOSI * TABLE_LINE_FACTOR * 20)}" w:lineRule="exact"/>',
+        f'<w:spacing w:line="{round(XIAOSI * TABLE_LINE_FACTOR * 20)}" w:lineRule="exact"/>',
         "",
     ),
-    ("GWFooter", "GW Page Number", SONGTI, SIHAO, '<w:spacing w:line="280" w:lineRule="exact"/>', ""),
-    ("GWBackMatter", "GW Back Matter", FANGSONG, SIHAO, "", ""),
+    ("GWFooter", "公文页码", SONGTI, SIHAO, '<w:spacing w:line="280" w:lineRule="exact"/>', ""),
+    ("GWBackMatter", "公文版记", FANGSONG, SIHAO, "", ""),
 )
+
+
+_KEPT_TEMPLATE_STYLES = frozenset({"Normal", "DefaultParagraphFont", "TableNormal", "NoList"})
 
 
 def _style_xml(style_id: str, name: str, font: str, size: float, ppr: str, rpr: str) -> str:
@@ -329,6 +344,11 @@ def _set_up_styles(document: docx.document.Document) -> None:
     normal_rpr.append(_el("w:szCs", val=_half_points(SANHAO)))
     for style in _STYLES:
         styles.append(parse_xml(_style_xml(*style)))
+    # the template's ~160 other styles (Word's built-ins) are used by nothing here: a clerk sees ours
+    kept = _KEPT_TEMPLATE_STYLES | {style[0] for style in _STYLES}
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in kept:
+            styles.remove(style)
 
 
 # -- the package -----------------------------------------------------------------------------
@@ -378,7 +398,20 @@ def _drop_template_leftovers(document: docx.document.Document) -> None:
             del package_rels[rel_id]
 
 
+_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>inspector</Application><DocSecurity>0</DocSecurity><Company>{company}</Company>"
+    "</Properties>"
+)
+
+
 def _fix_properties(document: docx.document.Document, properties: Properties) -> None:
+    """Core properties (the bureau as author, the document's day) and the application's own, which
+    python-docx's template fills with "Microsoft Macintosh Word" and "Normal.dotm"."""
+    for part in document.part.package.parts:
+        if part.partname == "/docProps/app.xml":
+            part._blob = _APP_XML.format(company=escape(properties.author)).encode("utf-8")
     core = document.core_properties
     core.title = properties.title
     core.subject = properties.subject
@@ -466,7 +499,7 @@ class OfficialDocument:
         """The title in 2号小标宋, centred, broken at segment boundaries into balanced lines."""
         max_chars = int(TEXT_WIDTH_MM * 72 / 25.4 // ERHAO)
         lines = balanced_lines(segments, max_chars)
-        self._add(_paragraph("GWTitle", [Span("\n".join(lines), XIAOBIAOSONG, ERHAO, spacing=0)], keep_next=True))
+        self._add(_paragraph("GWTitle", [Span("\n".join(lines))], keep_next=True))
 
     def subtitle(self, text: str) -> None:
         self._add(_paragraph("GWPlain", [Span(text, KAITI)], align="center"))
@@ -480,11 +513,11 @@ class OfficialDocument:
 
     def heading(self, text: str) -> None:
         """A first-level heading 一、… in 黑体, on its own line."""
-        self._add(_paragraph("GWHeading1", [Span(text, HEITI)], keep_next=True))
+        self._add(_paragraph("GWHeading1", [Span(text)], keep_next=True))
 
     def point(self, head: str, rest: str = "", *, level: int = 2, keep_next: bool = False) -> None:
         """A numbered point: （一）… with its head in 楷体 (level 2) or 1.（1）… in 仿宋 (levels 3, 4)."""
-        face = KAITI if level == 2 else FANGSONG
+        face = KAITI if level == 2 else None
         self._add(_paragraph("GWBody", [Span(head, face), Span(rest)], keep_next=keep_next))
 
     def table(
@@ -510,8 +543,9 @@ class OfficialDocument:
         # two tables with nothing between them merge into one
         self._add(_paragraph("GWTable", []))
 
-    def signature(self, organ: str, date_text: str, *, seal_lines: int = 2) -> None:
-        """Room for the seal, the organ's name centred over the date, the date 右空四字; kept together."""
+    def signature(self, organ: str, date_text: str, *, seal_lines: int = 2, note: str = "") -> None:
+        """Room for the seal, the organ's name centred over the date, the date 右空四字, and the 附注
+        (contact person, in parentheses, indented two characters) under it; kept together."""
         self.blank(seal_lines, keep_next=True)
         date_right = 4 * BODY_CHAR_TWIPS
         offset = (text_width(date_text) - text_width(organ)) / 2 * BODY_CHAR_TWIPS
@@ -520,9 +554,13 @@ class OfficialDocument:
                 "GWPlain", [Span(organ)], align="right", indent={"right": round(date_right + offset)}, keep_next=True
             )
         )
-        self._add(_paragraph("GWPlain", [Span(date_text)], align="right", indent={"right": date_right}))
+        self._add(
+            _paragraph("GWPlain", [Span(date_text)], align="right", indent={"right": date_right}, keep_next=bool(note))
+        )
+        if note:
+            self.text(note)
 
-    def signature_line(self, label: str, date_blank: str) -> None:
+    def signature_line(self, label: str, date_blank: str, *, keep_next: bool = False) -> None:
         """A line to sign on: the label flush left, the date to fill in at the right, with room between."""
         self.blank(keep_next=True)
         self._add(
@@ -530,13 +568,24 @@ class OfficialDocument:
                 "GWPlain",
                 [Span(f"{label}\t{date_blank}")],
                 tabs=[("right", TEXT_WIDTH_TWIPS - 2 * BODY_CHAR_TWIPS)],
-                keep_next=True,
+                keep_next=keep_next,
             )
         )
 
-    def note(self, text: str) -> None:
-        """附注: in parentheses, indented two characters."""
-        self.text(text)
+    def plain(self, *spans: Span | str) -> None:
+        """A paragraph set flush left and not justified: a code or a hash, whose characters must not spread."""
+        self._add(_paragraph("GWPlain", [_span(s) for s in spans], align="left"))
+
+    def attachment_notes(self, titles: Sequence[str]) -> None:
+        """附件说明 for several attachments: 附件：1．… with each later title under the first (GB/T 9704 7.3.3)."""
+        head = "附件："
+        for number, title in enumerate(titles, start=1):
+            numbered = f"{number}．{title}"
+            if number == 1:
+                self.text(head + numbered, keep_next=True)
+            else:
+                left = round((2 + text_width(head)) * BODY_CHAR_TWIPS)
+                self._add(_paragraph("GWPlain", [Span(numbered)], indent={"left": left}, keep_next=True))
 
     def attachment(self, label: str, title_segments: Sequence[str]) -> None:
         """An attachment: on a new page, "附件" in 黑体 flush left, then its title centred."""
@@ -544,7 +593,30 @@ class OfficialDocument:
         self.blank()
         self.title(title_segments)
 
-    def back_matter(self, cc: str, printer: str, printed: str) -> None:
+    def _unnumbered_section(self) -> None:
+        """End the numbered pages here; what follows starts a page in a section whose footers are empty.
+
+        The body's own ``sectPr`` describes the last section: a copy of it in a paragraph ends the
+        one before, keeping its page-number footers; the last one gets footers of its own, empty.
+        """
+        ended = _el("w:p")
+        properties = _el("w:pPr")
+        properties.append(_el("w:pStyle", val="GWPlain"))
+        properties.append(deepcopy(self._section))
+        ended.append(properties)
+        self._add(ended)
+        for reference in self._section.findall(qn("w:footerReference")):
+            self._section.remove(reference)
+        for kind in ("even", "default"):
+            footer_part, rel_id = self._document.part.add_footer_part()
+            for paragraph in footer_part.element.findall(qn("w:p")):
+                footer_part.element.remove(paragraph)
+            footer_part.element.append(_paragraph("GWFooter", []))
+            reference = _el("w:footerReference", type=kind)
+            reference.set(qn("r:id"), rel_id)
+            self._section.insert(0, reference)  # header and footer references come first in sectPr
+
+    def back_matter(self, cc: str, printer: str, printed: str, *, pages_before: int = 0) -> None:
         """版记 at the foot of the last page: 抄送 and 印发 between rules (1 pt outside, 0.75 pt between).
 
         Each line is a frame at a fixed height above the bottom of the text area, so the last rule
@@ -552,6 +624,16 @@ class OfficialDocument:
         properties match, which paragraphs with different rules do not.
         """
         one_char = round(SIHAO * 20)
+        # the 版记 belongs on an even page (the last side): when the rest ends on an odd page, it takes
+        # the page after (one break), or, when it would stand alone on an odd page, the one after that;
+        # those pages, the blank one and the 版记's, carry no page number (GB/T 9704 7.5)
+        if pages_before:
+            self._unnumbered_section()
+        for _ in range(pages_before - 1):
+            # a page break at the top of the section's first page breaks nothing: the blank page
+            # needs a line of its own first
+            self._add(_paragraph("GWPlain", []))
+            self._add(_paragraph("GWPlain", [], page_break_before=True))
         lines: list[tuple[str, dict[str, tuple[int, str, int]]]] = []
         if cc:
             lines.append((cc, {"top": _RULE_OUTER, "bottom": _RULE_INNER}))
@@ -576,7 +658,7 @@ class OfficialDocument:
             self._add(
                 _paragraph(
                     "GWBackMatter",
-                    [Span(text, FANGSONG, SIHAO)],
+                    [Span(text)],
                     frame=frame,
                     borders=borders,
                     indent={"left": one_char, "right": one_char},
@@ -631,8 +713,9 @@ def _table_properties() -> OxmlElement:
 def _table_row(row: Row, widths: Sequence[int]) -> OxmlElement:
     element = _el("w:tr")
     properties = _el("w:trPr")
-    if not row.split:
-        properties.append(_el("w:cantSplit"))
+    # a row never runs over a page break: a page never starts with a fragment of a row without
+    # its 序号 (rows are kept short: long free text is the finding alone, in the widest column)
+    properties.append(_el("w:cantSplit"))
     if row.height_mm:
         properties.append(_el("w:trHeight", val=round(row.height_mm * TWIPS_PER_MM), hRule="atLeast"))
     if row.header:
@@ -654,18 +737,15 @@ def _table_cell(cell: Cell, width: int, *, keep_next: bool) -> OxmlElement:
         properties.append(_el("w:gridSpan", val=cell.span))
     if cell.merge:
         properties.append(_el("w:vMerge", val=cell.merge))
-    properties.append(_el("w:vAlign", val="center"))
+    properties.append(_el("w:vAlign", val=cell.valign))
     element.append(properties)
     spans = [Span(cell.text, cell.font, cell.size)] if isinstance(cell.text, str) else list(cell.text)
     if cell.merge == "continue":
         spans = []
-    element.append(
-        _paragraph(
-            "GWTable",
-            spans,
-            align=cell.align if cell.align != "left" else None,
-            spacing={"line": round(cell.size * TABLE_LINE_FACTOR * 20), "lineRule": "exact"},
-            keep_next=keep_next,
-        )
-    )
+    spacing = {"line": round((cell.size or XIAOSI) * TABLE_LINE_FACTOR * 20), "lineRule": "exact"}
+    align = cell.align if cell.align != "left" else None
+    element.append(_paragraph("GWTable", spans, align=align, spacing=spacing, keep_next=keep_next))
+    if cell.tail:
+        tail = [Span(cell.tail, cell.font, cell.size)]
+        element.append(_paragraph("GWTable", tail, align="right", spacing=spacing, keep_next=keep_next))
     return element

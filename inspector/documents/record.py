@@ -9,7 +9,7 @@ from inspector.core.profile import BureauProfile
 from inspector.core.visits import Visit, count_results
 from inspector.core.vocabulary import Result
 from inspector.documents.common import long_date, start_document, title_segments, visit_day
-from inspector.documents.gongwen import FANGSONG, HEITI, KAITI, WUHAO, Cell, Column, OfficialDocument, Row, Span
+from inspector.documents.gongwen import HEITI, KAITI, WUHAO, Cell, Column, OfficialDocument, Row, Span
 from inspector.documents.notice import chinese_ordinal
 from inspector.i18n import label, t
 
@@ -22,7 +22,7 @@ def build_record(visit: Visit, profile: BureauProfile) -> bytes:
     """The record of a completed or signed-off visit, dated the day of the visit."""
     site = visit.site
     day = visit_day(visit)
-    title = title_segments("doc.record.title", site=site.name)
+    title = title_segments("doc.record.title_reinspection" if visit.reinspects else "doc.record.title", site=site.name)
     document = start_document(profile, "".join(title), t("doc.record.subject"), day)
     document.title(title)
     document.blank()
@@ -64,8 +64,11 @@ def build_record(visit: Visit, profile: BureauProfile) -> bytes:
         Row([caption("doc.record.method"), value(method), caption("doc.record.checklist"), value(_checklist(visit))]),
     ]
     document.table([Column("", 24), Column("", 54), Column("", 24), Column("", 54)], info, header=False)
+    if visit.reinspects:
+        document.text(t("doc.record.reinspection_note"))
     _items_table(document, visit)
     counts = count_results(visit.answers)
+    # the summary and every signature line share the last page
     document.text(
         t(
             "doc.record.summary",
@@ -74,13 +77,19 @@ def build_record(visit: Visit, profile: BureauProfile) -> bytes:
             failed=counts[Result.FAIL],
             na=counts[Result.NOT_APPLICABLE],
             unchecked=counts[Result.NOT_CHECKED],
-        )
+        ),
+        keep_next=True,
     )
-    for key in ("doc.record.sign_team", "doc.record.sign_unit"):
-        document.signature_line(t(key), t("doc.date_blank"))
-    document.blank()
+    # a line for each member of the team to sign on, then the unit's
+    signers = [t("doc.record.sign_lead", name=visit.lead)]
+    signers += [t("doc.record.sign_member", name=member) for member in visit.members]
+    signers.append(t("doc.record.sign_unit"))
+    for index, label_text in enumerate(signers, start=1):
+        document.signature_line(label_text, t("doc.date_blank"), keep_next=index < len(signers))
     if visit.is_sealed and visit.seal:
-        document.text(Span(t("doc.record.seal", uuid=visit.uuid, version=visit.version, seal=visit.seal), size=WUHAO))
+        document.blank()
+        seal = t("doc.record.seal", uuid=visit.uuid, version=visit.version, seal=visit.seal)
+        document.plain(Span(seal, size=WUHAO))
     return document.to_bytes()
 
 
@@ -90,8 +99,8 @@ def _checklist(visit: Visit) -> str:
 
 def _items_table(document: OfficialDocument, visit: Visit) -> None:
     columns = [
-        Column(t("doc.col.number"), 9, "center"),
-        Column(t("doc.record.col.item"), 68),
+        Column(t("doc.col.number"), 11, "center"),
+        Column(t("doc.record.col.item"), 66),
         Column(t("doc.record.col.method"), 17, "center"),
         Column(t("doc.record.col.result"), 14, "center"),
         Column(t("doc.record.col.note"), 48),
@@ -109,12 +118,11 @@ def _items_table(document: OfficialDocument, visit: Visit) -> None:
             failed = answer is not None and answer.result is Result.FAIL
             rows.append(
                 Row(
-                    split=True,
                     cells=[
                         Cell(str(number), align="center", size=WUHAO),
                         Cell(item.text, size=WUHAO),
                         Cell(label(item.method), align="center", size=WUHAO),
-                        Cell(result, align="center", size=WUHAO, font=HEITI if failed else FANGSONG),
+                        Cell(result, align="center", size=WUHAO, font=HEITI if failed else None),
                         Cell(answer.note if answer else "", size=WUHAO),
                     ],
                 )

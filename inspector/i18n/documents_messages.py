@@ -42,14 +42,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.notice.heading.problems": ("一、检查发现的问题", "1. Problems found"),
     "doc.notice.heading.requirements": ("二、整改要求", "2. Requirements"),
     "doc.notice.summary": (
-        "本次检查共检查{items}项，发现问题{count}个（{breakdown}）。",
-        "{items} items were checked and {count} problems found ({breakdown}).",
+        "本次共检查{items}项{not_applicable}，发现问题{count}个，其中{breakdown}。",
+        "{items} items were checked{not_applicable} and {count} problems found: {breakdown}.",
     ),
     "doc.notice.summary_immediate": (
-        "其中{count}个须立行立改。",
+        "须立行立改的问题{count}个。",
         " {count} of them must be put right at once.",
     ),
-    "doc.notice.severity_count": ("{severity}{count}个", "{count} {severity}"),
+    "doc.notice.severity_count": ("{severity}问题{count}个", "{count} {severity}"),
     "doc.notice.problem_with_severity": ("{note}（{severity}）", "{note} ({severity})"),
     "doc.notice.area_row": ("（{number}）{area}（{count}个）", "({number}) {area} ({count})"),
     "doc.notice.req.responsibility.head": ("压实整改责任。", "Take responsibility. "),
@@ -88,9 +88,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.feedback.col.done": ("完成时间", "Completed on"),
     "doc.feedback.col.status": ("整改状态", "Status"),
     "doc.feedback.status_choices": ("□已完成\n□整改中", "□ done\n□ in progress"),
-    "doc.feedback.overall": ("整改总体情况", "Overall"),
-    "doc.feedback.unit_opinion": ("被检查单位意见", "Unit's statement"),
-    "doc.feedback.township_opinion": ("乡镇（街道）审核意见", "Township's review"),
+    "doc.feedback.overall": ("整改总体情况：", "Overall:"),
+    "doc.feedback.unit_opinion": ("被检查单位意见：", "Unit's statement:"),
+    "doc.feedback.township_opinion": ("乡镇（街道）审核意见：", "Township's review:"),
     "doc.feedback.signature": (
         "负责人（签字）：　　　　　　　（公章）\n年　　月　　日　　",
         "Head (signature):                 (seal)\nDate:            ",
@@ -101,7 +101,7 @@ MESSAGES.update(
         # 现场检查记录
         "doc.record.subject": ("现场检查记录", "On-site inspection record"),
         "doc.record.file": ("{date}_{site}_现场检查记录.docx", "{date}_{site}_inspection-record.docx"),
-        "doc.record.title": ("{site}|督导检查|现场检查记录", "{site}| on-site| inspection record"),
+        "doc.record.title": ("{site}|督导检查记录", "{site}| inspection record"),
         "doc.record.kind": ("单位类型", "Kind of unit"),
         "doc.record.address": ("地址", "Address"),
         "doc.record.person": ("负责人", "Head of unit"),
@@ -119,10 +119,10 @@ MESSAGES.update(
         "doc.record.area_row": ("（{number}）{area}", "({number}) {area}"),
         "doc.record.unanswered": ("未记录", "not recorded"),
         "doc.record.summary": (
-            "本次共检查{total}项：合格{passed}项，不合格{failed}项，不适用{na}项，未检查{unchecked}项。",
-            "{total} items: {passed} passed, {failed} failed, {na} not applicable, {unchecked} not checked.",
+            "检查表共{total}项，其中合格{passed}项、不合格{failed}项、不适用{na}项、未检查{unchecked}项。",
+            "The checklist has {total} items: {passed} passed, {failed} failed, {na} not applicable, "
+            "{unchecked} not checked.",
         ),
-        "doc.record.sign_team": ("检查组成员（签字）：", "Inspection team (signatures):"),
         "doc.record.sign_unit": ("被检查单位负责人（签字）：", "Head of the unit inspected (signature):"),
         "doc.record.seal": (
             "检查编号：{uuid}（第{version}版）；封存校验码：{seal}",
@@ -154,7 +154,7 @@ MESSAGES.update(
         "doc.bulletin.heading.problems": ("二、存在的主要问题", "2. Main problems"),
         "doc.bulletin.heading.overdue": ("三、逾期未整改问题", "3. Rectifications overdue"),
         "doc.bulletin.heading.requirements": ("四、下步工作要求", "4. Requirements"),
-        "doc.bulletin.kind_count": ("{kind}{count}次", "{kind}: {count}"),
+        "doc.bulletin.kind_count": ("{kind}{count}家次", "{kind}: {count} visits"),
         "doc.bulletin.overview": (
             "本轮检查涉及{by_kind}；未发现问题的单位{clean}个，须立行立改的问题{immediate}个。"
             "各乡镇（街道）发现问题分布如下：",
@@ -171,7 +171,6 @@ MESSAGES.update(
             "共发现问题{count}个，主要表现为：{quotes}。",
             "{count} problems, such as: {quotes}.",
         ),
-        "doc.bulletin.quote": ("{site}“{note}”", "{site}: “{note}”"),
         "doc.bulletin.quote_separator": ("；", "; "),
         "doc.bulletin.no_problems": ("本轮检查未发现问题。", "No problems were found in this round."),
         "doc.bulletin.no_overdue": (

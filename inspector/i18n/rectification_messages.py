@@ -281,19 +281,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.follow_up.subject": ("复查整改通知书", "Follow-up rectification notice"),
     "doc.follow_up.file": ("{date}_{site}_复查整改通知书.docx", "{date}_{site}_follow-up-notice.docx"),
     "doc.follow_up.title": (
-        "关于{site}|督导检查发现问题复查情况|及限期整改的通知",
+        "关于{site}|督导检查问题整改|复查情况的通知",
         "Notice to {site}| on the re-inspection| and the problems still to rectify",
     ),
     "doc.follow_up.intro": (
-        "{date}，我局督导检查组（{team}）采取{method}方式，对{site}前次督导检查发现问题的整改情况进行了复查。"
-        "现将复查意见及仍未整改到位问题的整改要求通知如下：",
+        "{date}，我局督导检查组（{team}）采取{method}方式，对{site}落实{cited}整改要求的情况进行了复查。"
+        "现将复查情况及仍未整改到位问题的整改要求通知如下：",
         "On {date} the bureau's inspection team ({team}) made an {method} re-inspection of how {site} "
-        "has rectified the problems found before. Its findings, and what is required for the problems "
+        "has done what {cited} required. Its findings, and what is required for the problems "
         "not yet put right, are set out below:",
     ),
     "doc.follow_up.heading.problems": ("一、复查发现仍未整改到位的问题", "1. Problems not yet put right"),
     "doc.follow_up.summary": (
-        "本次复查问题{items}个，已整改到位{passed}个，仍未整改到位{count}个（{breakdown}）。",
+        "本次复查问题{items}个，已整改到位{passed}个，仍未整改到位{count}个，其中{breakdown}。",
         "{items} problems were re-inspected: {passed} put right, {count} not yet ({breakdown}).",
     ),
 }

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from inspector.core.clock import from_iso, local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.profile import BureauProfile, document_number
+from inspector.core.rectifications import EventKind
 from inspector.core.visits import Visit, rectifications
 from inspector.core.vocabulary import SiteKind, VisitStatus
 from inspector.i18n import t
@@ -31,12 +32,20 @@ from inspector.store.store import Store
 
 if TYPE_CHECKING:
     from inspector.documents.bulletin import BulletinVisit, Overdue
+    from inspector.documents.notice import FollowUpSource
+    from inspector.documents.render import Settled
 
 # the document modules (python-docx) are imported inside the functions: the app and the other
 # commands import this module without paying for python-docx
 
 NOTICE_SERIES = "notice"
 BULLETIN_SERIES = "bulletin"
+FIRST_YEAR = 2020
+"""The first year whose numbers are looked through when a notice is made again."""
+
+
+LIBREOFFICE_DIR = ".libreoffice"
+"""LibreOffice's own profile, inside the data dir: made once, reused by every layout and PDF."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,9 @@ class WrittenDocument:
     """Numbers left in this laptop's blocks of the series (None: it has none, or no number was used)."""
     fallback: bool = False
     """The number is outside the laptop's blocks, given on request: the bureau reconciles it."""
+    pdf: Path | None = None
+    replaces: str = ""
+    """The number of the notice this one replaces (a re-issue after the visit was amended)."""
 
     @property
     def numbers_low(self) -> bool:
@@ -60,45 +72,94 @@ def exports_dir(store: Store, profile: BureauProfile) -> Path:
 
 
 def issue_notice(
-    store: Store, visit_ref: str, output: Path | None = None, *, fallback_number: bool = False
+    store: Store, visit_ref: str, output: Path | None = None, *, pdf: bool = False, fallback_number: bool = False
 ) -> WrittenDocument:
     """The 整改通知书 of a signed-off visit with failed items, with its feedback form attached.
 
+    Numbered and dated when it is issued (the rule that keeps numbers and dates in the same
+    order): the first time a visit's notice is made it takes the next number of the year and
+    today's date; making it again gives the same number and date. A visit amended after its
+    notice went out gets a new notice, with a new number and date, that says which it replaces.
+
     ``fallback_number``: when this laptop's block of numbers is used up and no sync is possible,
-    take the next number after it, recorded as a fallback (see ``Store.next_number``)."""
-    from inspector.documents.common import issue_day, safe_file_name
-    from inspector.documents.notice import build_notice, notice_words
+    take the next number after it, recorded as a fallback (see ``Store.next_number``).
+    """
+    from inspector.documents.common import in_chinese, safe_file_name
+    from inspector.documents.notice import Issue, build_notice, notice_words
 
-    visit = _visit(store, visit_ref)
-    if not visit.is_sealed:
-        raise DomainError("document.not_signed_off", site=visit.site.name, uuid=visit.uuid[:8])
-    if not rectifications(visit):
-        raise DomainError("document.no_failed_items", site=visit.site.name, uuid=visit.uuid[:8])
-    profile = load_profile(store)
-    issued = issue_day(visit)
-    name = t(f"{notice_words(visit)}.file", date=issued.isoformat(), site=visit.site.name)
-    target = _target(store, profile, output, safe_file_name(name))
-    allocated = _allocate(
-        store, profile.notice_prefix, NOTICE_SERIES, issued, f"notice:{visit.uuid}", fallback=fallback_number
-    )
-    _write(target, build_notice(visit, profile, allocated.number))
-    record_notice(store, visit.uuid, allocated.number, by=visit.signed_off_by or visit.lead)
-    return replace(allocated, path=target)
+    with in_chinese():
+        visit = _visit(store, visit_ref)
+        if not visit.is_sealed:
+            raise DomainError("document.not_signed_off", site=visit.site.name, uuid=visit.uuid[:8])
+        if not rectifications(visit):
+            raise DomainError("document.no_failed_items", site=visit.site.name, uuid=visit.uuid[:8])
+        profile = load_profile(store)
+        if pdf:
+            _require_libreoffice()
+        key = _notice_key(visit)
+        allocations = _notice_allocations(store, visit.uuid)
+        existing = next((entry for entry in allocations if entry.issued_for == key), None)
+        earlier = [entry for entry in allocations if entry.issued_for != key]
+        issued = existing.day if existing else local_date(now())
+        name = t(f"{notice_words(visit)}.file", date=issued.isoformat(), site=visit.site.name)
+        if earlier:
+            name = t("doc.notice.file_version", name=name.removesuffix(".docx"), version=visit.version)
+        # checked before a number is spent on it
+        target = _target(store, profile, output, safe_file_name(name))
+        if existing:
+            allocated = WrittenDocument(Path(), existing.number(profile.notice_prefix))
+        else:
+            allocated = _allocate(store, profile.notice_prefix, NOTICE_SERIES, issued, key, fallback=fallback_number)
+        number = allocated.number
+        replaced = max(earlier, key=lambda entry: entry.at) if earlier else None
+        issue = Issue(
+            number,
+            issued,
+            replaces_number=replaced.number(profile.notice_prefix) if replaced else "",
+            replaces_date=replaced.day if replaced else None,
+        )
+        follow_up = _follow_up_source(store, visit) if visit.reinspects else None
+        settled = _settle(
+            store,
+            lambda pages: build_notice(visit, profile, issue, follow_up=follow_up, pages_before_back_matter=pages),
+            laid_out=True,
+            pdf=pdf,
+        )
+        written = _write_with_pdf(target, settled, pdf)
+        record_notice(store, visit.uuid, number, by=visit.signed_off_by or visit.lead)
+        return replace(allocated, path=written.path, pdf=written.pdf, replaces=issue.replaces_number)
 
 
-def write_record(store: Store, visit_ref: str, output: Path | None = None) -> WrittenDocument:
+def unissued_notices(store: Store) -> list[str]:
+    """Signed-off visits with failed items whose notice has not been made, oldest sign-off first."""
+    issued = {entry.issued_for for entry in _all_allocations(store, NOTICE_SERIES)}
+    waiting = []
+    for summary in store.visit_summaries():
+        if summary.status is not VisitStatus.SIGNED_OFF:
+            continue
+        visit = store.load_visit(summary.uuid)
+        if rectifications(visit) and _notice_key(visit) not in issued:
+            waiting.append(visit)
+    waiting.sort(key=lambda visit: (visit.signed_off_at or "", visit.uuid))
+    return [visit.uuid for visit in waiting]
+
+
+def write_record(store: Store, visit_ref: str, output: Path | None = None, *, pdf: bool = False) -> WrittenDocument:
     """The 现场检查记录 of a visit the team has finished (it is signed on site, before or after sign-off)."""
-    from inspector.documents.common import safe_file_name, visit_day
+    from inspector.documents.common import in_chinese, safe_file_name, visit_day
     from inspector.documents.record import build_record
 
-    visit = _visit(store, visit_ref)
-    if visit.status is VisitStatus.DRAFT:
-        raise DomainError("document.not_completed", site=visit.site.name, uuid=visit.uuid[:8])
-    profile = load_profile(store)
-    name = t("doc.record.file", date=visit_day(visit).isoformat(), site=visit.site.name)
-    target = _target(store, profile, output, safe_file_name(name))
-    _write(target, build_record(visit, profile))
-    return WrittenDocument(target)
+    with in_chinese():
+        visit = _visit(store, visit_ref)
+        if visit.status is VisitStatus.DRAFT:
+            raise DomainError("document.not_completed", site=visit.site.name, uuid=visit.uuid[:8])
+        if pdf:
+            _require_libreoffice()
+        profile = load_profile(store)
+        name = t("doc.record.file", date=visit_day(visit).isoformat(), site=visit.site.name)
+        target = _target(store, profile, output, safe_file_name(name))
+        settled = _settle(store, lambda _: build_record(visit, profile), laid_out=False, pdf=pdf)
+        return _write_with_pdf(target, settled, pdf)
 
 
 def issue_bulletin(
@@ -110,28 +171,39 @@ def issue_bulletin(
     issued: date | None = None,
     output: Path | None = None,
     fallback_number: bool = False,
+    pdf: bool = False,
 ) -> WrittenDocument:
     """The 督导检查情况通报 over the signed-off visits that arrived from ``start`` to ``end``
     (or over the visits named), with the rectifications overdue on ``end``; ``fallback_number``
     as for ``issue_notice``."""
     from inspector.documents.bulletin import BulletinScope, build_bulletin
-    from inspector.documents.common import safe_file_name
+    from inspector.documents.common import in_chinese, safe_file_name
 
-    if start > end:
-        raise DomainError("document.bad_range", start=start.isoformat(), end=end.isoformat())
-    visits = _chosen_visits(store, visit_refs) if visit_refs else _visits_between(store, start, end)
-    if not visits:
-        raise DomainError("document.no_visits", start=start.isoformat(), end=end.isoformat())
-    profile = load_profile(store)
-    day = issued or end
-    name = t("doc.bulletin.file", start=start.isoformat(), end=end.isoformat())
-    target = _target(store, profile, output, safe_file_name(name))
-    scope_key = ",".join(sorted(v.uuid for v in visits)) if visit_refs else f"{start}:{end}"
-    issued_for = f"bulletin:{hashlib.sha256(scope_key.encode('utf-8')).hexdigest()[:16]}"
-    allocated = _allocate(store, profile.bulletin_prefix, BULLETIN_SERIES, day, issued_for, fallback=fallback_number)
-    scope = BulletinScope(start, end, day, visits, _overdue(store, end))
-    _write(target, build_bulletin(scope, profile, allocated.number))
-    return replace(allocated, path=target)
+    with in_chinese():
+        if start > end:
+            raise DomainError("document.bad_range", start=start.isoformat(), end=end.isoformat())
+        visits = _chosen_visits(store, visit_refs) if visit_refs else _visits_between(store, start, end)
+        if not visits:
+            raise DomainError("document.no_visits", start=start.isoformat(), end=end.isoformat())
+        if pdf:
+            _require_libreoffice()
+        profile = load_profile(store)
+        day = issued or end
+        name = t("doc.bulletin.file", start=start.isoformat(), end=end.isoformat())
+        target = _target(store, profile, output, safe_file_name(name))
+        scope_key = ",".join(sorted(v.uuid for v in visits)) if visit_refs else f"{start}:{end}"
+        issued_for = f"bulletin:{hashlib.sha256(scope_key.encode('utf-8')).hexdigest()[:16]}"
+        allocated = _allocate(
+            store, profile.bulletin_prefix, BULLETIN_SERIES, day, issued_for, fallback=fallback_number
+        )
+        number = allocated.number
+        township_order = list(dict.fromkeys(site.township for site in store.sites()))
+        scope = BulletinScope(start, end, day, visits, _overdue(store, end), township_order)
+        settled = _settle(
+            store, lambda pages: build_bulletin(scope, profile, number, pages_before_back_matter=pages), True, pdf
+        )
+        written = _write_with_pdf(target, settled, pdf)
+        return replace(allocated, path=written.path, pdf=written.pdf)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -209,6 +281,114 @@ def _allocate(
         numbers_left=store.free_numbers(key) if blocks else None,
         fallback=bool(blocks) and not inside,
     )
+
+
+@dataclass(frozen=True)
+class _Allocation:
+    """A number handed out: its series' year, the number, what it was for and when."""
+
+    year: int
+    value: int
+    issued_for: str
+    at: str
+
+    @property
+    def day(self) -> date:
+        return local_date(from_iso(self.at))
+
+    def number(self, prefix: str) -> str:
+        return document_number(prefix, self.year, self.value)
+
+
+def _all_allocations(store: Store, series: str) -> list[_Allocation]:
+    """Every number of a series, all years (the series is named ``<series>:<year>``)."""
+    found = []
+    for year in range(FIRST_YEAR, local_date(now()).year + 1):
+        for row in store.issued_numbers(f"{series}:{year}"):
+            found.append(_Allocation(year, int(row["number"]), str(row["issued_for"]), str(row["at"])))
+    return found
+
+
+def _notice_key(visit: Visit) -> str:
+    """What a notice's number is for: the visit, and its version once it has been amended."""
+    return f"notice:{visit.uuid}" if visit.version == 1 else f"notice:{visit.uuid}:v{visit.version}"
+
+
+def _notice_allocations(store: Store, visit_uuid: str) -> list[_Allocation]:
+    plain = f"notice:{visit_uuid}"
+    return [
+        entry
+        for entry in _all_allocations(store, NOTICE_SERIES)
+        if entry.issued_for == plain or entry.issued_for.startswith(f"{plain}:v")
+    ]
+
+
+def _follow_up_source(store: Store, visit: Visit) -> FollowUpSource:
+    """The original notices (number, date) and findings behind a re-inspection's items, as far as
+    this laptop knows them (another team's visit may not be here; its notice number may be)."""
+    from inspector.documents.notice import FollowUpSource
+
+    profile = load_profile(store)
+    notes: dict[str, str] = {}
+    notices: dict[str, date] = {}
+    known = {summary.uuid for summary in store.visit_summaries()}
+    allocations = {entry.issued_for: entry for entry in _all_allocations(store, NOTICE_SERIES)}
+    views = {view.id: view for view in rectification_views(store)}
+    for rectification_id in visit.reinspects:
+        original_uuid, _, item_id = rectification_id.partition("/")
+        if original_uuid in known:
+            answer = store.load_visit(original_uuid).answers.get(item_id)
+            if answer is not None and answer.note:
+                notes[rectification_id] = answer.note
+        for entry in allocations.values():
+            if entry.issued_for.split(":")[1] == original_uuid:
+                notices.setdefault(entry.number(profile.notice_prefix), entry.day)
+        view = views.get(rectification_id)
+        if view is not None and view.notice_number and view.notice_number not in notices:
+            # another team's notice: its number and the day it was noted as issued came with the events
+            issued = [
+                step.event.moment
+                for step in view.history
+                if step.event.kind is EventKind.ISSUED and step.event.payload.get("notice_number") == view.notice_number
+            ]
+            if issued:
+                notices[view.notice_number] = local_date(min(issued))
+    ordered = sorted(notices.items(), key=lambda pair: pair[1])
+    return FollowUpSource(notices=ordered, original_notes=notes)
+
+
+def _require_libreoffice() -> None:
+    from inspector.documents.render import soffice
+
+    if soffice() is None:
+        raise DomainError("document.no_libreoffice")
+
+
+def _settle(store: Store, build: Callable[[int], bytes], laid_out: bool, pdf: bool) -> Settled:
+    """The document, with its 版记 put on an even page where LibreOffice can measure it, and its PDF."""
+    from inspector.documents.render import Settled, even_pages, soffice, to_pdf
+
+    work_dir = store.root / LIBREOFFICE_DIR
+    if laid_out and soffice() is not None:
+        _guard(work_dir, lambda: work_dir.mkdir(parents=True, exist_ok=True))
+        return even_pages(build, work_dir)
+    data = build(0)
+    if not pdf:
+        return Settled(data, None, None)
+    _guard(work_dir, lambda: work_dir.mkdir(parents=True, exist_ok=True))
+    with tempfile.TemporaryDirectory(dir=work_dir) as folder:
+        source = Path(folder) / "document.docx"
+        source.write_bytes(data)
+        return Settled(data, to_pdf(source, Path(folder) / "pdf", work_dir=work_dir).read_bytes(), None)
+
+
+def _write_with_pdf(target: Path, settled: Settled, pdf: bool) -> WrittenDocument:
+    _write(target, settled.docx)
+    if not pdf or settled.pdf is None:
+        return WrittenDocument(target)
+    pdf_path = target.with_suffix(".pdf")
+    _guard(pdf_path, lambda: atomic_write_bytes(pdf_path, settled.pdf))
+    return WrittenDocument(target, pdf=pdf_path)
 
 
 def _target(store: Store, profile: BureauProfile, output: Path | None, default_name: str) -> Path:

@@ -9,18 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from inspector.core.clock import from_iso, local_date
 from inspector.core.errors import DomainError
 from inspector.core.visits import rectifications
 from inspector.core.vocabulary import VisitStatus
 from inspector.documents import gongwen
+from inspector.documents.common import township_reviews
+from inspector.documents.notice import build_notice, requirement_text
 from inspector.services.documents import exports_dir, issue_notice
 from inspector.services.profile import load_profile
 from inspector.store.store import Store
+from tests.conftest import DEMO_TODAY
 from tests.documents.conftest import NS, Docx, signed_with_failures, visits_by_status, w
 
 NUMBER = re.compile(r"^鲁民督改〔(\d{4})〕([1-9]\d*)号$")
 TWIPS_PER_MM = 1440 / 25.4
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 @pytest.fixture
@@ -55,10 +58,10 @@ def test_every_font_is_a_government_font_in_the_east_asian_slot_and_no_theme_fon
             east_asian = fonts.get(w("eastAsia"))
             if east_asian is not None:
                 assert east_asian in gongwen.GOVERNMENT_FONTS, (name, east_asian)
-    runs = list(doc.document.iter(w("r")))
-    assert runs and all(
-        run.find("w:rPr/w:rFonts", NS).get(w("eastAsia")) for run in runs if run.find("w:t", NS) is not None
-    )
+    # every paragraph style names its East Asian face; a run names one only where it differs
+    styles = {style.get(w("styleId")): style for style in doc.styles.findall("w:style", NS)}
+    used = {p.find("w:pPr/w:pStyle", NS).get(w("val")) for p in doc.document.iter(w("p"))}
+    assert all(styles[name].find("w:rPr/w:rFonts", NS).get(w("eastAsia")) for name in used)
     lang = doc.styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
     assert lang.get(w("eastAsia")) == "zh-CN"
 
@@ -67,36 +70,53 @@ def _runs_with(doc: Docx, text: str) -> list:
     return [run for run in doc.document.iter(w("r")) if text in Docx.text_of(run)]
 
 
-def _font_and_size(run) -> tuple[str, float]:
-    properties = run.find("w:rPr", NS)
-    return properties.find("w:rFonts", NS).get(w("eastAsia")), int(properties.find("w:sz", NS).get(w("val"))) / 2
+def _font_and_size(doc: Docx, run) -> tuple[str | None, float | None]:
+    """The run's face and size as Word shows them: its own, else its paragraph style's."""
+    style_id = run.getparent().find("w:pPr/w:pStyle", NS).get(w("val"))
+    style = next(s for s in doc.styles.findall("w:style", NS) if s.get(w("styleId")) == style_id)
+    face = size = None
+    for properties in (run.find("w:rPr", NS), style.find("w:rPr", NS)):
+        if properties is None:
+            continue
+        fonts, half_points = properties.find("w:rFonts", NS), properties.find("w:sz", NS)
+        face = face or (fonts.get(w("eastAsia")) if fonts is not None else None)
+        size = size or (int(half_points.get(w("val"))) / 2 if half_points is not None else None)
+    return face, size
 
 
 def test_organ_mark_number_title_and_body_have_their_faces_and_sizes(notice) -> None:
     doc, number, visit = notice
     mark = _runs_with(doc, "鲁山县民政局文件")[0]
-    assert _font_and_size(mark) == (gongwen.XIAOBIAOSONG, gongwen.CHUHAO)
+    assert _font_and_size(doc, mark) == (gongwen.XIAOBIAOSONG, gongwen.CHUHAO)
     assert mark.find("w:rPr/w:color", NS).get(w("val")) == gongwen.RED
     number_run = _runs_with(doc, number)[0]
-    assert _font_and_size(number_run) == (gongwen.FANGSONG, gongwen.SANHAO)
+    assert _font_and_size(doc, number_run) == (gongwen.FANGSONG, gongwen.SANHAO)
     rule = number_run.getparent().find("w:pPr/w:pBdr/w:bottom", NS)
     assert rule.get(w("color")) == gongwen.RED
     title = _runs_with(doc, "限期整改的通知")[0]
-    assert _font_and_size(title) == (gongwen.XIAOBIAOSONG, gongwen.ERHAO)
+    assert _font_and_size(doc, title) == (gongwen.XIAOBIAOSONG, gongwen.ERHAO)
     assert visit.site.name in Docx.text_of(title)
     heading = _runs_with(doc, "一、检查发现的问题")[0]
-    assert _font_and_size(heading) == (gongwen.HEITI, gongwen.SANHAO)
+    assert _font_and_size(doc, heading) == (gongwen.HEITI, gongwen.SANHAO)
     point = _runs_with(doc, "（一）压实整改责任。")[0]
-    assert _font_and_size(point) == (gongwen.KAITI, gongwen.SANHAO)
+    assert _font_and_size(doc, point) == (gongwen.KAITI, gongwen.SANHAO)
     intro = _runs_with(doc, "四不两直")[0]
-    assert _font_and_size(intro) == (gongwen.FANGSONG, gongwen.SANHAO)
+    assert _font_and_size(doc, intro) == (gongwen.FANGSONG, gongwen.SANHAO)
+    assert intro.find("w:rPr", NS) is None  # the body's face and size are the style's, for a clerk to change
+
+
+def test_styles_are_ours_named_in_chinese_and_nothing_else(notice) -> None:
+    doc, _, _ = notice
+    names = {style.find("w:name", NS).get(w("val")) for style in doc.styles.findall("w:style", NS)}
+    assert {"公文正文", "公文标题", "公文一级标题", "公文表格", "公文版记"} <= names
+    assert len(names) <= 12, names  # the template's built-in styles are gone
 
 
 def test_document_number_follows_the_pattern_and_the_year(notice) -> None:
-    doc, number, visit = notice
+    doc, number, _visit = notice
     match = NUMBER.match(number)
     assert match, number
-    assert int(match.group(1)) == local_date(from_iso(visit.signed_off_at)).year
+    assert int(match.group(1)) == DEMO_TODAY.year  # numbered when issued
     assert number in [Docx.text_of(p) for p in doc.body_paragraphs]
 
 
@@ -109,16 +129,17 @@ def test_every_failed_item_and_its_deadline_is_in_the_notice_and_the_form(notice
     assert found
     for record in found:
         assert record.note in problems and record.note in form
-        assert record.basis in problems
+        assert requirement_text(visit, record).translate(gongwen.HALF_TO_FULL_WIDTH) in problems
         deadline = "立行立改" if record.immediate else f"{record.due.month}月{record.due.day}日前"
         assert deadline in problems
+    assert "(" not in doc.text and ")" not in doc.text  # full-width brackets, whatever the checklist typed
     assert len(problems.split("前")) - 1 + problems.count("立行立改") >= len(found)
 
 
 def test_dates_are_written_in_arabic_numerals_without_leading_zeros(notice) -> None:
-    doc, _, visit = notice
-    signed = local_date(from_iso(visit.signed_off_at))
-    expected = f"{signed.year}年{signed.month}月{signed.day}日"
+    doc, _, _visit = notice
+    issued = DEMO_TODAY.date()  # dated when issued, as it is numbered
+    expected = f"{issued.year}年{issued.month}月{issued.day}日"
     texts = [Docx.text_of(p) for p in doc.body_paragraphs]
     assert expected in texts  # the signature's date line
     assert f"{expected}印发" in doc.text
@@ -142,17 +163,20 @@ def test_footers_hold_a_page_field_odd_right_even_left(notice) -> None:
 
 
 def test_attachment_starts_on_its_own_page_with_the_feedback_form(notice) -> None:
-    doc, number, _ = notice
+    doc, number, visit = notice
     paragraphs = doc.body_paragraphs
     breaks = [p for p in paragraphs if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
     assert [Docx.text_of(p) for p in breaks] == ["附件"]
-    assert _font_and_size(breaks[0].find("w:r", NS)) == (gongwen.HEITI, gongwen.SANHAO)
+    assert breaks[0].find("w:r/w:rPr/w:rFonts", NS).get(w("eastAsia")) == gongwen.HEITI
     body = list(doc.document.find("w:body", NS))
     form = doc.document.findall(".//w:body/w:tbl", NS)[1]
     assert body.index(breaks[0]) < body.index(form)
     form_text = Docx.text_of(form)
-    for word in ("整改措施", "责任人", "完成时间", "整改状态", "被检查单位意见", "乡镇（街道）审核意见", number):
+    for word in ("整改措施", "责任人", "完成时间", "整改状态", "□已完成", "填报人", "联系电话", "佐证材料清单", number):
         assert word in form_text
+    assert ("乡镇（街道）审核意见" in form_text) == township_reviews(visit.site)
+    header_rows = [row for row in form.findall("w:tr", NS) if row.find("w:trPr/w:tblHeader", NS) is not None]
+    assert len(header_rows) == 2 and "序号" in Docx.text_of(header_rows[1])
 
 
 def test_back_matter_sits_in_frames_at_the_foot_of_the_last_page(notice) -> None:
@@ -195,18 +219,21 @@ def test_regenerating_keeps_the_number_and_the_bytes(demo: Store) -> None:
 
 
 def test_core_properties_and_zip_entries_are_fixed(notice) -> None:
-    doc, _, visit = notice
+    doc, _, _visit = notice
     core = doc.parts["docProps/core.xml"].decode("utf-8")
-    signed = local_date(from_iso(visit.signed_off_at)).isoformat()
-    assert signed in core and "python-docx" not in core
+    # 08:00 in Beijing on the day of issue is 00:00 UTC
+    assert f"{DEMO_TODAY.date().isoformat()}T00:00:00Z" in core and "python-docx" not in core
+    assert "<dc:creator>鲁山县民政局</dc:creator>" in core
+    app = doc.parts["docProps/app.xml"].decode("utf-8")
+    assert "Microsoft" not in app and "Normal.dotm" not in app
     with zipfile.ZipFile(io.BytesIO(doc.data)) as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_file_name_says_date_unit_and_kind(notice, demo: Store) -> None:
     _, _, visit = notice
-    signed = local_date(from_iso(visit.signed_off_at)).isoformat()
-    expected = exports_dir(demo, load_profile(demo)) / f"{signed}_{visit.site.name}_整改通知书.docx"
+    issued = DEMO_TODAY.date().isoformat()
+    expected = exports_dir(demo, load_profile(demo)) / f"{issued}_{visit.site.name}_整改通知书.docx"
     assert expected.is_file()
 
 
@@ -256,3 +283,26 @@ def test_title_lines_are_balanced_at_word_boundaries() -> None:
     assert lines == ["关于露峰街道敬老院", "督导检查发现问题限期整改的通知"]
     assert gongwen.balanced_lines(["短标题"], 20) == ["短标题"]
     assert all(gongwen.text_width(line) <= 20 for line in gongwen.balanced_lines(["甲" * 15, "乙" * 15, "丙" * 5], 20))
+
+
+def test_a_back_matter_moved_to_an_even_page_is_unnumbered_and_the_package_stays_valid(
+    demo: Store, tmp_path: Path
+) -> None:
+    visit = signed_with_failures(demo)
+    data = build_notice(visit, load_profile(demo), "鲁民督改〔2026〕1号", pages_before_back_matter=2)
+    doc = Docx(data)
+    sections = doc.document.findall(".//w:sectPr", NS)
+    assert len(sections) == 2  # the numbered pages, then the blank page and the 版记's
+    footers = {name: root for name, root in doc.xml.items() if re.match(r"word/footer\d+\.xml", name)}
+    rels = {rel.get("Id"): rel.get("Target") for rel in doc.xml["word/_rels/document.xml.rels"]}
+    for section, numbered in zip(sections, (True, False), strict=True):
+        for reference in section.findall("w:footerReference", NS):
+            footer = footers["word/" + rels[reference.get(f"{{{NS_R}}}id")]]
+            assert bool("".join(node.text or "" for node in footer.iter(w("instrText")))) == numbered
+    breaks = [p for p in doc.body_paragraphs if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
+    assert len(breaks) == 2  # the attachment's, and the blank page's
+    openxml_audit = pytest.importorskip("openxml_audit")
+    path = tmp_path / "notice.docx"
+    path.write_bytes(data)
+    result = openxml_audit.OpenXmlValidator().validate(str(path))
+    assert result.is_valid, [str(error) for error in result.errors[:5]]

@@ -30,7 +30,10 @@ def test_record_lists_every_item_with_its_result_and_note_and_the_signature_line
         assert item.text in items
     for answer in visit.answers.values():
         assert answer.note in items
-    assert "检查组成员（签字）：" in doc.text and "被检查单位负责人（签字）：" in doc.text
+    # a line for each of the team to sign on, and one for the unit
+    assert f"检查组组长{visit.lead}（签字）：" in doc.text and "被检查单位负责人（签字）：" in doc.text
+    for member in visit.members:
+        assert f"检查组成员{member}（签字）：" in doc.text
 
 
 def test_record_of_a_signed_off_visit_names_its_seal_and_regenerates_identically(demo: Store) -> None:
@@ -54,12 +57,15 @@ def test_bulletin_covers_the_range_by_area_and_township_and_lists_overdue_items(
     found = [record for visit in signed for record in rectifications(visit)]
     text = doc.text
     assert f"共发现问题{len(found)}个" in text and "特此通报。" in text
-    by_township = Docx.text_of(doc.document.findall(".//w:body/w:tbl", NS)[0])
-    for township in {visit.site.township for visit in signed}:
-        assert township in by_township
+    by_township = doc.document.findall(".//w:body/w:tbl", NS)[0]
+    listed = [Docx.text_of(row.findall("w:tc", NS)[0]) for row in by_township.findall("w:tr", NS)[1:-1]]
+    register = list(dict.fromkeys(site.township for site in demo.sites()))
+    assert sorted(listed, key=register.index) == listed  # in the register's order, not by character code
+    assert set(listed) == {visit.site.township for visit in signed}
     overdue = [record for record in found if record.due < END]
     assert overdue and f"仍有{len(overdue)}个问题逾期未整改销号" in text
-    assert "“" in text  # typical problems are quoted from the teams' notes
+    assert "不符合要求的" in text and "家（" in text  # typical problems in the checklist's words, with units
+    assert "家次" in text
     assert issue_bulletin(demo, start=START, end=END).path.read_bytes() == written.path.read_bytes()
 
 

@@ -9,14 +9,21 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from inspector.documents.render import soffice, to_pdf
+from inspector.core.clock import BUREAU_TZ
+from inspector.core.profile import BureauProfile
+from inspector.documents.notice import build_notice
+from inspector.documents.render import even_pages_many, soffice
+from inspector.paths import sample_register
 from inspector.services.documents import issue_notice
+from inspector.services.register import import_register
 from inspector.store.store import Store
-from tests.documents.conftest import signed_with_failures
+from tests.documents.conftest import signed_with_failures, visit_with_failures
 
 pytestmark = pytest.mark.skipif(
     soffice() is None or shutil.which("pdffonts") is None,
@@ -32,11 +39,13 @@ def _run(*command: str | Path) -> str:
 
 
 @pytest.fixture
-def rendered(demo: Store, tmp_path: Path) -> tuple[Path, list[str]]:
-    notice = issue_notice(demo, signed_with_failures(demo).uuid, tmp_path / "notice.docx").path
-    pdf = to_pdf(notice, tmp_path / "pdf", work_dir=tmp_path / "libreoffice")
+def rendered(demo: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
+    """The demo's notice issued as a clerk issues it where LibreOffice is installed, with its PDF."""
+    monkeypatch.delenv("INSPECTOR_SOFFICE")
+    pdf = issue_notice(demo, signed_with_failures(demo).uuid, tmp_path / "notice.docx", pdf=True).pdf
+    assert pdf is not None and pdf.is_file()
     pages = _run("pdftotext", "-layout", pdf, "-").split("\f")
-    return pdf, [page for page in pages if page.strip()]
+    return pdf, pages[:-1] if not pages[-1].strip() else pages  # pdftotext ends each page with a form feed
 
 
 def test_every_font_is_a_mapped_stand_in_so_no_glyph_falls_back(rendered) -> None:
@@ -50,13 +59,20 @@ def test_every_font_is_a_mapped_stand_in_so_no_glyph_falls_back(rendered) -> Non
 def test_pages_notice_then_feedback_form_on_its_own_page_then_back_matter(rendered) -> None:
     pdf, pages = rendered
     count = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", pdf)).group(1))
-    assert 3 <= count <= 5 and len(pages) == count
+    assert 4 <= count <= 6 and count % 2 == 0 and len(pages) == count
     assert "鲁山县民政局文件" in pages[0] and "限期整改的通知" in pages[0]
     attachment = next(index for index, page in enumerate(pages) if page.lstrip().startswith("附件"))
     assert attachment >= 1 and "督导检查整改情况反馈表" in pages[attachment]
     assert "特此" not in pages[attachment] and "抄送" in pages[-1] and "印发" in pages[-1]
-    for number, page in enumerate(pages, start=1):
+    # pages are numbered in order up to the 版记's page; that page, and a blank page before it, carry
+    # no number (GB/T 9704 7.5)
+    numbered = [bool(re.search(r"—\s*\d+\s*—", page)) for page in pages]
+    last_numbered = max(index for index, has in enumerate(numbered) if has)
+    for number, page in enumerate(pages[: last_numbered + 1], start=1):
         assert re.search(rf"—\s*{number}\s*—", page)
+    unnumbered = pages[last_numbered + 1 :]
+    assert all(not page.strip() for page in unnumbered[:-1])
+    assert not unnumbered or "印发" in unnumbered[-1]
 
 
 def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
@@ -79,3 +95,88 @@ def test_header_page_numbers_and_back_matter_sit_where_gbt9704_puts_them(rendere
     last = _words(pdf, len(pages))
     printed = max((word for word in last if "印发" in word[4]), key=lambda word: word[3])
     assert text_bottom - 12 * PT_PER_MM < printed[3] <= text_bottom + 1
+
+
+# -- pagination over notices of every length ---------------------------------------------------
+
+PROBLEM_COUNTS = (1, 2, 6, 11, 12, 50)
+TEXT_TOP, TEXT_BOTTOM = 37 * PT_PER_MM, (297 - 35) * PT_PER_MM
+BODY_LINE = 28.95
+TABLE_TEXT_MAX_PT = 13.5
+"""Table text is 小四 (12 pt) or 五号 (10.5 pt); the body is 三号 (16 pt), the 版记 四号 (14 pt)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    top: float
+    bottom: float
+    text: str
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def _lines(pdf: Path, page: int) -> list[Line]:
+    """The page's text lines inside the text area (words grouped by their top), top to bottom."""
+    rows: dict[int, list[tuple[float, float, float, str]]] = {}
+    for x_min, y_min, _, y_max, text in _words(pdf, page):
+        if y_min >= TEXT_TOP - 2 and y_max <= TEXT_BOTTOM + 2:
+            rows.setdefault(round(y_min), []).append((x_min, y_min, y_max, text))
+    lines = []
+    for words in (sorted(row) for _, row in sorted(rows.items())):
+        lines.append(Line(min(w[1] for w in words), max(w[2] for w in words), "".join(w[3] for w in words)))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def notices(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[Path, int]]:
+    """Notices with 1 … 50 problems (every third note twice as long), laid out with their 版记 on an
+    even page, the PDFs of each round made in one LibreOffice run. Odd counts go to a county-level
+    unit (no township review), even ones to a township's home for the elderly."""
+    folder = tmp_path_factory.mktemp("pagination")
+    arrived = datetime(2026, 11, 3, 9, 0, tzinfo=BUREAU_TZ)
+    profile = BureauProfile()
+    with pytest.MonkeyPatch.context() as patch, Store.open(folder / "data") as store:
+        patch.delenv("INSPECTOR_SOFFICE", raising=False)
+        import_register(store, sample_register())
+        visits = {
+            count: visit_with_failures(store, "LS-MR-001" if count % 2 else "LS-EC-002", count, arrived=arrived)
+            for count in PROBLEM_COUNTS
+        }
+        builds = {
+            f"notice-{count}": (
+                lambda pages, visit=visit, count=count: build_notice(
+                    visit, profile, f"鲁民督改〔2026〕{count}号", pages_before_back_matter=pages
+                )
+            )
+            for count, visit in visits.items()
+        }
+        settled = even_pages_many(builds, folder)
+    found = {}
+    for count in PROBLEM_COUNTS:
+        pdf = folder / f"notice-{count}.pdf"
+        pdf.write_bytes(settled[f"notice-{count}"].pdf)
+        found[count] = (pdf, settled[f"notice-{count}"].pages)
+    return found
+
+
+@pytest.mark.parametrize("count", PROBLEM_COUNTS)
+def test_pagination_a_typesetter_accepts(notices, count: int) -> None:
+    pdf, pages = notices[count]
+    assert pages == int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", pdf)).group(1))
+    assert pages % 2 == 0, "the 版记 is on the last side: an even page"
+    by_page = [_lines(pdf, page) for page in range(1, pages + 1)]
+    last_with_text = max(index for index, lines in enumerate(by_page) if lines)
+    assert last_with_text == pages - 1 and any("印发" in line.text for line in by_page[-1])
+    for number, lines in enumerate(by_page, start=1):
+        table_lines = [line for line in lines if line.height < TABLE_TEXT_MAX_PT]
+        if table_lines:
+            # a page's first table line is its (repeated) header: no row fragment without its 序号
+            first = table_lines[0].text
+            assert "序号" in first or "被检查单位" in first, (count, number, first)
+    signature_page = next(
+        index for index, lines in enumerate(by_page) if any(line.text == "2026年11月3日" for line in lines)
+    )
+    assert any("敷衍整改" in line.text for line in by_page[signature_page]), "the signature shares its page with text"
+    assert TEXT_BOTTOM - by_page[0][-1].bottom < 3 * BODY_LINE, "page 1 ends no more than two lines early"

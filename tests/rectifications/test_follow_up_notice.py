@@ -39,11 +39,21 @@ def test_the_follow_up_notice_lists_only_what_the_reinspection_found_still_open(
 
     assert follow_up.path.name.endswith("_复查整改通知书.docx") and follow_up.number != first_notice.number
     text = words_of(follow_up.path)
-    assert "督导检查发现问题复查情况及限期整改的通知" in text
-    assert "前次督导检查发现问题的整改情况进行了复查" in text
+    assert "督导检查问题整改复查情况的通知" in text
+    # it cites the original notice by its number and date, and shows the original finding beside the new one
+    issued = DEMO_TODAY.date()
+    assert f"{issued.year}年{issued.month}月{issued.day}日印发的《关于鲁山县婚姻登记处" in text
+    assert f"（{first_notice.number}）整改要求的情况进行了复查" in text
+    assert f"原问题：{failed.record.note.rstrip('。')}" in text and "复查情况：" in text
+    # a county-level unit: addressed directly, no township review asked for
+    assert "鲁山县婚姻登记处：" in text and "审核意见" not in text
     assert "本次复查问题2个，已整改到位1个，仍未整改到位1个" in text
     assert "仍未整改" in text  # the re-inspection's own finding on the item still open
-    assert failed.record.item_text in text and passed.record.item_text not in text
+
+    def requirement(view) -> str:  # 整改要求 of the original checklist item
+        return demo.load_visit(view.record.visit_uuid).checklist.item(view.record.item_id).requirement
+
+    assert requirement(failed) in text and requirement(passed) not in text
     assert "复查情况" not in words_of(first_notice.path)
     # the follow-up's number goes on the item re-opened, the passed one keeps the first notice's
     assert services.rectification_view(demo, failed.id).notice_number == follow_up.number

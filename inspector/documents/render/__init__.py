@@ -1,6 +1,7 @@
 """Rendering a document to PDF with LibreOffice headless, to look at it and to test its layout.
 
-Not needed to make documents: only tests and people checking the layout call this. LibreOffice
+Not needed to make documents: where LibreOffice is installed, documents with a 版记 are laid out
+once more to put it on an even page, and ``--pdf`` writes the PDF; tests measure the layout. LibreOffice
 gets its own profile folder and HOME (it writes a profile there), and a private fontconfig file
 (``fonts.conf`` beside this module) that maps the government font names to free fonts.
 """
@@ -8,21 +9,38 @@ gets its own profile folder and HOME (it writes a profile there), and a private 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 CONVERT_TIMEOUT_S = 180
 
 
+SOFFICE_VARIABLE = "INSPECTOR_SOFFICE"
+"""Names the LibreOffice program to use; set empty, it turns LibreOffice off (the test suite does,
+but for the tests that render)."""
+
+
 def soffice() -> str | None:
-    """The LibreOffice program, or None where it is not installed."""
+    """The LibreOffice program, or None where it is not installed (or turned off)."""
+    configured = os.environ.get(SOFFICE_VARIABLE)
+    if configured is not None:
+        return shutil.which(configured) if configured else None
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def to_pdf(document: Path, out_dir: Path, *, work_dir: Path) -> Path:
     """Convert ``document`` to PDF in ``out_dir``; ``work_dir`` holds LibreOffice's own profile."""
+    return to_pdfs([document], out_dir, work_dir=work_dir)[0]
+
+
+def to_pdfs(documents: Sequence[Path], out_dir: Path, *, work_dir: Path) -> list[Path]:
+    """Convert several documents in one LibreOffice run (it starts once: ~2 s saved a document)."""
     program = soffice()
     if program is None:
         raise FileNotFoundError("LibreOffice (soffice) is not installed")
@@ -39,10 +57,65 @@ def to_pdf(document: Path, out_dir: Path, *, work_dir: Path) -> Path:
         "pdf",
         "--outdir",
         str(out_dir),
-        str(document),
+        *(str(document) for document in documents),
     ]
-    subprocess.run(command, env=env, check=True, capture_output=True, timeout=CONVERT_TIMEOUT_S)
-    pdf = out_dir / f"{document.stem}.pdf"
-    if not pdf.exists():
-        raise FileNotFoundError(f"LibreOffice made no PDF of {document}")
-    return pdf
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=CONVERT_TIMEOUT_S * len(documents))
+    pdfs = [out_dir / f"{document.stem}.pdf" for document in documents]
+    for document, pdf in zip(documents, pdfs, strict=True):
+        if not pdf.exists():
+            raise FileNotFoundError(f"LibreOffice made no PDF of {document}")
+    return pdfs
+
+
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+MAX_PAGES_BEFORE_BACK_MATTER = 2
+"""One break when the text ends on an odd page; two when the 版记 would stand alone on an odd page."""
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """The pages of a PDF LibreOffice wrote (its page objects are never packed into object streams)."""
+    return len(_PDF_PAGE.findall(pdf))
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A document laid out so that its 版记 is on an even page, and its PDF when LibreOffice made one."""
+
+    docx: bytes
+    pdf: bytes | None
+    pages: int | None
+
+
+def even_pages(build: Callable[[int], bytes], work_dir: Path) -> Settled:
+    """One document laid out with its 版记 on an even page (see ``even_pages_many``)."""
+    return even_pages_many({"document": build}, work_dir)["document"]
+
+
+def even_pages_many(builds: Mapping[str, Callable[[int], bytes]], work_dir: Path) -> dict[str, Settled]:
+    """Build each document with 0, 1, 2 page breaks before its 版记 until LibreOffice lays it out
+    on an even number of pages (GB/T 9704 7.5: the 版记 is on the last side); each round converts
+    every document still odd in one LibreOffice run.
+
+    Without LibreOffice the documents are built as they are (no break) and nothing is measured:
+    the page count depends on the fonts of the machine that prints them.
+    """
+    if soffice() is None:
+        return {name: Settled(build(0), None, None) for name, build in builds.items()}
+    settled: dict[str, Settled] = {}
+    waiting = dict(builds)
+    with tempfile.TemporaryDirectory(dir=work_dir) as folder:
+        for pages_before in range(MAX_PAGES_BEFORE_BACK_MATTER + 1):
+            sources = {}
+            for name, build in waiting.items():
+                sources[name] = Path(folder) / f"{name}.docx"
+                data = build(pages_before)
+                sources[name].write_bytes(data)
+                settled[name] = Settled(data, None, None)
+            pdfs = to_pdfs(list(sources.values()), Path(folder) / f"pdf{pages_before}", work_dir=work_dir)
+            for name, pdf_path in zip(sources, pdfs, strict=True):
+                pdf = pdf_path.read_bytes()
+                settled[name] = Settled(settled[name].docx, pdf, pdf_page_count(pdf))
+            waiting = {name: build for name, build in waiting.items() if settled[name].pages % 2}  # type: ignore[operator]
+            if not waiting:
+                break
+    return settled
