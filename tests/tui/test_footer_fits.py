@@ -11,14 +11,8 @@ from textual.widgets._footer import FooterKey
 from inspector.i18n import set_language
 from inspector.tui.app import InspectorApp
 from inspector.tui.session import Session
-from tests.tui.conftest import SMALL, drive, settle
+from tests.tui.conftest import SMALL, drive
 from tests.tui.test_snapshots import SCREENS
-
-
-async def board(pilot: Pilot) -> None:
-    await settle(pilot)
-    await pilot.press("f6")
-    await settle(pilot)
 
 
 @pytest.fixture(params=["zh", "en"])
@@ -28,7 +22,7 @@ def language(request: pytest.FixtureRequest) -> Iterator[str]:
     set_language("zh")
 
 
-@pytest.mark.parametrize("reach", [*SCREENS.values(), board], ids=[*SCREENS, "board"])
+@pytest.mark.parametrize("reach", list(SCREENS.values()), ids=list(SCREENS))
 def test_the_footer_keys_end_before_the_palette_key(
     session: Session, language: str, reach: Callable[[Pilot], Awaitable[None]]
 ) -> None:

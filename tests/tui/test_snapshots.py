@@ -52,6 +52,21 @@ async def sync(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def board(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f6")
+    await settle(pilot)
+
+
+async def detail(pilot: Pilot) -> None:
+    """The rectification opened from home's section (Shift+Tab, three sections on, down, Enter)."""
+    await settle(pilot)
+    await pilot.press("shift+tab", "right", "right", "right", "down")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "home": home,
     "new_visit": new_visit,
@@ -59,6 +74,8 @@ SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "review": review,
     "runner_light": runner_light,
     "sync": sync,
+    "board": board,
+    "detail": detail,
 }
 
 

@@ -105,7 +105,7 @@ class _RectificationScreen(InspectorScreen[None]):
             return
         lead, _ = remembered_team(self.store)
         site_id = view.record.site_id
-        still_open = sum(1 for other in self.views if other.record.site_id == site_id and other.is_open)
+        still_open = len(services.open_at_site(self.store, site_id))
 
         def chosen(name: str | None) -> None:
             if name:
