@@ -45,6 +45,11 @@ def _when(iso: str | None) -> str:
     return from_iso(iso).strftime("%m-%d %H:%M") if iso else ""
 
 
+def _site(row: VisitSummary) -> str:
+    """The site a visit was at; a re-inspection says so (复查：…), as its title does."""
+    return t("rect.reinspection.title", site=row.site_name) if row.reinspection else row.site_name
+
+
 class HomeScreen(InspectorScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "resume", "tui.key.resume"),
@@ -118,7 +123,7 @@ class HomeScreen(InspectorScreen[None]):
         table = self.query_one("#in-progress", VisitTable)
         table.fill(
             [t("tui.col.site"), t("tui.col.township"), t("tui.col.status"), t("tui.col.arrived")],
-            [(row.uuid, [row.site_name, row.township, label(row.status), _when(row.arrived_at)]) for row in rows],
+            [(row.uuid, [_site(row), row.township, label(row.status), _when(row.arrived_at)]) for row in rows],
         )
         empty = self.query_one("#in-progress-empty", Static)
         empty.update(t("tui.home.nothing_in_progress") if not rows else t("tui.home.resume_hint"))
@@ -127,7 +132,7 @@ class HomeScreen(InspectorScreen[None]):
         self.recent.fill(
             [t("tui.col.site"), t("tui.col.status"), t("tui.col.arrived"), t("tui.col.findings")],
             [
-                (row.uuid, [row.site_name, label(row.status), _when(row.arrived_at), str(row.failed or "")])
+                (row.uuid, [_site(row), label(row.status), _when(row.arrived_at), str(row.failed or "")])
                 for row in summaries[:RECENT_SHOWN]
             ],
         )
@@ -149,7 +154,7 @@ class HomeScreen(InspectorScreen[None]):
                 (
                     entry["uuid"],
                     [
-                        by_uuid[entry["uuid"]].site_name,
+                        _site(by_uuid[entry["uuid"]]),
                         str(entry["version"]),
                         _when(by_uuid[entry["uuid"]].signed_off_at),
                     ],

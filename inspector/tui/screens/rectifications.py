@@ -225,8 +225,10 @@ class RectificationBoardScreen(_RectificationScreen):
         today = self.session.today()
         wanted = self.current_filter()
         shown = [view for view in self.views if wanted.matches(view, today)]
+        table = self.query_one("#rect-board", VisitTable)
+        kept = table.selected_key  # filled again after feedback or a filter: the cursor stays on its item
         self.shown = {view.id: view for view in shown}
-        self.query_one("#rect-board", VisitTable).fill(
+        table.fill(
             [
                 t("tui.rect.col.due"),
                 t("tui.rect.col.state"),
@@ -236,6 +238,7 @@ class RectificationBoardScreen(_RectificationScreen):
                 t("tui.rect.col.finding"),
             ],
             [(view.id, self._cells(view, today)) for view in shown],
+            keep=kept,
         )
         overdue = sum(1 for view in self.views if view.overdue_on(today))
         self.query_one("#rect-title", Static).update(

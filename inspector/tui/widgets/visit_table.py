@@ -11,12 +11,21 @@ class VisitTable(DataTable[str]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
 
-    def fill(self, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> None:
-        """Replace the whole table; rows are (key, cells). Several rows may share a key."""
+    def fill(
+        self, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]], *, keep: str | None = None
+    ) -> None:
+        """Replace the whole table; rows are (key, cells). Several rows may share a key.
+
+        The cursor goes to the first row of key ``keep`` when there is one (the row the user was on,
+        after the table is filled again), else to the first row.
+        """
         self.clear(columns=True)
         self.add_columns(*columns)
         for number, (uuid, cells) in enumerate(rows):
             self.add_row(*cells, key=f"{uuid}#{number}")
+        kept = next((number for number, (uuid, _) in enumerate(rows) if uuid == keep), None)
+        if kept is not None:
+            self.move_cursor(row=kept)
 
     @property
     def selected_key(self) -> str | None:

@@ -1,0 +1,62 @@
+"""Home and the rectification board as the team uses them: the board keeps its place, home says 复查."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from inspector.tui.app import InspectorApp
+from inspector.tui.screens.rectifications import FeedbackDialog, RectificationBoardScreen
+from inspector.tui.screens.runner import RunnerScreen
+from inspector.tui.session import Session
+from inspector.tui.widgets.visit_table import VisitTable
+from tests.tui.conftest import drive, settle
+
+
+async def open_board(pilot: Pilot) -> RectificationBoardScreen:
+    await pilot.press("f6")
+    await settle(pilot)
+    board = pilot.app.screen
+    assert isinstance(board, RectificationBoardScreen)
+    return board
+
+
+def test_after_feedback_the_board_stays_on_the_same_item(session: Session) -> None:
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        board = await open_board(pilot)
+        table = board.query_one("#rect-board", VisitTable)
+        await pilot.press("down", "down", "down")
+        chosen = table.selected_key
+        assert chosen is not None and table.cursor_row == 3
+        await pilot.press("f3")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FeedbackDialog)
+        dialog.query_one("#fb-measures", Input).value = "已补齐消毒记录"
+        dialog.query_one("#fb-responsible", Input).value = "王所长"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is board
+        assert table.selected_key == chosen
+
+    drive(session, steps)
+
+
+def test_home_says_which_visits_are_reinspections(session: Session) -> None:
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        board = await open_board(pilot)
+        site = board.selected_view().record.site_name
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("enter")  # the lead remembered from the demo's last visit
+        await settle(pilot)
+        assert isinstance(app.screen, RunnerScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        in_progress = app.screen.query_one("#in-progress", VisitTable)
+        sites = [str(in_progress.get_row_at(row)[0]) for row in range(in_progress.row_count)]
+        assert f"复查：{site}" in sites
+
+    drive(session, steps)
