@@ -60,3 +60,13 @@ def test_home_says_which_visits_are_reinspections(session: Session) -> None:
         assert f"复查：{site}" in sites
 
     drive(session, steps)
+
+
+def test_ctrl_c_says_how_to_quit_in_the_users_language(session: Session) -> None:
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        (notice,) = app._notifications
+        assert (notice.title, notice.message) == ("要退出吗？", "按 ^Q 退出程序")
+
+    drive(session, steps)
