@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, RichLog, Static
 
+from inspector.i18n import t
 from inspector.server.accounts import Role
 from inspector.services.sync import pending_count, saved_login
 from inspector.tui.app import InspectorApp
@@ -16,7 +17,7 @@ from inspector.tui.screens.home import HomeScreen
 from inspector.tui.screens.sync import SyncScreen
 from inspector.tui.session import Session
 from tests.server.harness import Bureau, listening_bureau
-from tests.tui.conftest import drive, settle
+from tests.tui.conftest import LARGE, SMALL, drive, settle
 
 
 @pytest.fixture
@@ -96,3 +97,18 @@ def test_plain_http_to_another_machine_is_refused_before_anything_is_sent(sessio
 
     drive(session, steps)
     assert saved_login(session.store) is None
+
+
+@pytest.mark.parametrize("size", [(60, 20), SMALL, LARGE], ids=["60x20", "80x24", "120x40"])
+def test_the_log_wraps_within_its_width_and_loses_no_character(
+    session: Session, bureau: Bureau, size: tuple[int, int]
+) -> None:
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        await open_sync(pilot)
+        await run_with(pilot, bureau.url, "not-a-token")
+        log = app.screen.query_one("#sync-log", RichLog)
+        width = log.scrollable_content_region.width
+        assert max(line.cell_length for line in log.lines) <= width
+        assert "".join(line.text.strip() for line in log.lines) == t("sync.auth.token_unknown")
+
+    drive(session, steps, size=size)

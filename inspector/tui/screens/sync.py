@@ -61,7 +61,8 @@ class SyncScreen(InspectorScreen[None]):
         with Horizontal(id="sync-progress-row"):
             yield ProgressBar(id="sync-progress", show_eta=False)
             yield Static(id="sync-phase")
-        yield RichLog(id="sync-log", wrap=True, markup=False)
+        # RichLog renders at least 78 cells wide by default: at 80 columns the cells past its width were cut
+        yield RichLog(id="sync-log", wrap=True, markup=False, min_width=1)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
