@@ -26,11 +26,11 @@ from inspector.services.sync import (
     SyncReport,
     login,
     open_client,
-    pending,
     retries_announced,
     saved_login,
     server_url,
     sync,
+    waiting,
 )
 from inspector.store.errors import StoreError
 from inspector.sync.errors import SyncError
@@ -85,11 +85,14 @@ class SyncScreen(InspectorScreen[None]):
         )
 
     def _show_pending(self) -> None:
-        waiting = pending(self.store)
-        visits = sum(1 for entry in waiting if entry["kind"] == "visit")
-        self.query_one("#sync-pending", Static).update(
-            t("tui.sync.pending", visits=visits, events=len(waiting) - visits)
-        )
+        """What the next run sends, counted as the run counts it; what this login may not send, too."""
+        queue = waiting(self.store)
+        text = t("tui.sync.pending", visits=queue.visits, events=queue.events)
+        saved = saved_login(self.store)
+        held = len(queue.entries) - len(queue.sendable_by(saved.role)) if saved else 0
+        if held:
+            text += t("tui.sync.pending_held", count=held)
+        self.query_one("#sync-pending", Static).update(text)
 
     @property
     def running(self) -> bool:
