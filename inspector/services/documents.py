@@ -12,11 +12,11 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from inspector.core.clock import from_iso, local_date, now
+from inspector.core.clock import from_iso, local_date, now, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.profile import BureauProfile, document_number
 from inspector.core.visits import Visit, rectifications
@@ -36,12 +36,81 @@ if TYPE_CHECKING:
 
 NOTICE_SERIES = "notice"
 BULLETIN_SERIES = "bulletin"
+RECORD_KIND = "record"
+ISSUED_FILE = "documents.json"
+"""The documents written, one row per document (made again: its row is updated), for the list of them."""
 
 
 @dataclass(frozen=True)
 class WrittenDocument:
     path: Path
     number: str = ""
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    """One document written: a notice, an on-site record or a bulletin; ``path`` is None when the
+    number was given before documents were listed (where it was written is not known)."""
+
+    kind: str
+    number: str
+    site: str
+    day: date
+    path: Path | None
+
+
+def _remember(store: Store, issued_for: str, kind: str, number: str, site: str, day: date, path: Path) -> None:
+    """Note the document written, after it is on disk: a crash between the two loses a row of
+    the list, never the document or its number."""
+    row = {
+        "issued_for": issued_for,
+        "kind": kind,
+        "number": number,
+        "site": site,
+        "day": day.isoformat(),
+        "path": str(path.resolve()),
+        "at": to_iso(now()),
+    }
+    table = store.db(ISSUED_FILE).table("issued")
+    table.upsert(row, lambda stored: stored["issued_for"] == issued_for)
+
+
+def issued_documents(store: Store) -> list[IssuedDocument]:
+    """Every document issued, newest first: those noted as written, then the numbers the store
+    gave before documents were noted (their file is not known)."""
+    rows: list[dict[str, Any]] = [dict(row) for row in store.db(ISSUED_FILE).table("issued").all()]
+    noted = {row["issued_for"] for row in rows}
+    sites = {summary.uuid: summary.site_name for summary in store.visit_summaries()}
+    profile = load_profile(store)
+    prefixes = {NOTICE_SERIES: profile.notice_prefix, BULLETIN_SERIES: profile.bulletin_prefix}
+    for row in store.db("counters.json").table("numbers").all():
+        kind, _, year = str(row["series"]).partition(":")
+        if kind not in prefixes or row["issued_for"] in noted:
+            continue
+        rows.append(
+            {
+                "issued_for": row["issued_for"],
+                "kind": kind,
+                "number": document_number(prefixes[kind], int(year), int(row["number"])),
+                "site": sites.get(row["issued_for"].partition(":")[2], ""),
+                "day": local_date(datetime.fromisoformat(row["at"])).isoformat(),
+                "path": None,
+                "at": row["at"],
+            }
+        )
+    # newest first; of the same moment, the one noted last first
+    order = {id(row): position for position, row in enumerate(rows)}
+    rows.sort(key=lambda row: (row["at"], order[id(row)]), reverse=True)
+    return [
+        IssuedDocument(
+            kind=row["kind"],
+            number=row["number"],
+            site=row["site"],
+            day=date.fromisoformat(row["day"]),
+            path=Path(row["path"]) if row["path"] else None,
+        )
+        for row in rows
+    ]
 
 
 def exports_dir(store: Store, profile: BureauProfile) -> Path:
@@ -66,6 +135,7 @@ def issue_notice(store: Store, visit_ref: str, output: Path | None = None) -> Wr
     target = _target(store, profile, output, safe_file_name(name))
     number = _allocate(store, profile.notice_prefix, NOTICE_SERIES, issued, f"notice:{visit.uuid}")
     _write(target, build_notice(visit, profile, number))
+    _remember(store, f"notice:{visit.uuid}", NOTICE_SERIES, number, visit.site.name, issued, target)
     record_notice(store, visit.uuid, number, by=visit.signed_off_by or visit.lead)
     return WrittenDocument(target, number)
 
@@ -82,6 +152,7 @@ def write_record(store: Store, visit_ref: str, output: Path | None = None) -> Wr
     name = t("doc.record.file", date=visit_day(visit).isoformat(), site=visit.site.name)
     target = _target(store, profile, output, safe_file_name(name))
     _write(target, build_record(visit, profile))
+    _remember(store, f"record:{visit.uuid}", RECORD_KIND, "", visit.site.name, visit_day(visit), target)
     return WrittenDocument(target)
 
 
@@ -113,6 +184,7 @@ def issue_bulletin(
     number = _allocate(store, profile.bulletin_prefix, BULLETIN_SERIES, day, issued_for)
     scope = BulletinScope(start, end, day, visits, _overdue(store, end))
     _write(target, build_bulletin(scope, profile, number))
+    _remember(store, issued_for, BULLETIN_SERIES, number, "", day, target)
     return WrittenDocument(target, number)
 
 

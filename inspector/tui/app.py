@@ -84,9 +84,7 @@ class InspectorApp(App[int]):
     def action_help_quit(self) -> None:
         """Ctrl+C (Textual's reflex binding) says how to quit, in the user's language."""
         quit_key = next(binding for _, binding in self._bindings if binding.action == "quit")
-        self.notify(
-            t("tui.quit.how", key=self.get_key_display(quit_key)), title=t("tui.quit.title"), markup=False
-        )
+        self.notify(t("tui.quit.how", key=self.get_key_display(quit_key)), title=t("tui.quit.title"), markup=False)
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]

@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
+from inspector.core.vocabulary import VisitStatus
+from inspector.services.documents import issue_notice, write_record
 from inspector.tui.app import InspectorApp
 from inspector.tui.session import Session
 from tests.tui.conftest import LARGE, SMALL, settle
@@ -67,6 +69,20 @@ async def detail(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def documents(pilot: Pilot) -> None:
+    """The list after a notice and an on-site record were written for the demo's visit with most findings."""
+    await settle(pilot)
+    store = pilot.app.session.store  # type: ignore[attr-defined]
+    visit = max(
+        (summary for summary in store.visit_summaries() if summary.status is VisitStatus.SIGNED_OFF),
+        key=lambda summary: summary.failed,
+    )
+    issue_notice(store, visit.uuid)
+    write_record(store, visit.uuid)
+    await pilot.press("f8")
+    await settle(pilot)
+
+
 SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "home": home,
     "new_visit": new_visit,
@@ -76,6 +92,7 @@ SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "sync": sync,
     "board": board,
     "detail": detail,
+    "documents": documents,
 }
 
 

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.lazy import Lazy
-from textual.widgets import ContentSwitcher, DataTable, Footer, ProgressBar, Static
+from textual.widgets import ContentSwitcher, DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from inspector.core.clock import from_iso
@@ -24,6 +24,7 @@ from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
 from inspector.tui.session import Session
+from inspector.tui.widgets.fitting_footer import FittingFooter
 from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 
@@ -56,6 +57,7 @@ class HomeScreen(InspectorScreen[None]):
         Binding("f2", "new_visit", "tui.key.new_visit"),
         Binding("f6", "rectification_board", "tui.key.rectification_board"),
         Binding("f7", "sync", "tui.key.sync"),
+        Binding("f8", "documents", "tui.key.documents"),
         Binding("enter", "open_selected", "tui.key.open", show=False),
     ]
 
@@ -81,7 +83,7 @@ class HomeScreen(InspectorScreen[None]):
                 yield Lazy(Vertical(self.rectifications_loading, self.rectifications))
             with Vertical(id="tab-outbox"):
                 yield Lazy(Vertical(self.outbox, Static(t("tui.home.outbox_hint"), classes="empty")))
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def help_notes(self) -> list[str]:
         return [t("tui.home.help_sections")]
@@ -258,6 +260,11 @@ class HomeScreen(InspectorScreen[None]):
         from inspector.tui.screens.sync import SyncScreen
 
         self.app.push_screen(SyncScreen(self.session))
+
+    def action_documents(self) -> None:
+        from inspector.tui.screens.documents import DocumentsScreen
+
+        self.app.push_screen(DocumentsScreen(self.session))
 
     def action_new_visit(self) -> None:
         from inspector.tui.screens.new_visit import NewVisitScreen

@@ -18,7 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from inspector.core.errors import DomainError
@@ -33,6 +33,7 @@ from inspector.tui.screens.base import InspectorDialog, InspectorScreen
 from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
+from inspector.tui.widgets.fitting_footer import FittingFooter
 from inspector.tui.widgets.visit_table import VisitTable
 
 CUT_MARK = "..."
@@ -176,7 +177,7 @@ class RectificationBoardScreen(_RectificationScreen):
             yield Checkbox(t("tui.rect.overdue_only"), compact=True, id="rect-overdue")
         yield VisitTable(id="rect-board")
         yield Static(id="rect-preview", markup=False)
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -319,7 +320,7 @@ class RectificationDetailScreen(_RectificationScreen):
         yield Static(t("tui.rect.detail_title"), classes="screen-title")
         with VerticalScroll():
             yield Static(id="rect-detail", markup=False)
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_screen_resume(self) -> None:
         self.after_change()

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Label, ProgressBar, RichLog, Static
+from textual.widgets import Input, Label, ProgressBar, RichLog, Static
 from textual.worker import Worker, WorkerState
 
 from inspector.core.errors import DomainError
@@ -35,6 +35,7 @@ from inspector.services.sync import (
 from inspector.store.errors import StoreError
 from inspector.sync.errors import SyncError
 from inspector.tui.screens.base import InspectorScreen, problem_text
+from inspector.tui.widgets.fitting_footer import FittingFooter
 
 RUN_GROUP = "sync"
 
@@ -63,7 +64,7 @@ class SyncScreen(InspectorScreen[None]):
             yield Static(id="sync-phase")
         # RichLog renders at least 78 cells wide by default: at 80 columns the cells past its width were cut
         yield RichLog(id="sync-log", wrap=True, markup=False, min_width=1)
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         saved = saved_login(self.store)
