@@ -10,6 +10,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "；其中 {count} 项须由组长账号上传",
         "; {count} of them can only be sent from a lead's account",
     ),
+    # home's section names when the long ones do not fit (60 columns)
+    "tui.home.tab_short.in_progress": ("检查中 {count}", "Open {count}"),
+    "tui.home.tab_short.rectifications": ("整改 {open} 逾期 {overdue}", "Rect. {open} late {overdue}"),
+    "tui.home.tab_short.outbox": ("待同步 {count}", "Sync {count}"),
     "tui.key.documents": ("文书", "Documents"),
     "tui.docs.title": ("已制发文书  共 {count} 份", "Documents issued  {count} in all"),
     "tui.docs.col.kind": ("文书", "Document"),

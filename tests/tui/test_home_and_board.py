@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from inspector.i18n import set_language
 from inspector.tui.app import InspectorApp
 from inspector.tui.screens.rectifications import FeedbackDialog, RectificationBoardScreen
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
+from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
-from tests.tui.conftest import drive, settle
+from tests.tui.conftest import SMALL, drive, settle
 
 
 async def open_board(pilot: Pilot) -> RectificationBoardScreen:
@@ -70,3 +76,21 @@ def test_ctrl_c_says_how_to_quit_in_the_users_language(session: Session) -> None
         assert (notice.title, notice.message) == ("要退出吗？", "按 ^Q 退出程序")
 
     drive(session, steps)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", [(60, 20), SMALL], ids=["60x20", "80x24"])
+def test_home_shows_every_sections_count_at_any_width(session: Session, language: str, size: tuple[int, int]) -> None:
+    set_language(language)
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        bar = app.screen.query_one(SectionBar)
+        shown = "".join(segment.text for segment in bar.render_line(0))
+        assert cell_len(shown.rstrip()) <= bar.content_size.width + 1, shown
+        counts = re.findall(r"\d+", shown)
+        assert len(counts) == 4, shown  # in progress, rectifications open and overdue, to sync
+
+    try:
+        drive(session, steps, size=size)
+    finally:
+        set_language("zh")

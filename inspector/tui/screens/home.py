@@ -106,8 +106,17 @@ class HomeScreen(InspectorScreen[None]):
         self.query_one("#home-title", Static).update(
             t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
         )
-        self._set_tab_label("tab-in-progress", t("tui.home.tab.in_progress"), len(in_progress))
-        self._set_tab_label("tab-outbox", t("tui.home.tab.outbox"), len(pending))
+        bar = self.query_one(SectionBar)
+        bar.set_label(
+            "tab-in-progress",
+            f"{t('tui.home.tab.in_progress')} {len(in_progress)}",
+            t("tui.home.tab_short.in_progress", count=len(in_progress)),
+        )
+        bar.set_label(
+            "tab-outbox",
+            f"{t('tui.home.tab.outbox')} {len(pending)}",
+            t("tui.home.tab_short.outbox", count=len(pending)),
+        )
         # the sections not shown wait until the frame is drawn; so does reading the rectifications,
         # whose worker thread would otherwise hold the frame up too
         self.call_after_refresh(self._fill_other_sections, summaries, pending)
@@ -117,9 +126,6 @@ class HomeScreen(InspectorScreen[None]):
         self._fill_outbox(summaries, pending)
         self.rectifications_loading.display = True
         self.load_rectifications()
-
-    def _set_tab_label(self, pane_id: str, text: str, count: int) -> None:
-        self.query_one(SectionBar).set_label(pane_id, f"{text} {count}")
 
     def _fill_in_progress(self, rows: list[VisitSummary]) -> None:
         table = self.query_one("#in-progress", VisitTable)
@@ -204,7 +210,9 @@ class HomeScreen(InspectorScreen[None]):
             ],
         )
         self.query_one(SectionBar).set_label(
-            "tab-rectifications", t("tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue)
+            "tab-rectifications",
+            t("tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue),
+            t("tui.home.tab_short.rectifications", open=len(open_views), overdue=overdue),
         )
 
     # -- actions ---------------------------------------------------------------------------------
