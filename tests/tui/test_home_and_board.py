@@ -16,7 +16,7 @@ from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
 from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
-from tests.tui.conftest import SMALL, drive, settle
+from tests.tui.conftest import LARGE, SMALL, drive, settle
 
 
 async def open_board(pilot: Pilot) -> RectificationBoardScreen:
@@ -89,6 +89,33 @@ def test_home_shows_every_sections_count_at_any_width(session: Session, language
         assert cell_len(shown.rstrip()) <= bar.content_size.width + 1, shown
         counts = re.findall(r"\d+", shown)
         assert len(counts) == 4, shown  # in progress, rectifications open and overdue, to sync
+
+    try:
+        drive(session, steps, size=size)
+    finally:
+        set_language("zh")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_the_boards_finding_takes_the_width_the_other_columns_leave(
+    session: Session, language: str, size: tuple[int, int]
+) -> None:
+    set_language(language)
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        board = await open_board(pilot)
+        table = board.query_one("#rect-board", VisitTable)
+        widths = [column.get_render_width(table) for column in table.columns.values()]
+        assert sum(widths) <= table.scrollable_content_region.width, widths
+        findings = [str(table.get_row_at(row)[-1]) for row in range(table.row_count)]
+        notes = [board.shown[key.value.partition("#")[0]].record.note for key in table.rows]
+        assert all(cell_len(finding) >= 16 for finding in findings), findings
+        # the widest column is the finding, and it is clipped only where the note is longer than the room
+        assert widths[-1] == max(widths)
+        room = table.scrollable_content_region.width - sum(widths[:-1]) - table.styles.scrollbar_size_vertical
+        for finding, note in zip(findings, notes, strict=True):
+            assert finding == note or cell_len(finding) >= room - 2 - 1, (finding, room)
 
     try:
         drive(session, steps, size=size)

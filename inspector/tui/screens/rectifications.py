@@ -37,8 +37,11 @@ from inspector.tui.widgets.fitting_footer import FittingFooter
 from inspector.tui.widgets.visit_table import VisitTable
 
 CUT_MARK = "..."
-FINDING_SHOWN = 24
-"""How much of a finding the board's row shows (display width); the detail shows it whole."""
+BOARD_COLUMNS = ("due", "state", "site", "area", "severity", "finding")
+DROPPED_FIRST = ("severity", "area")
+"""Columns left out, in this order, when the finding would have less than ``FINDING_MIN`` cells
+(the preview under the table and the detail say them)."""
+FINDING_MIN = 16
 _EVIDENCE_SEPARATORS = re.compile(r"[;；\n]+")
 
 
@@ -48,6 +51,24 @@ def _clip(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return text
     return set_cell_size(text, width - len(CUT_MARK)).rstrip() + CUT_MARK
+
+
+def _fitted_columns(rows: list[tuple[str, dict[str, str]]], room: int) -> tuple[list[str], int]:
+    """The board's columns, and the finding's width: what the others leave of ``room``. The least
+    needed columns are left out while the finding would have less than ``FINDING_MIN`` cells."""
+    columns = list(BOARD_COLUMNS)
+
+    def width(column: str) -> int:  # a column's widest cell, with the cell's padding on each side
+        return max([cell_len(t(f"tui.rect.col.{column}")), *(cell_len(cells[column]) for _, cells in rows)]) + 2
+
+    def left_for_finding() -> int:
+        return room - sum(width(column) for column in columns if column != "finding") - 2
+
+    for dropped in DROPPED_FIRST:
+        if left_for_finding() >= FINDING_MIN:
+            break
+        columns.remove(dropped)
+    return columns, max(left_for_finding(), FINDING_MIN)
 
 
 def _chosen(select: Select[Any]) -> Any:
@@ -223,22 +244,29 @@ class RectificationBoardScreen(_RectificationScreen):
         )
 
     def show(self) -> None:
+        table = self.query_one("#rect-board", VisitTable)
+        if not table.size.width:  # not laid out yet (it was loading): its columns fit the width it gets
+            self.call_after_refresh(self.show)
+            return
         today = self.session.today()
         wanted = self.current_filter()
         shown = [view for view in self.views if wanted.matches(view, today)]
-        table = self.query_one("#rect-board", VisitTable)
         kept = table.selected_key  # filled again after feedback or a filter: the cursor stays on its item
         self.shown = {view.id: view for view in shown}
+        rows = [(view.id, self._cells(view, today)) for view in shown]
+        columns, finding_width = _fitted_columns(rows, self._room(table))
         table.fill(
+            [t(f"tui.rect.col.{column}") for column in columns],
             [
-                t("tui.rect.col.due"),
-                t("tui.rect.col.state"),
-                t("tui.rect.col.site"),
-                t("tui.rect.col.area"),
-                t("tui.rect.col.severity"),
-                t("tui.rect.col.finding"),
+                (
+                    key,
+                    [
+                        _clip(cells[column], finding_width) if column == "finding" else cells[column]
+                        for column in columns
+                    ],
+                )
+                for key, cells in rows
             ],
-            [(view.id, self._cells(view, today)) for view in shown],
             keep=kept,
         )
         overdue = sum(1 for view in self.views if view.overdue_on(today))
@@ -248,16 +276,25 @@ class RectificationBoardScreen(_RectificationScreen):
         self._preview()
 
     @staticmethod
-    def _cells(view: RectificationView, today: date) -> list[str]:
+    def _room(table: VisitTable) -> int:
+        """The table's width for cells, a vertical scrollbar's width kept free (it comes with many rows)."""
+        return table.scrollable_content_region.width - table.styles.scrollbar_size_vertical
+
+    def on_resize(self) -> None:
+        if self.views:
+            self.call_after_refresh(self.show)  # once the table has its new width
+
+    @staticmethod
+    def _cells(view: RectificationView, today: date) -> dict[str, str]:
         state = t("rect.overdue", days=view.days_overdue(today)) if view.overdue_on(today) else label(view.state)
-        return [
-            view.due.isoformat(),
-            state,
-            view.record.site_name,
-            label(view.record.area),
-            label(view.record.severity),
-            _clip(view.record.note, FINDING_SHOWN),
-        ]
+        return {
+            "due": view.due.isoformat(),
+            "state": state,
+            "site": view.record.site_name,
+            "area": label(view.record.area),
+            "severity": label(view.record.severity),
+            "finding": view.record.note,
+        }
 
     def selected_view(self) -> RectificationView | None:
         key = self.query_one("#rect-board", VisitTable).selected_key
