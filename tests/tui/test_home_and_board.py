@@ -9,14 +9,17 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from inspector.core.visits import progress
 from inspector.i18n import set_language
 from inspector.tui.app import InspectorApp
 from inspector.tui.screens.rectifications import FeedbackDialog, RectificationBoardScreen
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
+from inspector.tui.widgets.area_bar import AreaBar
 from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 from tests.tui.conftest import LARGE, SMALL, drive, settle
+from tests.tui.test_snapshots import runner
 
 
 async def open_board(pilot: Pilot) -> RectificationBoardScreen:
@@ -116,6 +119,28 @@ def test_the_boards_finding_takes_the_width_the_other_columns_leave(
         room = table.scrollable_content_region.width - sum(widths[:-1]) - table.styles.scrollbar_size_vertical
         for finding, note in zip(findings, notes, strict=True):
             assert finding == note or cell_len(finding) >= room - 2 - 1, (finding, room)
+
+    try:
+        drive(session, steps, size=size)
+    finally:
+        set_language("zh")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", [(60, 20), SMALL], ids=["60x20", "80x24"])
+def test_the_runners_area_bar_stays_on_one_line_with_every_count(
+    session: Session, language: str, size: tuple[int, int]
+) -> None:
+    set_language(language)
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        await runner(pilot)
+        bar = app.screen.query_one(AreaBar)
+        shown = bar.render().plain
+        counts = re.findall(r"\d+/\d+", shown)
+        assert bar.size.height == 1 and cell_len(shown) <= bar.content_size.width, shown
+        areas = [row for row in progress(app.screen.visit) if row.total]  # type: ignore[attr-defined]
+        assert len(counts) == len(areas) and any(int(count.split("/")[1]) >= 10 for count in counts), shown
 
     try:
         drive(session, steps, size=size)
