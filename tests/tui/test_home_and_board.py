@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from inspector.core.visits import progress
-from inspector.i18n import set_language
+from inspector.i18n import set_language, t
 from inspector.tui.app import InspectorApp
 from inspector.tui.screens.rectifications import FeedbackDialog, RectificationBoardScreen
 from inspector.tui.screens.runner import RunnerScreen
@@ -141,6 +141,25 @@ def test_the_runners_area_bar_stays_on_one_line_with_every_count(
         assert bar.size.height == 1 and cell_len(shown) <= bar.content_size.width, shown
         areas = [row for row in progress(app.screen.visit) if row.total]  # type: ignore[attr-defined]
         assert len(counts) == len(areas) and any(int(count.split("/")[1]) >= 10 for count in counts), shown
+
+    try:
+        drive(session, steps, size=size)
+    finally:
+        set_language("zh")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", [(60, 20), SMALL], ids=["60x20", "80x24"])
+def test_help_shows_how_to_close_it_on_a_short_screen(session: Session, language: str, size: tuple[int, int]) -> None:
+    set_language(language)
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        await pilot.press("f1")
+        await settle(pilot)
+        dialog = app.screen.query_one(".help")
+        close_hint = list(dialog.children)[-1]
+        assert str(close_hint.render()).startswith(t("tui.help.close")[:6])
+        assert close_hint.region.bottom <= dialog.region.bottom - 2, (close_hint.region, dialog.region)
 
     try:
         drive(session, steps, size=size)

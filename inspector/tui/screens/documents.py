@@ -16,13 +16,18 @@ from inspector.tui.desktop import open_with_desktop
 from inspector.tui.screens.base import InspectorScreen
 from inspector.tui.session import Session
 from inspector.tui.widgets.fitting_footer import FittingFooter
-from inspector.tui.widgets.visit_table import VisitTable
+from inspector.tui.widgets.visit_table import VisitTable, columns_that_fit
+
+COLUMNS = ("kind", "number", "site", "date", "file")
+DROPPED_FIRST = ("file", "date")
+"""Left out, in this order, when the list is narrower than its columns (the line under it says the file)."""
 
 
 class DocumentsScreen(InspectorScreen[None]):
     AUTO_FOCUS = "#documents"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_file", "tui.docs.key.open_file"),
+        # priority: the list's own Enter would otherwise hide this one from the footer
+        Binding("enter", "open_file", "tui.docs.key.open_file", priority=True),
         Binding("f3", "open_folder", "tui.docs.key.open_folder"),
         Binding("escape", "app.pop_screen", "tui.key.back"),
     ]
@@ -45,32 +50,49 @@ class DocumentsScreen(InspectorScreen[None]):
     def on_screen_resume(self) -> None:
         self.documents = issued_documents(self.store)
         self.query_one("#documents-title", Static).update(t("tui.docs.title", count=len(self.documents)))
-        self.query_one(VisitTable).fill(
-            [t(f"tui.docs.col.{column}") for column in ("kind", "number", "site", "date", "file")],
-            [
-                (
-                    str(number),
-                    [
-                        t(f"tui.docs.kind.{document.kind}"),
-                        document.number or "-",
-                        document.site or "-",
-                        document.day.isoformat(),
-                        document.path.name if document.path else t("tui.docs.file_unknown"),
-                    ],
-                )
-                for number, document in enumerate(self.documents)
-            ],
+        self.show()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show)  # once the list has its new width
+
+    def show(self) -> None:
+        table = self.query_one(VisitTable)
+        if not table.size.width:  # not laid out yet: its columns fit the width it gets
+            self.call_after_refresh(self.show)
+            return
+        rows = [(str(number), self._cells(document)) for number, document in enumerate(self.documents)]
+        headers = {column: t(f"tui.docs.col.{column}") for column in COLUMNS}
+        room = table.scrollable_content_region.width - table.styles.scrollbar_size_vertical
+        columns = columns_that_fit(headers, [cells for _, cells in rows], room, DROPPED_FIRST)
+        table.fill(
+            [headers[column] for column in columns],
+            [(key, [cells[column] for column in columns]) for key, cells in rows],
+            keep=table.selected_key,
         )
         self._show_path()
+
+    @staticmethod
+    def _cells(document: IssuedDocument) -> dict[str, str]:
+        return {
+            "kind": t(f"tui.docs.kind.{document.kind}"),
+            "number": document.number or "-",
+            "site": document.site or "-",
+            "date": document.day.isoformat(),
+            "file": document.path.name if document.path else t("tui.docs.file_unknown"),
+        }
 
     def selected(self) -> IssuedDocument | None:
         key = self.query_one(VisitTable).selected_key
         return self.documents[int(key)] if key else None
 
     def _show_path(self) -> None:
+        """Where the selected document is: inside the data dir, from there (the exports folder)."""
         document = self.selected()
+        path = document.path if document else None
+        if path is not None and path.is_relative_to(self.store.root.resolve()):
+            path = path.relative_to(self.store.root.resolve())
         self.query_one("#documents-path", Static).update(
-            t("tui.docs.none") if not self.documents else str(document.path or "") if document else ""
+            t("tui.docs.none") if not self.documents else str(path) if path else ""
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from rich.cells import cell_len
 from textual.widgets import DataTable
+
+CELL_PADDING = 2
+"""A DataTable cell's padding: one cell on each side."""
+
+
+def columns_that_fit(
+    headers: Mapping[str, str], rows: Sequence[Mapping[str, str]], room: int, droppable: Sequence[str]
+) -> list[str]:
+    """The columns (the keys of ``headers``, in order) whose widest cells fit ``room`` cells, the
+    ``droppable`` ones left out in their order until they do (or none is left to leave out)."""
+    columns = list(headers)
+
+    def width(column: str) -> int:
+        return max([cell_len(headers[column]), *(cell_len(row[column]) for row in rows)]) + CELL_PADDING
+
+    for dropped in droppable:
+        if sum(width(column) for column in columns) <= room:
+            break
+        columns.remove(dropped)
+    return columns
 
 
 class VisitTable(DataTable[str]):
