@@ -34,10 +34,11 @@ from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
 from inspector.tui.widgets.fitting_footer import FittingFooter
-from inspector.tui.widgets.visit_table import VisitTable
+from inspector.tui.widgets.visit_table import CELL_PADDING, VisitTable, column_width, columns_that_fit
 
 CUT_MARK = "..."
 BOARD_COLUMNS = ("due", "state", "site", "area", "severity", "finding")
+"""The finding last: it takes the width the others leave."""
 DROPPED_FIRST = ("severity", "area")
 """Columns left out, in this order, when the finding would have less than ``FINDING_MIN`` cells
 (the preview under the table and the detail say them)."""
@@ -53,22 +54,14 @@ def _clip(text: str, width: int) -> str:
     return set_cell_size(text, width - len(CUT_MARK)).rstrip() + CUT_MARK
 
 
-def _fitted_columns(rows: list[tuple[str, dict[str, str]]], room: int) -> tuple[list[str], int]:
+def _fitted_columns(rows: list[dict[str, str]], room: int) -> tuple[list[str], int]:
     """The board's columns, and the finding's width: what the others leave of ``room``. The least
     needed columns are left out while the finding would have less than ``FINDING_MIN`` cells."""
-    columns = list(BOARD_COLUMNS)
-
-    def width(column: str) -> int:  # a column's widest cell, with the cell's padding on each side
-        return max([cell_len(t(f"tui.rect.col.{column}")), *(cell_len(cells[column]) for _, cells in rows)]) + 2
-
-    def left_for_finding() -> int:
-        return room - sum(width(column) for column in columns if column != "finding") - 2
-
-    for dropped in DROPPED_FIRST:
-        if left_for_finding() >= FINDING_MIN:
-            break
-        columns.remove(dropped)
-    return columns, max(left_for_finding(), FINDING_MIN)
+    headers = {column: t(f"tui.rect.col.{column}") for column in BOARD_COLUMNS}
+    at_least = [{**cells, "finding": "-" * FINDING_MIN} for cells in rows]
+    columns = columns_that_fit(headers, at_least, room, DROPPED_FIRST)
+    others = sum(column_width(headers[column], (cells[column] for cells in rows)) for column in columns[:-1])
+    return columns, max(room - others - CELL_PADDING, FINDING_MIN)
 
 
 def _chosen(select: Select[Any]) -> Any:
@@ -254,7 +247,7 @@ class RectificationBoardScreen(_RectificationScreen):
         kept = table.selected_key  # filled again after feedback or a filter: the cursor stays on its item
         self.shown = {view.id: view for view in shown}
         rows = [(view.id, self._cells(view, today)) for view in shown]
-        columns, finding_width = _fitted_columns(rows, self._room(table))
+        columns, finding_width = _fitted_columns([cells for _, cells in rows], self._room(table))
         table.fill(
             [t(f"tui.rect.col.{column}") for column in columns],
             [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.cells import cell_len
 from textual.widgets import DataTable
@@ -17,15 +17,16 @@ def columns_that_fit(
     """The columns (the keys of ``headers``, in order) whose widest cells fit ``room`` cells, the
     ``droppable`` ones left out in their order until they do (or none is left to leave out)."""
     columns = list(headers)
-
-    def width(column: str) -> int:
-        return max([cell_len(headers[column]), *(cell_len(row[column]) for row in rows)]) + CELL_PADDING
-
     for dropped in droppable:
-        if sum(width(column) for column in columns) <= room:
+        if sum(column_width(headers[column], (row[column] for row in rows)) for column in columns) <= room:
             break
         columns.remove(dropped)
     return columns
+
+
+def column_width(header: str, cells: Iterable[str]) -> int:
+    """A column's width on screen: its widest cell (or header), with the cell padding."""
+    return max([cell_len(header), *(cell_len(cell) for cell in cells)]) + CELL_PADDING
 
 
 class VisitTable(DataTable[str]):
