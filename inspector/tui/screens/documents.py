@@ -57,13 +57,9 @@ class DocumentsScreen(InspectorScreen[None]):
 
     def show(self) -> None:
         table = self.query_one(VisitTable)
-        if not table.size.width:  # not laid out yet: its columns fit the width it gets
-            self.call_after_refresh(self.show)
-            return
         rows = [(str(number), self._cells(document)) for number, document in enumerate(self.documents)]
         headers = {column: t(f"tui.docs.col.{column}") for column in COLUMNS}
-        room = table.scrollable_content_region.width - table.styles.scrollbar_size_vertical
-        columns = columns_that_fit(headers, [cells for _, cells in rows], room, DROPPED_FIRST)
+        columns = columns_that_fit(headers, [cells for _, cells in rows], table.room, DROPPED_FIRST)
         table.fill(
             [headers[column] for column in columns],
             [(key, [cells[column] for column in columns]) for key, cells in rows],

@@ -238,16 +238,13 @@ class RectificationBoardScreen(_RectificationScreen):
 
     def show(self) -> None:
         table = self.query_one("#rect-board", VisitTable)
-        if not table.size.width:  # not laid out yet (it was loading): its columns fit the width it gets
-            self.call_after_refresh(self.show)
-            return
         today = self.session.today()
         wanted = self.current_filter()
         shown = [view for view in self.views if wanted.matches(view, today)]
         kept = table.selected_key  # filled again after feedback or a filter: the cursor stays on its item
         self.shown = {view.id: view for view in shown}
         rows = [(view.id, self._cells(view, today)) for view in shown]
-        columns, finding_width = _fitted_columns([cells for _, cells in rows], self._room(table))
+        columns, finding_width = _fitted_columns([cells for _, cells in rows], table.room)
         table.fill(
             [t(f"tui.rect.col.{column}") for column in columns],
             [
@@ -267,11 +264,6 @@ class RectificationBoardScreen(_RectificationScreen):
             t("tui.rect.counts", shown=len(shown), total=len(self.views), overdue=overdue)
         )
         self._preview()
-
-    @staticmethod
-    def _room(table: VisitTable) -> int:
-        """The table's width for cells, a vertical scrollbar's width kept free (it comes with many rows)."""
-        return table.scrollable_content_region.width - table.styles.scrollbar_size_vertical
 
     def on_resize(self) -> None:
         if self.views:

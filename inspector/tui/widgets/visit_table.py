@@ -32,6 +32,7 @@ def column_width(header: str, cells: Iterable[str]) -> int:
 class VisitTable(DataTable[str]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self._filled: tuple[object, ...] = ()
 
     def fill(
         self, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]], *, keep: str | None = None
@@ -39,8 +40,13 @@ class VisitTable(DataTable[str]):
         """Replace the whole table; rows are (key, cells). Several rows may share a key.
 
         The cursor goes to the first row of key ``keep`` when there is one (the row the user was on,
-        after the table is filled again), else to the first row.
+        after the table is filled again), else to the first row. Filled again with the same rows (a
+        resize that changes no column, the lists read again), the table is left as it is.
         """
+        content = (tuple(columns), tuple((key, tuple(cells)) for key, cells in rows))
+        if content == self._filled:
+            return
+        self._filled = content
         self.clear(columns=True)
         self.add_columns(*columns)
         for number, (uuid, cells) in enumerate(rows):
@@ -48,6 +54,13 @@ class VisitTable(DataTable[str]):
         kept = next((number for number, (uuid, _) in enumerate(rows) if uuid == keep), None)
         if kept is not None:
             self.move_cursor(row=kept)
+
+    @property
+    def room(self) -> int:
+        """The width for cells, a vertical scrollbar's kept free (it comes with many rows). Before the
+        table is first laid out, the screen's: the tables of this app span it."""
+        width = self.scrollable_content_region.width or self.screen.size.width
+        return width - self.styles.scrollbar_size_vertical
 
     @property
     def selected_key(self) -> str | None:
