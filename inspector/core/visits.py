@@ -627,6 +627,9 @@ class VisitSummary:
     version: int
     failed: int
     seal: str | None
+    reinspection: bool = False
+    """A re-inspection (复查) of a site's open rectifications; rows written before it was kept say False
+    until their visit is next saved."""
 
     @classmethod
     def of(cls, visit: Visit) -> VisitSummary:
@@ -643,6 +646,7 @@ class VisitSummary:
             version=visit.version,
             failed=len(failed_items(visit)) if visit.is_sealed else 0,
             seal=visit.seal,
+            reinspection=bool(visit.reinspects),
         )
 
     def to_dict(self) -> dict[str, Any]:

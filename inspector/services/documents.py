@@ -12,11 +12,11 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from inspector.core.clock import from_iso, local_date, now
+from inspector.core.clock import from_iso, local_date, now, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.profile import BureauProfile, document_number
 from inspector.core.rectifications import EventKind
@@ -46,6 +46,9 @@ FIRST_YEAR = 2020
 
 LIBREOFFICE_DIR = ".libreoffice"
 """LibreOffice's own profile, inside the data dir: made once, reused by every layout and PDF."""
+RECORD_KIND = "record"
+ISSUED_FILE = "documents.json"
+"""The documents written, one row per document (made again: its row is updated), for the list of them."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,72 @@ class WrittenDocument:
     @property
     def numbers_low(self) -> bool:
         return self.numbers_left is not None and self.numbers_left < LOW_WATER
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    """One document written: a notice, an on-site record or a bulletin; ``path`` is None when the
+    number was given before documents were listed (where it was written is not known)."""
+
+    kind: str
+    number: str
+    site: str
+    day: date
+    path: Path | None
+
+
+def _remember(store: Store, issued_for: str, kind: str, number: str, site: str, day: date, path: Path) -> None:
+    """Note the document written, after it is on disk: a crash between the two loses a row of
+    the list, never the document or its number."""
+    row = {
+        "issued_for": issued_for,
+        "kind": kind,
+        "number": number,
+        "site": site,
+        "day": day.isoformat(),
+        "path": str(path.resolve()),
+        "at": to_iso(now()),
+    }
+    table = store.db(ISSUED_FILE).table("issued")
+    table.upsert(row, lambda stored: stored["issued_for"] == issued_for)
+
+
+def issued_documents(store: Store) -> list[IssuedDocument]:
+    """Every document issued, newest first: those noted as written, then the numbers the store
+    gave before documents were noted (their file is not known)."""
+    rows: list[dict[str, Any]] = [dict(row) for row in store.db(ISSUED_FILE).table("issued").all()]
+    noted = {row["issued_for"] for row in rows}
+    sites = {summary.uuid: summary.site_name for summary in store.visit_summaries()}
+    profile = load_profile(store)
+    prefixes = {NOTICE_SERIES: profile.notice_prefix, BULLETIN_SERIES: profile.bulletin_prefix}
+    for row in store.db("counters.json").table("numbers").all():
+        kind, _, year = str(row["series"]).partition(":")
+        if kind not in prefixes or row["issued_for"] in noted:
+            continue
+        rows.append(
+            {
+                "issued_for": row["issued_for"],
+                "kind": kind,
+                "number": document_number(prefixes[kind], int(year), int(row["number"])),
+                "site": sites.get(row["issued_for"].split(":")[1], ""),  # notice:<uuid>[:v<version>]
+                "day": local_date(datetime.fromisoformat(row["at"])).isoformat(),
+                "path": None,
+                "at": row["at"],
+            }
+        )
+    # newest first; of the same moment, the one noted last first
+    order = {id(row): position for position, row in enumerate(rows)}
+    rows.sort(key=lambda row: (row["at"], order[id(row)]), reverse=True)
+    return [
+        IssuedDocument(
+            kind=row["kind"],
+            number=row["number"],
+            site=row["site"],
+            day=date.fromisoformat(row["day"]),
+            path=Path(row["path"]) if row["path"] else None,
+        )
+        for row in rows
+    ]
 
 
 def exports_dir(store: Store, profile: BureauProfile) -> Path:
@@ -126,6 +195,7 @@ def issue_notice(
             pdf=pdf,
         )
         written = _write_with_pdf(target, settled, pdf)
+        _remember(store, key, NOTICE_SERIES, number, visit.site.name, issued, target)
         record_notice(store, visit.uuid, number, by=visit.signed_off_by or visit.lead)
         return replace(allocated, path=written.path, pdf=written.pdf, replaces=issue.replaces_number)
 
@@ -159,7 +229,9 @@ def write_record(store: Store, visit_ref: str, output: Path | None = None, *, pd
         name = t("doc.record.file", date=visit_day(visit).isoformat(), site=visit.site.name)
         target = _target(store, profile, output, safe_file_name(name))
         settled = _settle(store, lambda _: build_record(visit, profile), laid_out=False, pdf=pdf)
-        return _write_with_pdf(target, settled, pdf)
+        written = _write_with_pdf(target, settled, pdf)
+        _remember(store, f"record:{visit.uuid}", RECORD_KIND, "", visit.site.name, visit_day(visit), target)
+        return written
 
 
 def issue_bulletin(
@@ -203,6 +275,7 @@ def issue_bulletin(
             store, lambda pages: build_bulletin(scope, profile, number, pages_before_back_matter=pages), True, pdf
         )
         written = _write_with_pdf(target, settled, pdf)
+        _remember(store, issued_for, BULLETIN_SERIES, number, "", day, target)
         return replace(allocated, path=written.path, pdf=written.pdf)
 
 

@@ -258,6 +258,37 @@ def pending(store: Store) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda e: (order.get(e["kind"], 2), e.get("version", 0), e["key"]))
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """What the next sync sends: the one count shown before a run, after it, and as its bar's total."""
+
+    entries: tuple[dict[str, Any], ...]
+
+    @property
+    def visits(self) -> int:
+        return sum(1 for entry in self.entries if entry["kind"] == VISIT)
+
+    @property
+    def events(self) -> int:
+        return len(self.entries) - self.visits
+
+    def sendable_by(self, role: str) -> list[dict[str, Any]]:
+        """The entries this role may send; the others wait for a lead's laptop."""
+        return [entry for entry in self.entries if role in SENDERS.get(entry["kind"], set())]
+
+
+def waiting(store: Store) -> Waiting:
+    """The outbox entries the next sync sends, once what belongs in the outbox is in it.
+
+    A re-inspection signed off on the review screen decides its rectifications' events only in
+    the rectification index; they (and whatever a crash left out) are queued here first, so the
+    count before a sync is the count it sends. A read-only store counts what is queued.
+    """
+    if not store.readonly:
+        _queue_unsent(store)
+    return Waiting(tuple(pending(store)))
+
+
 def pending_count(store: Store) -> int:
     return len(pending(store))
 
@@ -280,11 +311,10 @@ def sync(store: Store, client: BureauClient, *, on_progress: ProgressCallback | 
     info = client.hello()
     report.clock_offset_seconds = clock_offset(info.server_time, now())
     role = info.role
-    _queue_unsent(store)
     report.server_restored = _notice_restore(store, client.base_url, info.epoch)
-    queue = pending(store)
-    allowed = [entry for entry in queue if role in SENDERS.get(entry["kind"], set())]
-    report.held_for_role = len(queue) - len(allowed)
+    queue = waiting(store)
+    allowed = queue.sendable_by(role)
+    report.held_for_role = len(queue.entries) - len(allowed)
     _push(store, client, allowed, report, notify)
     _pull(store, client, report, notify)
     if role == "lead":  # who issues documents

@@ -81,6 +81,11 @@ class InspectorApp(App[int]):
         notes = screen.help_notes() if isinstance(screen, InspectorScreen) else []
         self.push_screen(HelpDialog(self.session, screen, notes))
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual's reflex binding) says how to quit, in the user's language."""
+        quit_key = next(binding for _, binding in self._bindings if binding.action == "quit")
+        self.notify(t("tui.quit.how", key=self.get_key_display(quit_key)), title=t("tui.quit.title"), markup=False)
+
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
         self.session.store.update_settings(**{THEME_SETTING: self.theme})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from textual.pilot import Pilot
@@ -15,12 +15,6 @@ from tests.tui.conftest import SMALL, drive, settle
 from tests.tui.test_snapshots import SCREENS
 
 
-async def board(pilot: Pilot) -> None:
-    await settle(pilot)
-    await pilot.press("f6")
-    await settle(pilot)
-
-
 @pytest.fixture(params=["zh", "en"])
 def language(request: pytest.FixtureRequest) -> Iterator[str]:
     set_language(request.param)
@@ -28,18 +22,31 @@ def language(request: pytest.FixtureRequest) -> Iterator[str]:
     set_language("zh")
 
 
-@pytest.mark.parametrize("reach", [*SCREENS.values(), board], ids=[*SCREENS, "board"])
-def test_the_footer_keys_end_before_the_palette_key(
-    session: Session, language: str, reach: Callable[[Pilot], Awaitable[None]]
+NARROW = (60, 20)
+FITTING = ["home", "board", "detail", "sync", "documents"]
+"""The screens whose footer fits at 60 columns too (``FittingFooter``)."""
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [*((name, SMALL) for name in SCREENS), *((name, NARROW) for name in FITTING)],
+    ids=[*(f"{name}-80x24" for name in SCREENS), *(f"{name}-60x20" for name in FITTING)],
+)
+def test_the_footer_keys_fit_and_end_before_the_palette_key(
+    session: Session, language: str, name: str, size: tuple[int, int]
 ) -> None:
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
-        await reach(pilot)
+        await SCREENS[name](pilot)
+        await settle(pilot)
         keys = list(app.screen.query(FooterKey))
         palette = [key for key in keys if key.has_class("-command-palette")]
         others = [key for key in keys if key not in palette]
-        assert palette and others
-        assert max(key.region.right for key in others) <= palette[0].region.x, [
-            (key.key_display, key.description) for key in others
-        ]
+        shown = [(key.key_display, key.description) for key in others]
+        assert others and max(key.region.right for key in keys) <= size[0], shown
+        assert any(key.action == "help" for key in others), shown
+        if palette:
+            assert max(key.region.right for key in others) <= palette[0].region.x, shown
+        elif size == SMALL and name not in FITTING:
+            pytest.fail(f"the palette key is missing: {shown}")
 
-    drive(session, steps, size=SMALL)
+    drive(session, steps, size=size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,14 +10,18 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, RichLog, Static
 
+from inspector.core.vocabulary import Result
+from inspector.i18n import t
 from inspector.server.accounts import Role
+from inspector.services import rectifications, visits
 from inspector.services.sync import pending_count, saved_login
+from inspector.store.store import Store
 from inspector.tui.app import InspectorApp
 from inspector.tui.screens.home import HomeScreen
 from inspector.tui.screens.sync import SyncScreen
 from inspector.tui.session import Session
 from tests.server.harness import Bureau, listening_bureau
-from tests.tui.conftest import drive, settle
+from tests.tui.conftest import LARGE, SMALL, drive, settle
 
 
 @pytest.fixture
@@ -96,3 +101,48 @@ def test_plain_http_to_another_machine_is_refused_before_anything_is_sent(sessio
 
     drive(session, steps)
     assert saved_login(session.store) is None
+
+
+@pytest.mark.parametrize("size", [(60, 20), SMALL, LARGE], ids=["60x20", "80x24", "120x40"])
+def test_the_log_wraps_within_its_width_and_loses_no_character(
+    session: Session, bureau: Bureau, size: tuple[int, int]
+) -> None:
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        await open_sync(pilot)
+        await run_with(pilot, bureau.url, "not-a-token")
+        log = app.screen.query_one("#sync-log", RichLog)
+        width = log.scrollable_content_region.width
+        assert max(line.cell_length for line in log.lines) <= width
+        assert "".join(line.text.strip() for line in log.lines) == t("sync.auth.token_unknown")
+
+    drive(session, steps, size=size)
+
+
+def sign_off_a_reinspection_as_the_review_screen_does(store: Store) -> None:
+    """Every open item of one site found put right, then signed off like any visit (not through
+    ``complete_reinspection``): what it decided is then only in the rectification index."""
+    site_id = rectifications.rectification_views(store)[0].record.site_id
+    visit = rectifications.start_reinspection(store, site_id, lead="王组长", title="复查")
+    for item in visit.checklist.items:
+        visits.record_answer(store, visit.uuid, item.id, by="王组长", result=Result.PASS)
+    visits.sign_off_visit(store, visit.uuid, by="王组长")
+
+
+def test_what_waits_is_counted_once_before_during_and_after_the_run(session: Session, bureau: Bureau) -> None:
+    sign_off_a_reinspection_as_the_review_screen_does(session.store)
+    phases: list[str] = []
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        screen = await open_sync(pilot)
+        before = str(screen.query_one("#sync-pending", Static).render())
+        visits_waiting, events_waiting = (int(number) for number in re.findall(r"\d+", before))
+        assert events_waiting > 0
+        original = screen._show_progress
+        screen._show_progress = lambda progress: (phases.append(progress), original(progress))  # type: ignore[method-assign]
+        await run_with(pilot, bureau.url, bureau.tokens[Role.LEAD.value])
+        first_push = next(progress for progress in phases if progress.phase == "push")
+        assert first_push.total == visits_waiting + events_waiting
+        assert f"整改记录 {events_waiting} 条" in log_text(app), log_text(app)
+        assert "检查记录 0 份，整改记录 0 条" in str(screen.query_one("#sync-pending", Static).render())
+
+    drive(session, steps)

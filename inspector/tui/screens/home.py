@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.lazy import Lazy
-from textual.widgets import ContentSwitcher, DataTable, Footer, ProgressBar, Static
+from textual.widgets import ContentSwitcher, DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from inspector.core.clock import from_iso
@@ -24,6 +24,7 @@ from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
 from inspector.tui.session import Session
+from inspector.tui.widgets.fitting_footer import FittingFooter
 from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 
@@ -48,12 +49,18 @@ def _when(iso: str | None) -> str:
     return from_iso(iso).strftime("%m-%d %H:%M") if iso else ""
 
 
+def _site(row: VisitSummary) -> str:
+    """The site a visit was at; a re-inspection says so (复查：…), as its title does."""
+    return t("rect.reinspection.title", site=row.site_name) if row.reinspection else row.site_name
+
+
 class HomeScreen(InspectorScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "resume", "tui.key.resume"),
         Binding("f2", "new_visit", "tui.key.new_visit"),
         Binding("f6", "rectification_board", "tui.key.rectification_board"),
         Binding("f7", "sync", "tui.key.sync"),
+        Binding("f8", "documents", "tui.key.documents"),
         Binding("enter", "open_selected", "tui.key.open", show=False),
     ]
 
@@ -79,7 +86,7 @@ class HomeScreen(InspectorScreen[None]):
                 yield Lazy(Vertical(self.rectifications_loading, self.rectifications))
             with Vertical(id="tab-outbox"):
                 yield Lazy(Vertical(self.outbox, Static(t("tui.home.outbox_hint"), classes="empty")))
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def help_notes(self) -> list[str]:
         return [t("tui.home.help_sections")]
@@ -102,8 +109,17 @@ class HomeScreen(InspectorScreen[None]):
         self.query_one("#home-title", Static).update(
             t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
         )
-        self._set_tab_label("tab-in-progress", t("tui.home.tab.in_progress"), len(in_progress))
-        self._set_tab_label("tab-outbox", t("tui.home.tab.outbox"), len(pending))
+        bar = self.query_one(SectionBar)
+        bar.set_label(
+            "tab-in-progress",
+            f"{t('tui.home.tab.in_progress')} {len(in_progress)}",
+            t("tui.home.tab_short.in_progress", count=len(in_progress)),
+        )
+        bar.set_label(
+            "tab-outbox",
+            f"{t('tui.home.tab.outbox')} {len(pending)}",
+            t("tui.home.tab_short.outbox", count=len(pending)),
+        )
         # the sections not shown wait until the frame is drawn; so does reading the rectifications,
         # whose worker thread would otherwise hold the frame up too
         self.call_after_refresh(self._fill_other_sections, summaries, pending)
@@ -114,14 +130,11 @@ class HomeScreen(InspectorScreen[None]):
         self.rectifications_loading.display = True
         self.load_rectifications()
 
-    def _set_tab_label(self, pane_id: str, text: str, count: int) -> None:
-        self.query_one(SectionBar).set_label(pane_id, f"{text} {count}")
-
     def _fill_in_progress(self, rows: list[VisitSummary]) -> None:
         table = self.query_one("#in-progress", VisitTable)
         table.fill(
             [t("tui.col.site"), t("tui.col.township"), t("tui.col.status"), t("tui.col.arrived")],
-            [(row.uuid, [row.site_name, row.township, label(row.status), _when(row.arrived_at)]) for row in rows],
+            [(row.uuid, [_site(row), row.township, label(row.status), _when(row.arrived_at)]) for row in rows],
         )
         empty = self.query_one("#in-progress-empty", Static)
         empty.update(t("tui.home.nothing_in_progress") if not rows else t("tui.home.resume_hint"))
@@ -130,7 +143,7 @@ class HomeScreen(InspectorScreen[None]):
         self.recent.fill(
             [t("tui.col.site"), t("tui.col.status"), t("tui.col.arrived"), t("tui.col.findings")],
             [
-                (row.uuid, [row.site_name, label(row.status), _when(row.arrived_at), str(row.failed or "")])
+                (row.uuid, [_site(row), label(row.status), _when(row.arrived_at), str(row.failed or "")])
                 for row in summaries[:RECENT_SHOWN]
             ],
         )
@@ -153,7 +166,7 @@ class HomeScreen(InspectorScreen[None]):
                     (
                         entry["uuid"],
                         [
-                            by_uuid[entry["uuid"]].site_name,
+                            _site(by_uuid[entry["uuid"]]),
                             str(entry["version"]),
                             _when(by_uuid[entry["uuid"]].signed_off_at),
                         ],
@@ -208,7 +221,9 @@ class HomeScreen(InspectorScreen[None]):
             ),
         )
         self.query_one(SectionBar).set_label(
-            "tab-rectifications", t("tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue)
+            "tab-rectifications",
+            t("tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue),
+            t("tui.home.tab_short.rectifications", open=len(open_views), overdue=overdue),
         )
 
     # -- actions ---------------------------------------------------------------------------------
@@ -265,6 +280,11 @@ class HomeScreen(InspectorScreen[None]):
         from inspector.tui.screens.sync import SyncScreen
 
         self.app.push_screen(SyncScreen(self.session))
+
+    def action_documents(self) -> None:
+        from inspector.tui.screens.documents import DocumentsScreen
+
+        self.app.push_screen(DocumentsScreen(self.session))
 
     def action_new_visit(self) -> None:
         from inspector.tui.screens.new_visit import NewVisitScreen

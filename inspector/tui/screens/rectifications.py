@@ -18,7 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from inspector.core.errors import DomainError
@@ -33,11 +33,16 @@ from inspector.tui.screens.base import InspectorDialog, InspectorScreen
 from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
-from inspector.tui.widgets.visit_table import VisitTable
+from inspector.tui.widgets.fitting_footer import FittingFooter
+from inspector.tui.widgets.visit_table import CELL_PADDING, VisitTable, column_width, columns_that_fit
 
 CUT_MARK = "..."
-FINDING_SHOWN = 24
-"""How much of a finding the board's row shows (display width); the detail shows it whole."""
+BOARD_COLUMNS = ("due", "state", "site", "area", "severity", "finding")
+"""The finding last: it takes the width the others leave."""
+DROPPED_FIRST = ("severity", "area")
+"""Columns left out, in this order, when the finding would have less than ``FINDING_MIN`` cells
+(the preview under the table and the detail say them)."""
+FINDING_MIN = 16
 _EVIDENCE_SEPARATORS = re.compile(r"[;；\n]+")
 
 
@@ -47,6 +52,16 @@ def _clip(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return text
     return set_cell_size(text, width - len(CUT_MARK)).rstrip() + CUT_MARK
+
+
+def _fitted_columns(rows: list[dict[str, str]], room: int) -> tuple[list[str], int]:
+    """The board's columns, and the finding's width: what the others leave of ``room``. The least
+    needed columns are left out while the finding would have less than ``FINDING_MIN`` cells."""
+    headers = {column: t(f"tui.rect.col.{column}") for column in BOARD_COLUMNS}
+    at_least = [{**cells, "finding": "-" * FINDING_MIN} for cells in rows]
+    columns = columns_that_fit(headers, at_least, room, DROPPED_FIRST)
+    others = sum(column_width(headers[column], (cells[column] for cells in rows)) for column in columns[:-1])
+    return columns, max(room - others - CELL_PADDING, FINDING_MIN)
 
 
 def _chosen(select: Select[Any]) -> Any:
@@ -105,7 +120,7 @@ class _RectificationScreen(InspectorScreen[None]):
             return
         lead, _ = remembered_team(self.store)
         site_id = view.record.site_id
-        still_open = sum(1 for other in self.views if other.record.site_id == site_id and other.is_open)
+        still_open = len(services.open_at_site(self.store, site_id))
 
         def chosen(name: str | None) -> None:
             if name:
@@ -176,7 +191,7 @@ class RectificationBoardScreen(_RectificationScreen):
             yield Checkbox(t("tui.rect.overdue_only"), compact=True, id="rect-overdue")
         yield VisitTable(id="rect-board")
         yield Static(id="rect-preview", markup=False)
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -222,20 +237,27 @@ class RectificationBoardScreen(_RectificationScreen):
         )
 
     def show(self) -> None:
+        table = self.query_one("#rect-board", VisitTable)
         today = self.session.today()
         wanted = self.current_filter()
         shown = [view for view in self.views if wanted.matches(view, today)]
+        kept = table.selected_key  # filled again after feedback or a filter: the cursor stays on its item
         self.shown = {view.id: view for view in shown}
-        self.query_one("#rect-board", VisitTable).fill(
+        rows = [(view.id, self._cells(view, today)) for view in shown]
+        columns, finding_width = _fitted_columns([cells for _, cells in rows], table.room)
+        table.fill(
+            [t(f"tui.rect.col.{column}") for column in columns],
             [
-                t("tui.rect.col.due"),
-                t("tui.rect.col.state"),
-                t("tui.rect.col.site"),
-                t("tui.rect.col.area"),
-                t("tui.rect.col.severity"),
-                t("tui.rect.col.finding"),
+                (
+                    key,
+                    [
+                        _clip(cells[column], finding_width) if column == "finding" else cells[column]
+                        for column in columns
+                    ],
+                )
+                for key, cells in rows
             ],
-            [(view.id, self._cells(view, today)) for view in shown],
+            keep=kept,
         )
         overdue = sum(1 for view in self.views if view.overdue_on(today))
         self.query_one("#rect-title", Static).update(
@@ -243,17 +265,21 @@ class RectificationBoardScreen(_RectificationScreen):
         )
         self._preview()
 
+    def on_resize(self) -> None:
+        if self.views:
+            self.call_after_refresh(self.show)  # once the table has its new width
+
     @staticmethod
-    def _cells(view: RectificationView, today: date) -> list[str]:
+    def _cells(view: RectificationView, today: date) -> dict[str, str]:
         state = t("rect.overdue", days=view.days_overdue(today)) if view.overdue_on(today) else label(view.state)
-        return [
-            view.due.isoformat(),
-            state,
-            view.record.site_name,
-            label(view.record.area),
-            label(view.record.severity),
-            _clip(view.record.note, FINDING_SHOWN),
-        ]
+        return {
+            "due": view.due.isoformat(),
+            "state": state,
+            "site": view.record.site_name,
+            "area": label(view.record.area),
+            "severity": label(view.record.severity),
+            "finding": view.record.note,
+        }
 
     def selected_view(self) -> RectificationView | None:
         key = self.query_one("#rect-board", VisitTable).selected_key
@@ -316,7 +342,7 @@ class RectificationDetailScreen(_RectificationScreen):
         yield Static(t("tui.rect.detail_title"), classes="screen-title")
         with VerticalScroll():
             yield Static(id="rect-detail", markup=False)
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_screen_resume(self) -> None:
         self.after_change()

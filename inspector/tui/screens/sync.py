@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Label, ProgressBar, RichLog, Static
+from textual.widgets import Input, Label, ProgressBar, RichLog, Static
 from textual.worker import Worker, WorkerState
 
 from inspector.core.errors import DomainError
@@ -26,15 +26,16 @@ from inspector.services.sync import (
     SyncReport,
     login,
     open_client,
-    pending,
     retries_announced,
     saved_login,
     server_url,
     sync,
+    waiting,
 )
 from inspector.store.errors import StoreError
 from inspector.sync.errors import SyncError
 from inspector.tui.screens.base import InspectorScreen, problem_text
+from inspector.tui.widgets.fitting_footer import FittingFooter
 
 RUN_GROUP = "sync"
 
@@ -61,8 +62,9 @@ class SyncScreen(InspectorScreen[None]):
         with Horizontal(id="sync-progress-row"):
             yield ProgressBar(id="sync-progress", show_eta=False)
             yield Static(id="sync-phase")
-        yield RichLog(id="sync-log", wrap=True, markup=False)
-        yield Footer(compact=True)
+        # RichLog renders at least 78 cells wide by default: at 80 columns the cells past its width were cut
+        yield RichLog(id="sync-log", wrap=True, markup=False, min_width=1)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         saved = saved_login(self.store)
@@ -84,11 +86,14 @@ class SyncScreen(InspectorScreen[None]):
         )
 
     def _show_pending(self) -> None:
-        waiting = pending(self.store)
-        visits = sum(1 for entry in waiting if entry["kind"] == "visit")
-        self.query_one("#sync-pending", Static).update(
-            t("tui.sync.pending", visits=visits, events=len(waiting) - visits)
-        )
+        """What the next run sends, counted as the run counts it; what this login may not send, too."""
+        queue = waiting(self.store)
+        text = t("tui.sync.pending", visits=queue.visits, events=queue.events)
+        saved = saved_login(self.store)
+        held = len(queue.entries) - len(queue.sendable_by(saved.role)) if saved else 0
+        if held:
+            text += t("tui.sync.pending_held", count=held)
+        self.query_one("#sync-pending", Static).update(text)
 
     @property
     def running(self) -> bool:

@@ -1,5 +1,8 @@
 """One line naming a screen's sections, the shown one highlighted; a click or ←/→ picks another.
 
+Each section may have a short name too (with its count, like the long one): the short names are
+shown when the long ones would not fit the width, so no count is ever cut off.
+
 The home screen's first frame is what the team waits for when they walk in. Textual's ``Tabs``
 makes a widget of each tab and an animated underline beneath them, about 20 ms of a cold start
 of a quarter of a second here; this draws the names as one line of text, from one widget.
@@ -57,14 +60,21 @@ class SectionBar(Widget, can_focus=True):
     def __init__(self, sections: Sequence[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._labels = dict(sections)
+        self._short = dict(sections)
         self.set_reactive(SectionBar.active, sections[0][0])
 
     def label(self, section: str) -> str:
         return self._labels[section]
 
-    def set_label(self, section: str, text: str) -> None:
+    def set_label(self, section: str, text: str, short: str | None = None) -> None:
         self._labels[section] = text
+        self._short[section] = short or text
         self.refresh()
+
+    def _shown_labels(self) -> dict[str, str]:
+        """The long names when they fit the width, else the short ones."""
+        width = sum(cell_len(f" {text} ") for text in self._labels.values()) + cell_len(GAP) * (len(self._labels) - 1)
+        return self._labels if width <= self.content_size.width else self._short
 
     def validate_active(self, section: str) -> str:
         return section if section in self._labels else self.active
@@ -74,7 +84,7 @@ class SectionBar(Widget, can_focus=True):
 
     def render(self) -> Content:
         parts: list[str | tuple[str, object]] = []
-        for section, text in self._labels.items():
+        for section, text in self._shown_labels().items():
             if parts:
                 parts.append(GAP)
             component = "section-bar--active" if section == self.active else "section-bar--section"
@@ -84,7 +94,7 @@ class SectionBar(Widget, can_focus=True):
     def section_at(self, x: int) -> str | None:
         """The section drawn at column ``x`` of the content, if any."""
         start = 0
-        for section, text in self._labels.items():
+        for section, text in self._shown_labels().items():
             end = start + cell_len(f" {text} ")
             if start <= x < end:
                 return section

@@ -2,21 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from rich.cells import cell_len
 from textual.widgets import DataTable
+
+CELL_PADDING = 2
+"""A DataTable cell's padding: one cell on each side."""
+
+
+def columns_that_fit(
+    headers: Mapping[str, str], rows: Sequence[Mapping[str, str]], room: int, droppable: Sequence[str]
+) -> list[str]:
+    """The columns (the keys of ``headers``, in order) whose widest cells fit ``room`` cells, the
+    ``droppable`` ones left out in their order until they do (or none is left to leave out)."""
+    columns = list(headers)
+    for dropped in droppable:
+        if sum(column_width(headers[column], (row[column] for row in rows)) for column in columns) <= room:
+            break
+        columns.remove(dropped)
+    return columns
+
+
+def column_width(header: str, cells: Iterable[str]) -> int:
+    """A column's width on screen: its widest cell (or header), with the cell padding."""
+    return max([cell_len(header), *(cell_len(cell) for cell in cells)]) + CELL_PADDING
 
 
 class VisitTable(DataTable[str]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self._filled: tuple[object, ...] = ()
 
-    def fill(self, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> None:
-        """Replace the whole table; rows are (key, cells). Several rows may share a key."""
+    def fill(
+        self, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]], *, keep: str | None = None
+    ) -> None:
+        """Replace the whole table; rows are (key, cells). Several rows may share a key.
+
+        The cursor goes to the first row of key ``keep`` when there is one (the row the user was on,
+        after the table is filled again), else to the first row. Filled again with the same rows (a
+        resize that changes no column, the lists read again), the table is left as it is.
+        """
+        content = (tuple(columns), tuple((key, tuple(cells)) for key, cells in rows))
+        if content == self._filled:
+            return
+        self._filled = content
         self.clear(columns=True)
         self.add_columns(*columns)
         for number, (uuid, cells) in enumerate(rows):
             self.add_row(*cells, key=f"{uuid}#{number}")
+        kept = next((number for number, (uuid, _) in enumerate(rows) if uuid == keep), None)
+        if kept is not None:
+            self.move_cursor(row=kept)
+
+    @property
+    def room(self) -> int:
+        """The width for cells, a vertical scrollbar's kept free (it comes with many rows). Before the
+        table is first laid out, the screen's: the tables of this app span it."""
+        width = self.scrollable_content_region.width or self.screen.size.width
+        return width - self.styles.scrollbar_size_vertical
 
     @property
     def selected_key(self) -> str | None:

@@ -1,0 +1,60 @@
+"""A footer that fits its width: it never runs past the screen, and F1 (help) always shows.
+
+When the keys run past the width, the palette key (^P, also in the help) goes first; if they still
+do, keys lose their words one at a time from the last, help's never, so F1 says where they are.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+HELP_ACTION = "help"
+
+
+class FittingFooter(Footer):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._squeeze = 0
+        """0: all shown; 1: no palette key; 1 + n: the last n keys without their words."""
+
+    def _worded_actions(self) -> list[str]:
+        """The actions whose key shows words, in the footer's order, help's left out."""
+        actions = [active.binding.action for active in self.screen.active_bindings.values() if active.binding.show]
+        return [action for action in dict.fromkeys(actions) if action != HELP_ACTION]
+
+    def compose(self) -> ComposeResult:
+        actions = self._worded_actions()
+        wordless = set(actions[len(actions) - max(self._squeeze - 1, 0) :])
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                if self._squeeze and widget.has_class("-command-palette"):
+                    continue
+                if widget.action in wordless:
+                    widget.description = ""
+            yield widget
+        self.call_after_refresh(self._fit)
+
+    async def on_resize(self, event: events.Resize) -> None:
+        """Another width: start again from the whole footer (``compose`` then squeezes as needed)."""
+        self._squeeze = 0
+        await self.recompose()
+
+    def _overflows(self) -> bool:
+        """Whether a key runs past the footer, or into the palette key docked at its right."""
+        keys = list(self.query(FooterKey))
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        end = palette[0].region.x if palette else self.region.right
+        return any(key.region.right > end for key in keys if key not in palette)
+
+    async def _fit(self) -> None:
+        if not self.region.width:  # not shown: a resize comes when it is
+            return
+        if any(not key.region.width for key in self.query(FooterKey)):  # not laid out yet
+            self.call_after_refresh(self._fit)
+            return
+        if self._overflows() and self._squeeze <= len(self._worded_actions()):
+            self._squeeze += 1
+            await self.recompose()
