@@ -11,6 +11,7 @@ from textual.widgets._footer import FooterKey
 from inspector.i18n import set_language
 from inspector.tui.app import InspectorApp
 from inspector.tui.session import Session
+from inspector.tui.widgets.fitting_footer import FittingFooter
 from tests.tui.conftest import SMALL, drive, settle
 from tests.tui.test_snapshots import SCREENS
 
@@ -50,3 +51,30 @@ def test_the_footer_keys_fit_and_end_before_the_palette_key(
             pytest.fail(f"the palette key is missing: {shown}")
 
     drive(session, steps, size=size)
+
+
+def test_an_idle_screen_stops_fitting_its_footer(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once laid out, a footer is left alone: no check re-queued on every refresh, spinning the CPU while idle."""
+    fits: list[str] = []
+    fit = FittingFooter._fit
+
+    async def counted(footer: FittingFooter) -> None:
+        fits.append(footer.screen.__class__.__name__)
+        await fit(footer)
+
+    monkeypatch.setattr(FittingFooter, "_fit", counted)
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        await pilot.press("f5")  # the runner over home: home's footer, recomposed unseen, waits for no layout
+        await settle(pilot)
+        before = len(fits)
+        for _ in range(20):
+            await pilot.pause()
+        assert len(fits) == before, fits[before:][:5]
+        await pilot.press("escape")  # back home, whose footer still fits
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "HomeScreen"
+        keys = list(app.screen.query(FooterKey))
+        assert keys and max(key.region.right for key in keys) <= NARROW[0]
+
+    drive(session, steps, size=NARROW)

@@ -156,8 +156,11 @@ def test_a_full_disk_while_answering_is_said_and_the_note_stays_to_retry(
         assert item_id not in session.store.load_visit(draft.uuid).answers
         disk.full = False
         await pilot.press("2")  # retried once there is room
-        await type_text(pilot, FINDING)
+        await settle(pilot)
+        assert session.store.load_visit(draft.uuid).answers[item_id].note == ""
+        # the disk fills before the note is written, so neither its timed save nor leaving saves it
         disk.full = True
+        await type_text(pilot, FINDING)
         await pilot.press("escape", "down")
         await settle(pilot)
         # the note could not be saved: the runner stays on its item with the note as typed

@@ -12,11 +12,13 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 HELP_ACTION = "help"
+MAX_LAYOUT_WAITS = 10
 
 
 class FittingFooter(Footer):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._layout_waits = 0
         self._squeeze = 0
         """0: all shown; 1: no palette key; 1 + n: the last n keys without their words."""
 
@@ -35,6 +37,7 @@ class FittingFooter(Footer):
                 if widget.action in wordless:
                     widget.description = ""
             yield widget
+        self._layout_waits = 0
         self.call_after_refresh(self._fit)
 
     async def on_resize(self, event: events.Resize) -> None:
@@ -52,8 +55,13 @@ class FittingFooter(Footer):
     async def _fit(self) -> None:
         if not self.region.width:  # not shown: a resize comes when it is
             return
-        if any(not key.region.width for key in self.query(FooterKey)):  # not laid out yet
-            self.call_after_refresh(self._fit)
+        if any(not key.region.width for key in self.query(FooterKey)):
+            # Keys mounted by a recompose are not always laid out by the next refresh on their own:
+            # ask for a layout, or this would wait for one forever, spinning the CPU while idle.
+            self._layout_waits += 1
+            if self._layout_waits <= MAX_LAYOUT_WAITS:
+                self.refresh(layout=True)
+                self.call_after_refresh(self._fit)
             return
         if self._overflows() and self._squeeze <= len(self._worded_actions()):
             self._squeeze += 1
