@@ -49,24 +49,9 @@ def prepare(data_dir: Path) -> str:
 
 
 def run_trial(data_dir: Path, uuid: str, rng: random.Random) -> TrialResult:
-    child = subprocess.Popen(
-        [sys.executable, str(CHILD), str(data_dir), uuid, str(rng.randrange(1 << 30))],
-        stdout=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-    assert child.stdout is not None
-    ready = child.stdout.readline()
-    if ready.strip() != "READY":
-        child.kill()
-        raise RuntimeError(f"child did not start: {ready!r}")
-    time.sleep(rng.uniform(0.0, 0.25))
-    os.kill(child.pid, signal.SIGKILL)
-    rest = child.stdout.read()
-    child.wait()
+    lines = _run_killed([str(data_dir), uuid, str(rng.randrange(1 << 30))], rng, longest=0.25)
     acknowledged: dict[str, tuple[int, str]] = {}
-    for line in rest.splitlines():
-        parts = line.split()
+    for parts in lines:
         if len(parts) == 4 and parts[0] == "ACK":
             acknowledged[parts[2]] = (int(parts[1]), parts[3])
     return check(data_dir, uuid, acknowledged)
@@ -178,22 +163,11 @@ def run_signing_trial(data_dir: Path, rng: random.Random, *, in_window: bool = F
     """One signing child killed at a random moment, or, ``in_window``, by itself right after its
     first sign-off saved the visit file and before the version was queued; returns the versions lost."""
     mode = "window" if in_window else "random"
-    child = subprocess.Popen(
-        [sys.executable, str(CHILD), "sign", str(data_dir), str(rng.randrange(1 << 30)), mode],
-        stdout=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-    assert child.stdout is not None
-    ready = child.stdout.readline()
-    if ready.strip() != "READY":
-        child.kill()
-        raise RuntimeError(f"child did not start: {ready!r}")
-    if not in_window:
-        time.sleep(rng.uniform(0.0, 0.4))
-        os.kill(child.pid, signal.SIGKILL)
-    child.stdout.read()
-    child.wait()
+    arguments = ["sign", str(data_dir), str(rng.randrange(1 << 30)), mode]
+    if in_window:
+        _start_child(arguments).communicate()
+    else:
+        _run_killed(arguments, rng, longest=0.4)
     return lost_versions(data_dir)
 
 
@@ -279,7 +253,8 @@ def rebuild_child(data_dir: str) -> None:
             store.rebuild_index()
 
 
-def _run_killed(arguments: list[str], rng: random.Random, longest: float) -> list[list[str]]:
+def _start_child(arguments: list[str]) -> subprocess.Popen[str]:
+    """This file run as a child with ``arguments``, once it says it is READY."""
     child = subprocess.Popen(
         [sys.executable, str(CHILD), *arguments], stdout=subprocess.PIPE, text=True, encoding="utf-8"
     )
@@ -288,10 +263,15 @@ def _run_killed(arguments: list[str], rng: random.Random, longest: float) -> lis
     if ready.strip() != "READY":
         child.kill()
         raise RuntimeError(f"child did not start: {ready!r}")
+    return child
+
+
+def _run_killed(arguments: list[str], rng: random.Random, longest: float) -> list[list[str]]:
+    """A child killed (SIGKILL, TerminateProcess on Windows) within ``longest`` seconds; its output's lines, split."""
+    child = _start_child(arguments)
     time.sleep(rng.uniform(0.0, longest))
-    os.kill(child.pid, signal.SIGKILL)
-    rest = child.stdout.read()
-    child.wait()
+    child.kill()
+    rest, _ = child.communicate()
     return [line.split() for line in rest.splitlines()]
 
 

@@ -108,16 +108,7 @@ def test_another_lead_cannot_forge_events_and_the_owners_lands_signed(
     assert _feed_events(bureau) == before, "nothing of a refused event is stored"
 
     with Store.open(team_a) as store:
-        services.record_feedback(
-            store,
-            rectification_id,
-            measures="已修订预案并演练",
-            responsible="刘桂兰",
-            feedback_date=DEMO_TODAY.date(),
-            status=FeedbackStatus.DONE,
-            by="张建国",
-            at=DEMO_TODAY,
-        )
+        _feedback_done(store, rectification_id, by="张建国")
     assert _sync(bureau, team_a, bureau.tokens["lead"]).refused == []
     [genuine] = [event for key, event in _feed_events(bureau).items() if key not in before]
     assert (genuine["kind"], genuine["by"], genuine["signed_by"]) == ("feedback", "张建国", "lead-user")
@@ -157,6 +148,19 @@ def test_a_lead_of_another_team_may_reinspect_and_close_a_finding(
     assert any("回头看组长（录入：张建国）" in line for line in history_lines(view))
 
 
+def _feedback_done(store: Store, rectification_id: str, *, by: str) -> None:
+    services.record_feedback(
+        store,
+        rectification_id,
+        measures="已修订预案并演练",
+        responsible="刘桂兰",
+        feedback_date=DEMO_TODAY.date(),
+        status=FeedbackStatus.DONE,
+        by=by,
+        at=DEMO_TODAY,
+    )
+
+
 def test_an_inspectors_laptop_refuses_to_record_feedback_as_the_server_would(laptop: Callable[..., Path]) -> None:
     root = laptop("a")
     rectification_id, _ = _open_rectification(root)
@@ -165,14 +169,5 @@ def test_an_inspectors_laptop_refuses_to_record_feedback_as_the_server_would(lap
             {"url": "https://x", "token": "t", "ca_file": None, "name": "组员", "role": "inspector"}
         )
         with pytest.raises(DomainError) as raised:
-            services.record_feedback(
-                store,
-                rectification_id,
-                measures="已整改",
-                responsible="刘桂兰",
-                feedback_date=DEMO_TODAY.date(),
-                status=FeedbackStatus.DONE,
-                by="组员",
-                at=DEMO_TODAY,
-            )
+            _feedback_done(store, rectification_id, by="组员")
     assert raised.value.code == "rectification.role_may_not"
