@@ -27,7 +27,7 @@ def test_two_commands_each_for_a_shell_and_for_powershell(heading: str) -> None:
     for language in ("bash", "powershell"):
         demo, tests = quick_start(heading, language)
         assert demo.endswith("inspector demo") and "pip install -e ." in demo
-        assert tests.endswith("python -m pytest") and "pip install -e '.[test]'" in tests
+        assert tests.endswith("python -m pytest -n auto") and "pip install -e '.[test]'" in tests
 
 
 @pytest.mark.parametrize("heading", SECTIONS)
