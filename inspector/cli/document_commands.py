@@ -16,6 +16,7 @@ from inspector.core.errors import DomainError
 from inspector.i18n import t
 
 if TYPE_CHECKING:
+    from inspector.core.profile import BureauProfile
     from inspector.services.documents import WrittenDocument
 
 
@@ -137,13 +138,7 @@ def run_profile_show(args: argparse.Namespace) -> int:
     from inspector.services.profile import load_profile
 
     with open_store(args) as store:
-        values = load_profile(store).to_dict()
-    if args.json:
-        emit_json(values)
-        return 0
-    for key, value in values.items():
-        shown = t("doc.list_separator").join(value) if isinstance(value, list) else value
-        say(f"{key:16} {t(f'profile.{key}')}：{shown}")
+        show_profile(load_profile(store), as_json=args.json)
     return 0
 
 
@@ -152,7 +147,23 @@ def run_profile_set(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         profile = set_profile_value(store, args.key, args.value)
-    value = profile.to_dict().get(args.key, args.value)
-    shown = t("doc.list_separator").join(value) if isinstance(value, list) else value
-    say(t("cli.profile.saved", key=args.key, value=shown))
+    say_profile_saved(profile, args.key)
     return 0
+
+
+def _shown(value: object) -> str:
+    return t("doc.list_separator").join(value) if isinstance(value, list) else str(value)
+
+
+def show_profile(profile: BureauProfile, *, as_json: bool) -> None:
+    """Every field of the profile, a line each with its name in words (or the whole as JSON)."""
+    values = profile.to_dict()
+    if as_json:
+        emit_json(values)
+        return
+    for key, value in values.items():
+        say(f"{key:16} {t(f'profile.{key}')}：{_shown(value)}")
+
+
+def say_profile_saved(profile: BureauProfile, key: str) -> None:
+    say(t("cli.profile.saved", key=key, value=_shown(profile.to_dict()[key])))

@@ -63,6 +63,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     register_csv.add_argument("file", type=Path, metavar="FILE.csv")
     _database_options(register_csv)
     register_csv.set_defaults(handler=run_publish_register)
+    profile = commands.add_parser(
+        "profile", help=t("cli.server.profile.help"), description=t("cli.server.profile.help")
+    )
+    profile_commands = profile.add_subparsers(dest="profile_command", required=True, metavar=t("cli.command"))
+    show = profile_commands.add_parser("show", help=t("cli.profile.show.help"))
+    show.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    _database_options(show)
+    show.set_defaults(handler=run_server_profile_show)
+    change = profile_commands.add_parser("set", help=t("cli.server.profile.set.help"))
+    change.add_argument("key", metavar="KEY", help=t("cli.profile.key"))
+    change.add_argument("value", metavar="VALUE", help=t("cli.profile.value"))
+    _database_options(change)
+    change.set_defaults(handler=run_server_profile_set)
     forwarding_commands.register_status(commands, _database_options, _open_database)
     backup_commands.register(commands, _database_options, lambda args: _config(args).database_url)
     board_commands.register(commands, _database_options, _open_database)
@@ -283,4 +296,33 @@ def run_publish_register(args: argparse.Namespace) -> int:
     body = canonical_bytes({"sites": [site.to_dict() for site in sites]})
     created, _ = _publish(args, lambda database, data: publish_register(database, None, data), [body])
     say(t("server.publish.register_done" if created else "server.publish.register_same", count=len(sites)))
+    return 0
+
+
+def run_server_profile_show(args: argparse.Namespace) -> int:
+    from inspector.cli.document_commands import show_profile
+    from inspector.server.records import bureau_profile
+
+    database = _open_database(args)
+    try:
+        show_profile(bureau_profile(database), as_json=args.json)
+    finally:
+        database.dispose()
+    return 0
+
+
+def run_server_profile_set(args: argparse.Namespace) -> int:
+    """One field of the bureau's profile, published to every laptop with the next sync."""
+    from inspector.cli.document_commands import say_profile_saved
+    from inspector.core.profile import with_value
+    from inspector.server.records import bureau_profile, publish_profile
+
+    database = _open_database(args)
+    try:
+        profile = with_value(bureau_profile(database), args.key, args.value)
+        publish_profile(database, None, profile)
+    finally:
+        database.dispose()
+    say_profile_saved(profile, args.key)
+    say(t("cli.server.profile.published"))
     return 0

@@ -23,6 +23,7 @@ from inspector.core.canonical import canonical_bytes, sha256_hex
 from inspector.core.checklists import Checklist, checklist_problems
 from inspector.core.clock import now, to_iso
 from inspector.core.errors import DomainError
+from inspector.core.profile import BureauProfile
 from inspector.core.rectifications import (
     EventKind,
     RectificationEvent,
@@ -474,10 +475,7 @@ def publish_checklist(
 
 
 def publish_register(database: Database, account: Account | None, body: bytes) -> Stored:
-    """The whole register as one feed entry; the same register again is not a new entry.
-
-    The key names the previous register too, so publishing A, then B, then A again reaches the laptops.
-    """
+    """The whole register as one feed entry (``_publish_current``)."""
     register = read_body(body, wire.RegisterBody)
     try:
         sites = [Site.from_dict(row) for row in register.sites]
@@ -492,14 +490,36 @@ def publish_register(database: Database, account: Account | None, body: bytes) -
     if problems:
         raise ApiError(422, "bad_register", problems=problems[:20])
     content = {"sites": sorted((site.to_dict() for site in sites), key=lambda row: row["id"])}
+    return _publish_current(database, account, "register", content)
+
+
+def _publish_current(database: Database, account: Account | None, kind: str, content: Any) -> Stored:
+    """``content`` as the one current entry of its kind; the same as the current one is not a new entry.
+
+    The key names the previous entry too, so publishing A, then B, then A again reaches the laptops.
+    """
     digest = sha256_hex(canonical_bytes(content))
     with database.writing() as conn:
         latest = conn.execute(
-            select(feed.c.seq, feed.c.body_sha256).where(feed.c.kind == "register").order_by(feed.c.seq.desc()).limit(1)
+            select(feed.c.seq, feed.c.body_sha256).where(feed.c.kind == kind).order_by(feed.c.seq.desc()).limit(1)
         ).first()
         if latest is not None and latest.body_sha256 == digest:
-            return Stored({"seq": latest.seq, "kind": "register", "key": "", "sha256": digest}, False)
-        return _publish(conn, account, "register", f"{digest}@{latest.seq if latest else 0}", content)
+            return Stored({"seq": latest.seq, "kind": kind, "key": "", "sha256": digest}, False)
+        return _publish(conn, account, kind, f"{digest}@{latest.seq if latest else 0}", content)
+
+
+def publish_profile(database: Database, account: Account | None, profile: BureauProfile) -> Stored:
+    """The bureau's profile (organ, number prefixes, contact, 抄送) for the server's documents and every laptop's."""
+    return _publish_current(database, account, "profile", profile.to_dict())
+
+
+def bureau_profile(database: Database) -> BureauProfile:
+    """The profile last published, or the defaults when none was."""
+    with database.reading() as conn:
+        body = conn.execute(
+            select(feed.c.body).where(feed.c.kind == "profile").order_by(feed.c.seq.desc()).limit(1)
+        ).scalar()
+    return BureauProfile.from_dict(json.loads(body)) if body else BureauProfile()
 
 
 def feed_page(database: Database, since: int, limit: int) -> dict[str, Any]:

@@ -30,9 +30,11 @@ from inspector.core.canonical import canonical_bytes
 from inspector.core.checklists import Checklist
 from inspector.core.clock import from_iso, local_date, now, to_iso
 from inspector.core.errors import DomainError
+from inspector.core.profile import BureauProfile
 from inspector.core.rectifications import EVENT_ROLES, RectificationEvent
 from inspector.core.sites import Site
 from inspector.services import number_blocks
+from inspector.services.profile import save_profile
 from inspector.services.visits import ensure_outbox
 from inspector.store.store import SINGLE, Store
 from inspector.sync.errors import Refused, SyncError
@@ -113,6 +115,8 @@ class SyncReport:
     """Series of document numbers still running low: the server granted no block."""
     clock_offset_seconds: float | None = None
     """The server's clock minus this laptop's at the preflight (None when the server did not say)."""
+    profile_received: bool = False
+    """The bureau published its profile: this laptop's documents now carry it."""
 
     @property
     def sent_anything(self) -> bool:
@@ -549,6 +553,9 @@ def _apply_entry(
         added, changed = store.upsert_sites([Site.from_dict(row) for row in body["sites"]], superseded_at=published)
         report.sites_added += added
         report.sites_changed += changed
+    elif kind == "profile":
+        save_profile(store, BureauProfile.from_dict(body))
+        report.profile_received = True
     elif kind == RECT_EVENT:
         RectificationEvent.from_dict(body)  # read here, so that one unreadable event is set aside alone
         events.append(body)

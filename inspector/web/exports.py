@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from inspector.core.profile import BureauProfile, document_number
+from inspector.core.profile import document_number
 from inspector.core.rectifications import RectificationView
 from inspector.server.db import Database
 from inspector.server.numbers import issue_on_server
+from inspector.server.records import bureau_profile
 from inspector.services.documents import BULLETIN_SERIES
 from inspector.web.county import BoardItem, VisitIndex, overdue_views, visits_between
 from inspector.web.words import Words
@@ -105,7 +106,7 @@ def county_bulletin(
     chosen = visits_between(database, index, start, end)
     if not chosen:
         raise NothingToReport()
-    profile = BureauProfile()
+    profile = bureau_profile(database)
     issued_for = "bulletin:" + hashlib.sha256(f"{start}:{end}".encode()).hexdigest()[:16]
     allocated = issue_on_server(database, by_account, f"{BULLETIN_SERIES}:{issued.year}", issued_for)
     number = document_number(profile.bulletin_prefix, issued.year, allocated)
@@ -131,14 +132,15 @@ def chase_list(database: Database, index: VisitIndex, day: date) -> Document:
     from inspector.i18n import t
 
     found = overdue_views(database, index, day)
-    profile = BureauProfile()
+    profile = bureau_profile(database)
     title = title_segments("web.chase.title")
     document = start_document(profile, "".join(title), t("web.chase.subject"), day)
     document.title(title)
     document.blank()
     document.addressee(t("web.chase.addressee"))
     townships = sorted({view.record.township for view, _ in found})
-    document.text(t("web.chase.intro", date=long_date(day), count=len(found), townships=len(townships)))
+    if found:
+        document.text(t("web.chase.intro", date=long_date(day), count=len(found), townships=len(townships)))
     columns = [
         Column(t("doc.col.number"), 9, "center"),
         Column(t("web.chase.col.site"), 34),
