@@ -97,8 +97,9 @@ def build_notice(
     ``number`` is the document number (dated the sign-off day) or an ``Issue`` with its date and
     the notice it replaces. After a re-inspection (复查) it is the follow-up notice: it cites the
     original notices, and lists each problem still not put right with its original finding and
-    what the re-inspection found. ``pages_before_back_matter`` page breaks go before the 版记, so
-    that it lands on an even page (``render.even_pages`` finds how many).
+    what the re-inspection found. ``pages_before_back_matter`` 0 puts the 版记 under the text of the
+    last page, any other number in a section of its own on the next even page (``render.even_pages``
+    chooses).
     """
     issue = number if isinstance(number, Issue) else Issue(number, issue_day(visit))
     follow_up = follow_up if visit.reinspects else None
