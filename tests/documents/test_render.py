@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -19,13 +19,17 @@ import pytest
 from inspector.core.clock import BUREAU_TZ
 from inspector.core.profile import BureauProfile
 from inspector.core.visits import Visit
+from inspector.core.vocabulary import Result
 from inspector.documents.notice import build_notice
 from inspector.documents.render import even_pages_many, soffice, to_pdfs
 from inspector.paths import sample_register
-from inspector.services.documents import issue_notice
+from inspector.services import rectifications as rectification_services
+from inspector.services.documents import issue_bulletin, issue_notice, write_record
 from inspector.services.register import import_register
 from inspector.store.store import Store
+from tests.conftest import DEMO_TODAY
 from tests.documents.conftest import signed_with_failures, visit_with_failures
+from tests.rectifications.test_services import by_site, reinspect
 
 pytestmark = pytest.mark.skipif(
     soffice() is None or shutil.which("pdffonts") is None,
@@ -201,18 +205,19 @@ def _filled(lines: list[Line]) -> float:
     return (lines[-1].bottom - TEXT_TOP) / (TEXT_BOTTOM - TEXT_TOP) if lines else 0.0
 
 
-def _assert_pages_filled(by_page: list[list[Line]], name: object) -> None:
+def _assert_pages_filled(by_page: list[list[Line]], name: object, *, back_matter: bool = True) -> None:
     """Every page is filled but where a block must start a new page: the page before an attachment
-    and the last one before the 版记's page; the only empty page is a blank one just before it."""
-    *text_pages, back_matter = by_page
-    if text_pages and not text_pages[-1]:  # the blank page before a 版记 that starts on an even page
-        text_pages.pop()
+    and the last one with text; the only empty page is a blank one just before the 版记's page."""
+    text_pages = by_page[:-1] if back_matter else list(by_page)
+    if back_matter:
+        assert any("印发" in line.text for line in by_page[-1]), (name, "the 版记 is on the last page")
+        if text_pages and not text_pages[-1]:  # the blank page before a 版记 that starts on an even page
+            text_pages.pop()
     for index, lines in enumerate(text_pages):
         assert lines, (name, f"page {index + 1} is empty")
         ends_text = index == len(text_pages) - 1 or by_page[index + 1][0].text.startswith("附件")
         if not ends_text:
             assert _filled(lines) >= MIN_FILLED, (name, f"page {index + 1} ends {1 - _filled(lines):.0%} early")
-    assert any("印发" in line.text for line in back_matter)
 
 
 def test_the_demo_notice_fills_its_pages(rendered) -> None:
@@ -252,3 +257,28 @@ def test_without_a_layout_pass_the_back_matter_still_lands_on_an_even_page(built
             blank = _run("pdftotext", "-layout", "-f", pages - 1, "-l", pages - 1, pdf, "-")
             assert not blank.strip(), "the blank page before it carries no number"
         _assert_pages_filled(by_page, pdf.name)
+
+
+def test_the_follow_up_record_and_bulletin_fill_their_pages(
+    demo: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("INSPECTOR_SOFFICE")
+    monkeypatch.setattr(rectification_services, "now", lambda: DEMO_TODAY)
+    issue_notice(demo, by_site(demo, "LS-MR-001")[0].record.visit_uuid, tmp_path)
+    still_open = {view.id: Result.FAIL for view in by_site(demo, "LS-MR-001")}
+    follow_up = reinspect(demo, "LS-MR-001", still_open, days=3, deadline_days=5)
+    monkeypatch.setattr(rectification_services, "now", lambda: DEMO_TODAY + timedelta(days=4))
+    today = DEMO_TODAY.date()
+    made = {
+        "follow-up": issue_notice(demo, follow_up, tmp_path / "follow-up.docx", pdf=True),
+        "record": write_record(demo, signed_with_failures(demo).uuid, tmp_path / "record.docx", pdf=True),
+        "bulletin": issue_bulletin(
+            demo, start=today - timedelta(days=60), end=today, output=tmp_path / "bulletin.docx", pdf=True
+        ),
+    }
+    for name, written in made.items():
+        pages = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", written.pdf)).group(1))
+        by_page = [_lines(written.pdf, page) for page in range(1, pages + 1)]
+        has_back_matter = name != "record"
+        assert not has_back_matter or pages % 2 == 0, name
+        _assert_pages_filled(by_page, name, back_matter=has_back_matter)
