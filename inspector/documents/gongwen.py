@@ -57,6 +57,10 @@ _RULE_OUTER = (8, "000000", 1)
 _RULE_INNER = (6, "000000", 1)
 """版记 rules: (size in eighths of a point, colour, space in points) — 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.25 mm."""
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+OWN_EVEN_PAGE = 1
+"""``pages_before`` of ``back_matter`` that gives the 版记 a section of its own on the next even page,
+right in any renderer; 0 puts it at the foot of the last page, right where a layout pass found
+that page even and with room."""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from inspector.documents.common import (
     township_reviews,
     visit_day,
 )
-from inspector.documents.gongwen import HEITI, KAITI, WUHAO, Cell, Column, OfficialDocument, Row
+from inspector.documents.gongwen import HEITI, KAITI, OWN_EVEN_PAGE, WUHAO, Cell, Column, OfficialDocument, Row
 from inspector.i18n import label, t
 
 FEEDBACK_MIN_DAYS = 3
@@ -90,7 +90,7 @@ def build_notice(
     number: str | Issue,
     *,
     follow_up: FollowUpSource | None = None,
-    pages_before_back_matter: int = 0,
+    pages_before_back_matter: int = OWN_EVEN_PAGE,
 ) -> bytes:
     """The notice for a signed-off visit with failed items.
 
@@ -98,8 +98,8 @@ def build_notice(
     the notice it replaces. After a re-inspection (复查) it is the follow-up notice: it cites the
     original notices, and lists each problem still not put right with its original finding and
     what the re-inspection found. ``pages_before_back_matter`` 0 puts the 版记 under the text of the
-    last page, any other number in a section of its own on the next even page (``render.even_pages``
-    chooses).
+    last page, any other number (the default: right without a layout pass) in a section of its own
+    on the next even page (``render.even_pages`` chooses).
     """
     issue = number if isinstance(number, Issue) else Issue(number, issue_day(visit))
     follow_up = follow_up if visit.reinspects else None

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from inspector.documents.gongwen import OWN_EVEN_PAGE
+
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 CONVERT_TIMEOUT_S = 180
 
@@ -73,9 +75,6 @@ def to_pdfs(documents: Sequence[Path], out_dir: Path, *, work_dir: Path) -> list
 
 
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
-OWN_EVEN_PAGE = 1
-"""What a document builder takes to put its 版记 in a section of its own on the next even page
-(0: at the foot of the last page)."""
 
 
 def pdf_page_count(pdf: bytes) -> int:
