@@ -334,16 +334,17 @@ def _feedback_form(
     signature = t("doc.feedback.signature")
     # (text, tail, height in mm, kept with the next row): the summary stays with the last problem, the
     # signed rows with who filled the form in; the page may break before the evidence's row and
-    # before 填报人, so that the closing rows, a third of a page, never leave a page a third empty
+    # before 填报人, so that the closing rows, 89 mm, never leave a page a third empty. Heights
+    # as tight as a hand and a seal need: a form of two problems leaves room for the 版记 under it
     closing = [
-        (t("doc.feedback.overall"), "", 18, False),
-        (t("doc.feedback.evidence"), "", 22, False),
+        (t("doc.feedback.overall"), "", 16, False),
+        (t("doc.feedback.evidence"), "", 20, False),
         (t("doc.feedback.filled_by"), "", 9, True),
-        (t("doc.feedback.unit_opinion"), signature, 24, False),
+        (t("doc.feedback.unit_opinion"), signature, 22, False),
     ]
     if township_reviews(visit.site):
         closing[-1] = (*closing[-1][:3], True)
-        closing.append((t("doc.feedback.township_opinion"), signature, 24, False))
+        closing.append((t("doc.feedback.township_opinion"), signature, 22, False))
     for text, tail, height, kept in closing:
         row = Row([Cell(text, span=6, size=WUHAO, tail=tail, valign="top")], height_mm=height, keep_with_next=kept)
         rows.append(row)
