@@ -165,7 +165,7 @@ def main() -> None:
 
     notice_ratio = statistics.median(ours) / statistics.median(bare)
     laid_out_line = (
-        f"With LibreOffice installed each notice is also laid out (1–3 conversions, one LibreOffice start each) "
+        f"With LibreOffice installed each notice is also laid out (1–2 conversions, one LibreOffice start each) "
         f"to put its 版记 on an even page: **{laid_out:.1f} s a notice** ({LAID_OUT_NOTICES} notices)."
         if laid_out is not None
         else "LibreOffice not installed here: the even-page layout was not timed."
@@ -190,8 +190,8 @@ notice noted on each rectification): **{many * 1000:.0f} ms a notice**.
 
 Bulletin (通报) over {BULLETIN_VISITS} signed-off visits (1–6 failed items each, {len(sites)} sites), through
 `services.documents.issue_bulletin` (read visits, fold rectification events, number, build, atomic write),
-median of {BULLETIN_RUNS} runs, against reading the same {BULLETIN_VISITS} visit files alone; built as it is,
-without LibreOffice's layout (which adds one or more conversions of a long document).
+median of {BULLETIN_RUNS} runs, against reading the same {BULLETIN_VISITS} visit files alone; built without
+LibreOffice's layout (its 版记 in a section on the next even page; the layout adds one or two conversions).
 
 | | median | max |
 |---|---:|---:|

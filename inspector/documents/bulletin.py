@@ -11,7 +11,7 @@ from inspector.core.profile import BureauProfile
 from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, SiteKind
 from inspector.documents.common import close_document, long_date, short_date, start_document, title_segments
-from inspector.documents.gongwen import HEITI, WUHAO, Cell, Column, OfficialDocument, Row
+from inspector.documents.gongwen import HEITI, OWN_EVEN_PAGE, WUHAO, Cell, Column, OfficialDocument, Row
 from inspector.documents.notice import chinese_ordinal
 from inspector.i18n import label, t
 
@@ -56,7 +56,7 @@ class BulletinScope:
 
 
 def build_bulletin(
-    scope: BulletinScope, profile: BureauProfile, number: str, *, pages_before_back_matter: int = 0
+    scope: BulletinScope, profile: BureauProfile, number: str, *, pages_before_back_matter: int = OWN_EVEN_PAGE
 ) -> bytes:
     found = [record for visit in scope.visits for record in visit.found]
     period = _period(scope.start, scope.end)

@@ -102,7 +102,8 @@ def start_document(profile: BureauProfile, title: str, subject: str, day: date) 
 
 
 def close_document(document: OfficialDocument, profile: BureauProfile, day: date, *, pages_before: int = 0) -> bytes:
-    """版记 at the foot of the last page (``pages_before`` page breaks before it), then the bytes."""
+    """版记 at the foot of the last page (``pages_before`` 0) or on a page of its own, the next even
+    one (any other number; see ``OfficialDocument.back_matter``), then the bytes."""
     cc = t("doc.cc", names=t("doc.list_separator").join(profile.cc)) if profile.cc else ""
     document.back_matter(cc, profile.printing_organ, t("doc.printed", date=long_date(day)), pages_before=pages_before)
     return document.to_bytes()

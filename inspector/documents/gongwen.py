@@ -57,6 +57,10 @@ _RULE_OUTER = (8, "000000", 1)
 _RULE_INNER = (6, "000000", 1)
 """版记 rules: (size in eighths of a point, colour, space in points) — 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.25 mm."""
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+OWN_EVEN_PAGE = 1
+"""``pages_before`` of ``back_matter`` that gives the 版记 a section of its own on the next even page,
+right in any renderer; 0 puts it at the foot of the last page, right where a layout pass found
+that page even and with room."""
 
 
 @dataclass(frozen=True)
@@ -541,7 +545,7 @@ class OfficialDocument:
             table.append(_table_row(row, widths))
         self._add(table)
         # two tables with nothing between them merge into one
-        self._add(_paragraph("GWTable", []))
+        self._add(_paragraph(_SPACER_STYLE, []))
 
     def signature(self, organ: str, date_text: str, *, seal_lines: int = 2, note: str = "") -> None:
         """Room for the seal, the organ's name centred over the date, the date 右空四字, and the 附注
@@ -589,24 +593,48 @@ class OfficialDocument:
 
     def attachment(self, label: str, title_segments: Sequence[str]) -> None:
         """An attachment: on a new page, "附件" in 黑体 flush left, then its title centred."""
+        self._drop_table_spacer()
         self._add(_paragraph("GWPlain", [Span(label, HEITI)], page_break_before=True))
         self.blank()
         self.title(title_segments)
 
-    def _unnumbered_section(self) -> None:
-        """End the numbered pages here; what follows starts a page in a section whose footers are empty.
+    def _drop_table_spacer(self) -> None:
+        """Remove the empty paragraph a table left behind, when what follows is not a table.
+
+        After a table that fills its page to the foot, that paragraph alone would take a page of
+        its own: a blank page before an attachment that starts on a new page anyway.
+        """
+        last = self._section.getprevious()
+        if last is not None and _is_spacer(last) and _is_table(last.getprevious()):
+            self._body.remove(last)
+
+    def _even_page_section(self) -> None:
+        """End the numbered pages here; what follows starts on the next even page, in a section whose
+        footers are empty.
 
         The body's own ``sectPr`` describes the last section: a copy of it in a paragraph ends the
-        one before, keeping its page-number footers; the last one gets footers of its own, empty.
+        one before, keeping its page-number footers; the last one starts on an even page
+        (``w:type evenPage``: Word and LibreOffice insert a blank page when the one before is even)
+        and gets footers of its own, empty. The paragraph that ends the section is one point high,
+        and stands in for the empty paragraph after a table: after a table that fills its page, a
+        paragraph of a full line would open a page of its own, a blank page before the 版记's.
         """
+        self._drop_table_spacer()
         ended = _el("w:p")
         properties = _el("w:pPr")
         properties.append(_el("w:pStyle", val="GWPlain"))
+        properties.append(_el("w:spacing", line=20, lineRule="exact"))
+        mark = _el("w:rPr")
+        mark.append(_el("w:sz", val=2))
+        mark.append(_el("w:szCs", val=2))
+        properties.append(mark)
         properties.append(deepcopy(self._section))
         ended.append(properties)
         self._add(ended)
         for reference in self._section.findall(qn("w:footerReference")):
             self._section.remove(reference)
+        # schema order in sectPr: header and footer references, then the type, then the page size
+        self._section.find(qn("w:pgSz")).addprevious(_el("w:type", val="evenPage"))
         for kind in ("even", "default"):
             footer_part, rel_id = self._document.part.add_footer_part()
             for paragraph in footer_part.element.findall(qn("w:p")):
@@ -614,26 +642,24 @@ class OfficialDocument:
             footer_part.element.append(_paragraph("GWFooter", []))
             reference = _el("w:footerReference", type=kind)
             reference.set(qn("r:id"), rel_id)
-            self._section.insert(0, reference)  # header and footer references come first in sectPr
+            self._section.insert(0, reference)
 
     def back_matter(self, cc: str, printer: str, printed: str, *, pages_before: int = 0) -> None:
         """版记 at the foot of the last page: 抄送 and 印发 between rules (1 pt outside, 0.75 pt between).
+
+        The 版记 belongs on an even page, the last side (GB/T 9704 7.5). ``pages_before`` 0 puts it
+        at the foot of the page the rest ends on (when a layout pass found that page even and with
+        room); any other number puts it in a section of its own that starts on the next even page,
+        which Word and LibreOffice lay out alike whatever the fonts: the 版记's page, and the blank
+        page they insert before it when the rest ends on an even page, carry no page number.
 
         Each line is a frame at a fixed height above the bottom of the text area, so the last rule
         lies on it: LibreOffice keeps consecutive framed paragraphs in one frame only when all their
         properties match, which paragraphs with different rules do not.
         """
         one_char = round(SIHAO * 20)
-        # the 版记 belongs on an even page (the last side): when the rest ends on an odd page, it takes
-        # the page after (one break), or, when it would stand alone on an odd page, the one after that;
-        # those pages, the blank one and the 版记's, carry no page number (GB/T 9704 7.5)
         if pages_before:
-            self._unnumbered_section()
-        for _ in range(pages_before - 1):
-            # a page break at the top of the section's first page breaks nothing: the blank page
-            # needs a line of its own first
-            self._add(_paragraph("GWPlain", []))
-            self._add(_paragraph("GWPlain", [], page_break_before=True))
+            self._even_page_section()
         lines: list[tuple[str, dict[str, tuple[int, str, int]]]] = []
         if cc:
             lines.append((cc, {"top": _RULE_OUTER, "bottom": _RULE_INNER}))
@@ -673,6 +699,24 @@ class OfficialDocument:
         raw = io.BytesIO()
         self._document.save(raw)
         return reproducible_zip(raw.getvalue())
+
+
+_SPACER_STYLE = "GWTable"
+
+
+def _is_table(element: OxmlElement | None) -> bool:
+    return element is not None and element.tag == qn("w:tbl")
+
+
+def _is_spacer(element: OxmlElement) -> bool:
+    """The empty table-style paragraph ``table`` puts after a table."""
+    style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return (
+        element.tag == qn("w:p")
+        and style is not None
+        and style.get(qn("w:val")) == _SPACER_STYLE
+        and element.find(qn("w:r")) is None
+    )
 
 
 def _span(value: Span | str) -> Span:

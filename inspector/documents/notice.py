@@ -35,7 +35,7 @@ from inspector.documents.common import (
     township_reviews,
     visit_day,
 )
-from inspector.documents.gongwen import HEITI, KAITI, WUHAO, Cell, Column, OfficialDocument, Row
+from inspector.documents.gongwen import HEITI, KAITI, OWN_EVEN_PAGE, WUHAO, Cell, Column, OfficialDocument, Row
 from inspector.i18n import label, t
 
 FEEDBACK_MIN_DAYS = 3
@@ -90,15 +90,16 @@ def build_notice(
     number: str | Issue,
     *,
     follow_up: FollowUpSource | None = None,
-    pages_before_back_matter: int = 0,
+    pages_before_back_matter: int = OWN_EVEN_PAGE,
 ) -> bytes:
     """The notice for a signed-off visit with failed items.
 
     ``number`` is the document number (dated the sign-off day) or an ``Issue`` with its date and
     the notice it replaces. After a re-inspection (复查) it is the follow-up notice: it cites the
     original notices, and lists each problem still not put right with its original finding and
-    what the re-inspection found. ``pages_before_back_matter`` page breaks go before the 版记, so
-    that it lands on an even page (``render.even_pages`` finds how many).
+    what the re-inspection found. ``pages_before_back_matter`` 0 puts the 版记 under the text of the
+    last page, any other number (the default: right without a layout pass) in a section of its own
+    on the next even page (``render.even_pages`` chooses).
     """
     issue = number if isinstance(number, Issue) else Issue(number, issue_day(visit))
     follow_up = follow_up if visit.reinspects else None
@@ -134,9 +135,11 @@ def build_notice(
     document.heading(t("doc.notice.heading.requirements"))
     points = _requirements(visit, found, profile, issue.issued)
     for index, (head, rest) in enumerate(points, start=1):
-        # the last point's last line, the attachment note, the signature and the date share a page
-        last = index == len(points)
-        document.point(t("doc.point", number=chinese_ordinal(index), head=t(head)), rest, keep_next=last)
+        document.point(t("doc.point", number=chinese_ordinal(index), head=t(head)), rest)
+    # the closing line, the attachment note, the signature and the date share a page: a one-line
+    # paragraph leads the chain, since LibreOffice never splits a paragraph kept with the next (a
+    # last point kept whole left the page before it half empty)
+    document.text(t("doc.notice.closing"), keep_next=True)
     document.blank(keep_next=True)
     form_title = t("doc.feedback.title_plain")
     if in_body:
@@ -292,8 +295,8 @@ def _feedback_form(
 ) -> None:
     """The 反馈表: the unit and the notice, one row per problem with a status to tick, the summary,
     the evidence list, who filled it in, the unit's signature and, where a township oversees the
-    unit, the township's review. The first two rows repeat on every page; the closing rows keep
-    together with the last problem."""
+    unit, the township's review. The first two rows repeat on every page; the summary row stays
+    with the last problem, the signed rows with the row of who filled the form in."""
     document.attachment(label_text, title_segments("doc.feedback.title"))
     columns = [
         Column(t("doc.col.number"), 11, "center"),
@@ -329,19 +332,20 @@ def _feedback_form(
             )
         )
     signature = t("doc.feedback.signature")
+    # (text, tail, height in mm, kept with the next row): the summary stays with the last problem, the
+    # signed rows with who filled the form in; the page may break before the evidence's row and
+    # before 填报人, so that the closing rows, 89 mm, never leave a page a third empty. Heights
+    # as tight as a hand and a seal need: a form of two problems leaves room for the 版记 under it
     closing = [
-        (t("doc.feedback.overall"), "", 18),
-        (t("doc.feedback.evidence"), "", 22),
-        (t("doc.feedback.filled_by"), "", 9),
-        (t("doc.feedback.unit_opinion"), signature, 24),
+        (t("doc.feedback.overall"), "", 16, False),
+        (t("doc.feedback.evidence"), "", 20, False),
+        (t("doc.feedback.filled_by"), "", 9, True),
+        (t("doc.feedback.unit_opinion"), signature, 22, False),
     ]
     if township_reviews(visit.site):
-        closing.append((t("doc.feedback.township_opinion"), signature, 24))
-    for position, (text, tail, height) in enumerate(closing, start=1):
-        row = Row(
-            [Cell(text, span=6, size=WUHAO, tail=tail, valign="top")],
-            height_mm=height,
-            keep_with_next=position < len(closing),
-        )
+        closing[-1] = (*closing[-1][:3], True)
+        closing.append((t("doc.feedback.township_opinion"), signature, 22, False))
+    for text, tail, height, kept in closing:
+        row = Row([Cell(text, span=6, size=WUHAO, tail=tail, valign="top")], height_mm=height, keep_with_next=kept)
         rows.append(row)
     document.table(columns, rows, header=False)

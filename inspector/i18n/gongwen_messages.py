@@ -5,6 +5,7 @@ what each text says for a reader of the code and keeps the catalogue complete.
 """
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "doc.notice.closing": ("特此通知。", "This notice is hereby given."),
     "doc.attachment_numbered": ("附件{number}", "Attachment {number}"),
     "doc.notice.summary_not_applicable": (
         "（另有{count}项不适用，未计入）",

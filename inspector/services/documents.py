@@ -442,8 +442,10 @@ def _settle(store: Store, build: Callable[[int], bytes], laid_out: bool, pdf: bo
     from inspector.documents.render import Settled, even_pages, soffice, to_pdf
 
     work_dir = store.root / LIBREOFFICE_DIR
-    if laid_out and soffice() is not None:
-        _guard(work_dir, lambda: work_dir.mkdir(parents=True, exist_ok=True))
+    if laid_out:
+        # without LibreOffice, even_pages gives the 版记 a section that starts on an even page
+        if soffice() is not None:
+            _guard(work_dir, lambda: work_dir.mkdir(parents=True, exist_ok=True))
         return even_pages(build, work_dir)
     data = build(0)
     if not pdf:

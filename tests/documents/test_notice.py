@@ -45,9 +45,16 @@ def test_page_is_a4_with_gbt9704_margins_and_a_fixed_line_pitch(notice) -> None:
     assert section.find("w:docGrid", NS).get(w("linePitch")) == "579"
     default = doc.styles.find("w:docDefaults/w:pPrDefault/w:pPr/w:spacing", NS)
     assert (default.get(w("line")), default.get(w("lineRule")), default.get(w("after"))) == ("579", "exact", "0")
-    body_paragraphs = [p for p in doc.body_paragraphs if p.find("w:pPr/w:spacing", NS) is not None]
+    body_paragraphs = [
+        p
+        for p in doc.body_paragraphs
+        if p.find("w:pPr/w:spacing", NS) is not None and p.find("w:pPr/w:sectPr", NS) is None
+    ]
     allowed = {"579", "1100"}  # the body's pitch, and the organ mark's taller line
     assert {p.find("w:pPr/w:spacing", NS).get(w("line")) for p in body_paragraphs} <= allowed | {None}
+    # what ends the numbered pages before the 版记's section is one point high: it never opens a page
+    for ending in doc.document.findall(".//w:body/w:p/w:pPr/w:sectPr/../..", NS):
+        assert ending.find("w:pPr/w:spacing", NS).get(w("line")) == "20" and not Docx.text_of(ending)
 
 
 def test_every_font_is_a_government_font_in_the_east_asian_slot_and_no_theme_font(notice) -> None:
@@ -150,11 +157,14 @@ def test_footers_hold_a_page_field_odd_right_even_left(notice) -> None:
     doc, _, _ = notice
     settings = doc.xml["word/settings.xml"]
     assert settings.find("w:evenAndOddHeaders", NS) is not None
-    section = doc.document.find(".//w:body/w:sectPr", NS)
+    # the numbered pages' section (made without LibreOffice, the notice's 版记 has a section of its own)
+    section = doc.document.findall(".//w:body//w:sectPr", NS)[0]
     kinds = {ref.get(w("type")) for ref in section.findall("w:footerReference", NS)}
     assert kinds == {"default", "even"}
+    rels = {rel.get("Id"): rel.get("Target") for rel in doc.xml["word/_rels/document.xml.rels"]}
     alignments = set()
-    for footer in doc.footers():
+    for reference in section.findall("w:footerReference", NS):
+        footer = doc.xml["word/" + rels[reference.get(f"{{{NS_R}}}id")]]
         instructions = "".join(node.text or "" for node in footer.iter(w("instrText")))
         assert instructions.strip() == "PAGE"
         assert Docx.text_of(footer).startswith("— ") and Docx.text_of(footer).endswith(" —")
@@ -289,10 +299,13 @@ def test_a_back_matter_moved_to_an_even_page_is_unnumbered_and_the_package_stays
     demo: Store, tmp_path: Path
 ) -> None:
     visit = signed_with_failures(demo)
-    data = build_notice(visit, load_profile(demo), "鲁民督改〔2026〕1号", pages_before_back_matter=2)
+    data = build_notice(visit, load_profile(demo), "鲁民督改〔2026〕1号", pages_before_back_matter=1)
     doc = Docx(data)
     sections = doc.document.findall(".//w:sectPr", NS)
     assert len(sections) == 2  # the numbered pages, then the blank page and the 版记's
+    # the 版记's section starts on an even page, the renderer adding a blank page when needed
+    assert sections[0].find("w:type", NS) is None
+    assert sections[1].find("w:type", NS).get(w("val")) == "evenPage"
     footers = {name: root for name, root in doc.xml.items() if re.match(r"word/footer\d+\.xml", name)}
     rels = {rel.get("Id"): rel.get("Target") for rel in doc.xml["word/_rels/document.xml.rels"]}
     for section, numbered in zip(sections, (True, False), strict=True):
@@ -300,7 +313,7 @@ def test_a_back_matter_moved_to_an_even_page_is_unnumbered_and_the_package_stays
             footer = footers["word/" + rels[reference.get(f"{{{NS_R}}}id")]]
             assert bool("".join(node.text or "" for node in footer.iter(w("instrText")))) == numbered
     breaks = [p for p in doc.body_paragraphs if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
-    assert len(breaks) == 2  # the attachment's, and the blank page's
+    assert len(breaks) == 1  # the attachment's: no blank page of its own
     openxml_audit = pytest.importorskip("openxml_audit")
     path = tmp_path / "notice.docx"
     path.write_bytes(data)

@@ -128,3 +128,32 @@ def test_commands_write_documents_and_refuse_in_one_line(run_cli, demo_dir: Path
     assert "鲁山县民政局" in shown.out
     assert run_cli("--data-dir", demo_dir, "profile", "set", "contact_person", "赵六").code == 0
     assert "赵六" in run_cli("--data-dir", demo_dir, "profile", "show").out
+
+
+def _back_matter_section_type(data: bytes) -> str | None:
+    """The start type of the section that holds the 版记 (the body's last section)."""
+    kind = Docx(data).document.find(".//w:body/w:sectPr/w:type", NS)
+    return None if kind is None else kind.get(f"{{{NS['w']}}}val")
+
+
+def test_without_libreoffice_the_back_matter_starts_on_an_even_page(demo: Store) -> None:
+    """No layout pass can measure where the text ends: the 版记's section starts on an even page,
+    which Word and LibreOffice honour (a blank page before it when the text ends on an even page);
+    the bare builders, as the web console calls them, do the same by default."""
+    from inspector.documents.bulletin import BulletinScope, BulletinVisit, build_bulletin
+    from inspector.documents.notice import build_notice
+
+    visit = signed_with_failures(demo)
+    assert _back_matter_section_type(issue_notice(demo, visit.uuid).path.read_bytes()) == "evenPage"
+    assert _back_matter_section_type(issue_bulletin(demo, start=START, end=END).path.read_bytes()) == "evenPage"
+    profile = load_profile(demo)
+    assert _back_matter_section_type(build_notice(visit, profile, "鲁民督改〔2026〕9号")) == "evenPage"
+    scope = BulletinScope(START, END, END, [BulletinVisit.of(visit)], [])
+    assert _back_matter_section_type(build_bulletin(scope, profile, "鲁民督通〔2026〕9号")) == "evenPage"
+    # a layout pass that found room under the text of an even last page puts it there instead
+    assert (
+        _back_matter_section_type(build_notice(visit, profile, "鲁民督改〔2026〕9号", pages_before_back_matter=0))
+        is None
+    )
+    # the record has no 版记 and a single section
+    assert len(Docx(write_record(demo, visit.uuid).path.read_bytes()).document.findall(".//w:sectPr", NS)) == 1

@@ -17,8 +17,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from inspector.documents.gongwen import OWN_EVEN_PAGE
+
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 CONVERT_TIMEOUT_S = 180
+
+
+PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+"""PDF with the blank pages LibreOffice inserts before a section that starts on an even page (the
+版记's): its PDF export leaves them out unless told (the JSON filter options need LibreOffice 7.4)."""
 
 
 SOFFICE_VARIABLE = "INSPECTOR_SOFFICE"
@@ -54,7 +61,7 @@ def to_pdfs(documents: Sequence[Path], out_dir: Path, *, work_dir: Path) -> list
         "--headless",
         "--norestore",
         "--convert-to",
-        "pdf",
+        PDF_FILTER,
         "--outdir",
         str(out_dir),
         *(str(document) for document in documents),
@@ -68,8 +75,6 @@ def to_pdfs(documents: Sequence[Path], out_dir: Path, *, work_dir: Path) -> list
 
 
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
-MAX_PAGES_BEFORE_BACK_MATTER = 2
-"""One break when the text ends on an odd page; two when the 版记 would stand alone on an odd page."""
 
 
 def pdf_page_count(pdf: bytes) -> int:
@@ -92,19 +97,23 @@ def even_pages(build: Callable[[int], bytes], work_dir: Path) -> Settled:
 
 
 def even_pages_many(builds: Mapping[str, Callable[[int], bytes]], work_dir: Path) -> dict[str, Settled]:
-    """Build each document with 0, 1, 2 page breaks before its 版记 until LibreOffice lays it out
-    on an even number of pages (GB/T 9704 7.5: the 版记 is on the last side); each round converts
-    every document still odd in one LibreOffice run.
+    """Each document with its 版记 on an even page (GB/T 9704 7.5: the 版记 is on the last side).
 
-    Without LibreOffice the documents are built as they are (no break) and nothing is measured:
-    the page count depends on the fonts of the machine that prints them.
+    Where LibreOffice is installed, each is laid out with its 版记 at the foot of its last page; a
+    document that ends on an odd page, or whose 版记 spills onto an odd page, is built again with
+    the 版记 in a section of its own that starts on the next even page (one LibreOffice run for all
+    of them, then one more for those built again).
+
+    Without LibreOffice nothing can be measured (the page count depends on the fonts of the machine
+    that prints): every document gets the even-page section, which Word and LibreOffice honour
+    wherever the text ends; it costs a page where the 版记 would have fitted under the text.
     """
     if soffice() is None:
-        return {name: Settled(build(0), None, None) for name, build in builds.items()}
+        return {name: Settled(build(OWN_EVEN_PAGE), None, None) for name, build in builds.items()}
     settled: dict[str, Settled] = {}
     waiting = dict(builds)
     with tempfile.TemporaryDirectory(dir=work_dir) as folder:
-        for pages_before in range(MAX_PAGES_BEFORE_BACK_MATTER + 1):
+        for pages_before in (0, OWN_EVEN_PAGE):
             sources = {}
             for name, build in waiting.items():
                 sources[name] = Path(folder) / f"{name}.docx"
