@@ -40,7 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.runner.note_too_long": (
         "问题说明已有 {count} 字，超过 {limit} 字：整改通知书的问题栏约一页只能容纳这么多，"
         "过长会跨页。已照原文保存，建议精简。",
-        "The finding has {count} characters, over {limit}: about what the notice's problem cell holds "
+        "The finding has {count} {count:character|characters}, over {limit}: about what the notice's problem cell holds "
         "on a page; longer runs across pages. Saved as typed; consider shortening it.",
     ),
     # evidence

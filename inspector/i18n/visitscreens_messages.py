@@ -2,10 +2,10 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "tui.preview.none": ("选中照片或扫描件即可在此预览", "Highlight a photo or scan to preview it here"),
-    "tui.preview.pixels": ("{size} · {width}×{height} 像素", "{size} · {width}×{height} pixels"),
+    "tui.preview.pixels": ("{size}，{width}x{height} 像素", "{size}, {width}x{height} pixels"),
     "tui.preview.taken": ("拍摄于 {taken}", "Taken {taken}"),
     "tui.preview.no_date": ("照片未记录拍摄时间", "No date taken in the photo"),
-    "tui.preview.scan": ("PDF 扫描件 · {size}（无预览）", "PDF scan · {size} (no preview)"),
+    "tui.preview.scan": ("PDF 扫描件，{size}（无预览）", "PDF scan, {size} (no preview)"),
     "tui.preview.undecodable": (
         "{kind} 图片，本机无法显示预览（仍可添加）",
         "{kind} image; no preview on this laptop (it can still be added)",

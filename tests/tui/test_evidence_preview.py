@@ -107,7 +107,7 @@ def test_a_typed_path_is_previewed_before_it_is_added(session: Session, photos: 
         dialog.query_one("#evidence-path", Input).value = str(photos / "现场.jpg")
         await settle(pilot)
         text = shown(dialog)
-        assert "现场.jpg" in text and "400×300 像素" in text and "拍摄于 2026-11-27 09:15" in text
+        assert "现场.jpg" in text and "400x300 像素" in text and "拍摄于 2026-11-27 09:15" in text
         drawn = dialog.query_one(PhotoPreview).render()
         assert "▀" in drawn.plain and colours(drawn)
         preview = dialog.query_one(PhotoPreview)
@@ -136,7 +136,7 @@ def test_the_file_highlighted_in_the_folder_tree_is_previewed(session: Session, 
         tree.move_cursor(node)
         await settle(pilot)
         text = shown(dialog)
-        assert "门口.png" in text and "40×80 像素" in text and "照片未记录拍摄时间" in text
+        assert "门口.png" in text and "40x80 像素" in text and "照片未记录拍摄时间" in text
 
     drive(session, steps)
 
@@ -157,6 +157,6 @@ def test_attached_evidence_is_previewed_from_its_stored_copy_under_its_own_name(
         dialog.query_one("#evidence-attached", OptionList).focus()
         await settle(pilot)
         text = shown(dialog)
-        assert "现场.jpg" in text and "400×300 像素" in text and "拍摄于 2026-11-27 09:15" in text
+        assert "现场.jpg" in text and "400x300 像素" in text and "拍摄于 2026-11-27 09:15" in text
 
     drive(session, steps)
