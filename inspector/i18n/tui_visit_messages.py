@@ -49,8 +49,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Or pick the file in the folders above (Enter); a folder's path opens that folder. Esc cancels.",
     ),
     "tui.evidence.attached": (
-        "已附证据（选中后按 Delete 移除，原文件仍保留在证据库中；更换即移除后再添加）：",
-        "Attached (select one and press Delete to remove it; the stored copy is kept; to replace, remove then add):",
+        "已附证据（选中后按 Delete 移除，证据库中的副本保留；移除后可接着选择替换的文件）：",
+        "Attached (select one and press Delete to remove it, the stored copy is kept; then pick its replacement):",
     ),
     "tui.evidence.folder_opened": ("已打开文件夹 {path}", "Opened folder {path}"),
     "tui.evidence.not_found": ("找不到文件或文件夹：{path}", "No such file or folder: {path}"),

@@ -385,6 +385,8 @@ class RunnerScreen(InspectorScreen[None]):
                 return
             if change.remove is not None and self._save(item_id, remove_evidence=[change.remove.sha256]):
                 self.notify(t("tui.evidence.removed", name=change.remove.name))
+                # a wrong file is most often taken off to attach the right one: the dialog is there for it
+                self.action_evidence()
             if change.add is not None:
                 path = change.add
                 self.run_busy(
