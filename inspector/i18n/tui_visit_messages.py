@@ -45,12 +45,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # evidence
     "tui.evidence.hint_above": (
-        "也可在上方目录中选择文件（回车选中）；输入文件夹路径可打开该文件夹。Esc 取消。",
+        "或在上方目录中选文件（回车）；输入文件夹路径可打开它。Esc 取消。",
         "Or pick the file in the folders above (Enter); a folder's path opens that folder. Esc cancels.",
     ),
     "tui.evidence.attached": (
-        "已附证据（选中后按 Delete 移除，证据库中的副本保留；移除后可接着选择替换的文件）：",
-        "Attached (select one and press Delete to remove it, the stored copy is kept; then pick its replacement):",
+        "已附证据：选中后按 Delete 移除，再选替换的文件",
+        "Attached: Delete takes one off; then pick its replacement",
     ),
     "tui.evidence.folder_opened": ("已打开文件夹 {path}", "Opened folder {path}"),
     "tui.evidence.not_found": ("找不到文件或文件夹：{path}", "No such file or folder: {path}"),

@@ -43,8 +43,7 @@ class EvidenceDialog(InspectorDialog[EvidenceChange]):
     DEFAULT_CSS = """
     #evidence-attached {
         height: auto;
-        max-height: 4;
-        margin-top: 1;
+        max-height: 3;
     }
     """
 
@@ -65,6 +64,7 @@ class EvidenceDialog(InspectorDialog[EvidenceChange]):
                 yield OptionList(
                     *(Option(f"{e.name}  ({e.sha256[:8]})", e.sha256) for e in self.attached),
                     id="evidence-attached",
+                    compact=True,  # the rows are the preview's
                 )
             yield Static(t("tui.evidence.hint_above"), classes="dialog-hint")
 
