@@ -67,3 +67,12 @@ def test_every_agreeing_spec_names_the_word_for_one_and_for_others() -> None:
         for _, field, spec, _ in string.Formatter().parse(english_text):
             if spec and "|" in spec:
                 assert spec.count("|") == 1 and all(spec.split("|")), (key, field, spec)
+
+
+def test_the_web_console_words_agree_too() -> None:
+    """The console formats in each request's language itself (``Words``), with the same agreement."""
+    from inspector.web.words import Words
+
+    assert Words("en").t("web.stats.times", count=1) == "1 time"
+    assert Words("en").t("web.light.overdue", days=3) == "Red: 3 days overdue"
+    assert Words("zh").t("web.stats.times", count=1) == "1 次"

@@ -77,7 +77,11 @@ def t(key: str, /, **params: Any) -> str:
     pair = catalogue().get(key)
     if pair is None:
         return key
-    text = pair[0] if _current == "zh" else pair[1]
+    return fill(pair[0] if _current == "zh" else pair[1], **params)
+
+
+def fill(text: str, /, **params: Any) -> str:
+    """A message's text (from the catalogue) with its ``params``, its counts' words agreeing."""
     if not params:
         return text
     return _AGREEING.format(text, **params) if "|" in text else text.format(**params)
