@@ -4,6 +4,10 @@ Messages live in modules beside this one, one per part of the program (``core_me
 ``cli_messages``, ``tui_messages`` …), each a dict ``key -> (中文, English)``, so parts can
 grow their words without touching each other's. ``t(key, **params)`` formats a message in
 the current language: Chinese by default, English with ``--lang en`` or ``INSPECTOR_LANG=en``.
+
+A count's noun (or verb) agrees with it through a format spec of two words, for one and for any
+other number: ``"{days} {days:day|days} overdue"`` says "1 day overdue", "3 days overdue".
+Chinese needs none: "逾期{days}天".
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+import string
 from typing import Any
 
 LANGUAGES = ("zh", "en")
@@ -50,6 +55,19 @@ def language() -> str:
     return _current
 
 
+class _AgreeingFormatter(string.Formatter):
+    """``str.format`` plus the spec ``one|other``: the word for a count of one, or for any other count."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        one, bar, other = format_spec.partition("|")
+        if bar:
+            return one if str(value).strip() == "1" else other
+        return super().format_field(value, format_spec)
+
+
+_AGREEING = _AgreeingFormatter()
+
+
 def t(key: str, /, **params: Any) -> str:
     """The message ``key`` in the current language, formatted with ``params``.
 
@@ -59,8 +77,14 @@ def t(key: str, /, **params: Any) -> str:
     pair = catalogue().get(key)
     if pair is None:
         return key
-    text = pair[0] if _current == "zh" else pair[1]
-    return text.format(**params) if params else text
+    return fill(pair[0] if _current == "zh" else pair[1], **params)
+
+
+def fill(text: str, /, **params: Any) -> str:
+    """A message's text (from the catalogue) with its ``params``, its counts' words agreeing."""
+    if not params:
+        return text
+    return _AGREEING.format(text, **params) if "|" in text else text.format(**params)
 
 
 def label(value: Any) -> str:

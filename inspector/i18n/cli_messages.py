@@ -36,10 +36,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "open the app on built-in demo data (a separate demo data folder)",
     ),
     "cli.demo.no_open": ("只准备演示数据，不打开界面", "only fill the demo data, do not open the app"),
-    "cli.demo.filled": ("已生成演示数据：{count} 次检查，目录 {path}", "Demo data made: {count} visits in {path}"),
+    "cli.demo.filled": (
+        "已生成演示数据：{count} 次检查，目录 {path}",
+        "Demo data made: {count} {count:visit|visits} in {path}",
+    ),
     "cli.demo.kept": ("演示数据已存在，未改动：{path}", "Demo data already there, left as it is: {path}"),
     "cli.summary.data_dir": ("数据目录：{path}", "Data folder: {path}"),
-    "cli.summary.counts": ("单位 {sites} 个，检查 {visits} 次", "{sites} sites, {visits} visits"),
+    "cli.summary.counts": (
+        "单位 {sites} 个，检查 {visits} 次",
+        "{sites} {sites:site|sites}, {visits} {visits:visit|visits}",
+    ),
     "cli.checklists.help": ("检查表：校验、列出", "checklists: validate, list"),
     "cli.checklists.validate.help": ("校验检查表文件（格式与内容）", "validate checklist files (syntax and meaning)"),
     "cli.checklists.validate.paths": (
@@ -47,10 +53,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "files or folders (default: the built-in checklists)",
     ),
     "cli.checklists.list.help": ("列出可用的检查表", "list the checklists available"),
-    "cli.checklists.failed": ("发现 {count} 处问题。", "{count} problems found."),
+    "cli.checklists.failed": ("发现 {count} 处问题。", "{count} {count:problem|problems} found."),
     "cli.checklists.ok": (
         "检查表 {files} 份、检查项 {items} 条，全部通过校验。",
-        "{files} checklists, {items} items: all valid.",
+        "{files} {files:checklist|checklists}, {items} {items:item|items}: all valid.",
     ),
     "cli.sites.help": ("单位名册：导入、导出、列出", "site register: import, export, list"),
     "cli.sites.import.help": (
@@ -63,7 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.sites.export.output": ("输出文件（默认输出到屏幕）", "output file (default: standard output)"),
     "cli.sites.list.help": ("列出单位", "list the sites"),
-    "cli.sites.import.refused": ("共 {count} 处错误，未导入任何记录。", "{count} errors: nothing was imported."),
+    "cli.sites.import.refused": (
+        "共 {count} 处错误，未导入任何记录。",
+        "{count} {count:error|errors}: nothing was imported.",
+    ),
     "cli.sites.import.done": (
         "导入完成：新增 {added}，更新 {changed}，未变 {unchanged}。",
         "Imported: {added} added, {changed} changed, {unchanged} unchanged.",
@@ -96,11 +105,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.visit.unknown": ("找不到检查 {prefix}", "no visit {prefix}"),
     "error.visit.ambiguous": (
         "编号前缀 {prefix} 对应 {count} 次检查，请多输入几位",
-        "prefix {prefix} matches {count} visits; type more of it",
+        "prefix {prefix} matches {count} {count:visit|visits}; type more of it",
     ),
     # checklist files
     "file.missing": ("文件不存在", "no such file"),
-    "file.too_big": ("文件太大（{size} 字节，上限 {limit}）", "file too big ({size} bytes, limit {limit})"),
+    "file.too_big": ("文件太大（{size} 字节，上限 {limit}）", "file too big ({size} {size:byte|bytes}, limit {limit})"),
     "file.unreadable": ("无法读取：{reason}", "cannot read: {reason}"),
     "file.empty": ("文件是空的", "the file is empty"),
     "file.binary": ("不是文本文件（含二进制内容）", "not a text file (binary content)"),

@@ -20,7 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "argparse.expected_one": ("需要一个值", "expected one argument"),
     "argparse.expected_at_most_one": ("最多只能有一个值", "expected at most one argument"),
     "argparse.expected_at_least_one": ("至少需要一个值", "expected at least one argument"),
-    "argparse.expected_count": ("需要 {count} 个值", "expected {count} arguments"),
+    "argparse.expected_count": ("需要 {count} 个值", "expected {count} {count:argument|arguments}"),
     "argparse.ambiguous": (
         "选项 {option} 不明确，可能是：{matches}",
         "ambiguous option: {option} could match {matches}",
@@ -47,7 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.demo.hint": (
         "提示：演示数据（{count} 次检查）在单独的目录 {demo} 中，不在 {path}；加上 --demo 查看：inspector {command} --demo",
-        "Note: the demo's {count} visits are in a folder of their own, {demo}, not in {path}; "
+        "Note: the demo's {count} {count:visit is|visits are} in a folder of their own, {demo}, not in {path}; "
         "add --demo to see them: inspector {command} --demo",
     ),
     # files the command line reads and writes

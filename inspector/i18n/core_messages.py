@@ -28,7 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "vocab.visitstatus.completed": ("待签发", "Awaiting sign-off"),
     "vocab.visitstatus.signed_off": ("已签发", "Signed off"),
     "deadline.immediate": ("立行立改", "At once"),
-    "deadline.days": ("{days}天", "{days} days"),
+    "deadline.days": ("{days}天", "{days} {days:day|days}"),
     # rules
     "error.visit.unknown_item": (
         "检查项 {item_id} 不在本次检查表中",
@@ -50,7 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.visit.blocked": (
         "还有 {count} 处未完成，不能签发",
-        "{count} things still block sign-off",
+        "{count} {count:thing still blocks|things still block} sign-off",
     ),
     "error.visit.only_lead_signs": (
         "只有组长（{lead}）可以签发",
@@ -66,7 +66,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.answer.bad_deadline": (
         "检查项 {item_id} 的整改时限 {days} 天无效（应为 0 至 365）",
-        "item {item_id}: deadline {days} days is out of range (0-365)",
+        "item {item_id}: deadline {days} {days:day|days} is out of range (0-365)",
     ),
     "error.amendment.empty": ("更正记录没有任何修改", "the amendment changes nothing"),
     "error.blocker.fail_without_note": (

@@ -43,7 +43,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.notice.heading.requirements": ("二、整改要求", "2. Requirements"),
     "doc.notice.summary": (
         "本次共检查{items}项{not_applicable}，发现问题{count}个，其中{breakdown}。",
-        "{items} items were checked{not_applicable} and {count} problems found: {breakdown}.",
+        "{items} {items:item was|items were} checked{not_applicable} and {count} {count:problem|problems} found: {breakdown}.",
     ),
     "doc.notice.summary_immediate": (
         "须立行立改的问题{count}个。",
@@ -120,7 +120,7 @@ MESSAGES.update(
         "doc.record.unanswered": ("未记录", "not recorded"),
         "doc.record.summary": (
             "检查表共{total}项，其中合格{passed}项、不合格{failed}项、不适用{na}项、未检查{unchecked}项。",
-            "The checklist has {total} items: {passed} passed, {failed} failed, {na} not applicable, "
+            "The checklist has {total} {total:item|items}: {passed} passed, {failed} failed, {na} not applicable, "
             "{unchecked} not checked.",
         ),
         "doc.record.sign_unit": ("被检查单位负责人（签字）：", "Head of the unit inspected (signature):"),
@@ -147,18 +147,18 @@ MESSAGES.update(
         "doc.bulletin.intro": (
             "{period}，我局组织督导检查组采取“四不两直”方式，对全县{townships}个乡镇（街道）的{sites}个民政服务机构"
             "和单位开展疫情防控督导检查{visits}次，共发现问题{problems}个。现将有关情况通报如下：",
-            "From {period} the bureau's teams made {visits} unannounced inspections of {sites} civil-affairs units in "
-            "{townships} townships and found {problems} problems. The findings are set out below:",
+            "From {period} the bureau's teams made {visits} unannounced {visits:inspection|inspections} of {sites} civil-affairs {sites:unit|units} in "
+            "{townships} {townships:township|townships} and found {problems} {problems:problem|problems}. The findings are set out below:",
         ),
         "doc.bulletin.heading.overview": ("一、基本情况", "1. Overview"),
         "doc.bulletin.heading.problems": ("二、存在的主要问题", "2. Main problems"),
         "doc.bulletin.heading.overdue": ("三、逾期未整改问题", "3. Rectifications overdue"),
         "doc.bulletin.heading.requirements": ("四、下步工作要求", "4. Requirements"),
-        "doc.bulletin.kind_count": ("{kind}{count}家次", "{kind}: {count} visits"),
+        "doc.bulletin.kind_count": ("{kind}{count}家次", "{kind}: {count} {count:visit|visits}"),
         "doc.bulletin.overview": (
             "本轮检查涉及{by_kind}；未发现问题的单位{clean}个，须立行立改的问题{immediate}个。"
             "各乡镇（街道）发现问题分布如下：",
-            "Visits by kind of unit: {by_kind}. {clean} units showed no problem; {immediate} problems had to be "
+            "Visits by kind of unit: {by_kind}. {clean} {clean:unit|units} showed no problem; {immediate} {immediate:problem|problems} had to be "
             "put right at once. Problems by township:",
         ),
         "doc.bulletin.col.township": ("乡镇（街道）", "Township"),
@@ -169,7 +169,7 @@ MESSAGES.update(
         "doc.bulletin.area_head": ("{area}方面。", "{area}. "),
         "doc.bulletin.area_text": (
             "共发现问题{count}个，主要表现为：{quotes}。",
-            "{count} problems, such as: {quotes}.",
+            "{count} {count:problem|problems}, such as: {quotes}.",
         ),
         "doc.bulletin.quote_separator": ("；", "; "),
         "doc.bulletin.no_problems": ("本轮检查未发现问题。", "No problems were found in this round."),
@@ -179,7 +179,7 @@ MESSAGES.update(
         ),
         "doc.bulletin.overdue_intro": (
             "截至{date}，仍有{count}个问题逾期未整改销号，请相关单位立即整改并说明原因：",
-            "As of {date}, {count} rectifications are overdue; the units concerned shall rectify at once and "
+            "As of {date}, {count} {count:rectification is|rectifications are} overdue; the units concerned shall rectify at once and "
             "explain the delay:",
         ),
         "doc.bulletin.req.rectify.head": ("立行立改，对账销号。", "Rectify and close each problem. "),

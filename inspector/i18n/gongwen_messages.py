@@ -12,7 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (and {count} not applicable, not counted)",
     ),
     "doc.notice.area_head": ("{area}方面。", "{area}. "),
-    "doc.notice.area_count": ("发现问题{count}个", "{count} problems"),
+    "doc.notice.area_count": ("发现问题{count}个", "{count} {count:problem|problems}"),
     "doc.notice.area_count_of_which": ("，其中{breakdown}", ", of which {breakdown}"),
     "doc.notice.see_problem_list": (
         "各项问题的整改要求和整改时限详见附件1《{title}》。",
@@ -83,7 +83,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "doc.bulletin.item_quote": (
         "“{requirement}”不符合要求的{count}家（{sites}）",
-        "“{requirement}” not met at {count} units ({sites})",
+        "“{requirement}” not met at {count} {count:unit|units} ({sites})",
     ),
     "doc.bulletin.and_more": ("等", " and others"),
 }

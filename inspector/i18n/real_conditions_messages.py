@@ -28,7 +28,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "program cannot make sure it is the only one writing: keep the data folder on a local disk "
         "(--data-dir or INSPECTOR_HOME).",
     ),
-    "sync.report.number_blocks": ("领取文号号段 {count} 个。", "Received {count} block(s) of document numbers."),
+    "sync.report.number_blocks": (
+        "领取文号号段 {count} 个。",
+        "Received {count} {count:block|blocks} of document numbers.",
+    ),
     "sync.report.numbers_low": (
         "文号 {series} 余量不足，服务器未分配新号段：用完后须联网同步才能出具新文书。",
         "Document numbers {series} are running low and the server granted no new block: once they are "
@@ -54,7 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "document.numbers_low": (
         "本机号段仅剩 {left} 个文号：请尽快联网同步，领取新号段。",
-        "Only {left} document number(s) left in this laptop's block: sync soon to get a new block.",
+        "Only {left} document {left:number|numbers} left in this laptop's block: sync soon to get a new block.",
     ),
     "cli.server.duplicates.help": (
         "列出在多个单位重复使用的整改通知书文号（号段启用前或离线备用编号所致），供局里核对",
@@ -64,5 +67,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{number}  单位：{sites}  来自：{sources}",
         "{number}  sites: {sites}  from: {sources}",
     ),
-    "cli.server.duplicates.count": ("共 {count} 个重复文号", "{count} number(s) used more than once"),
+    "cli.server.duplicates.count": ("共 {count} 个重复文号", "{count} {count:number|numbers} used more than once"),
 }

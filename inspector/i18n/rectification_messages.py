@@ -82,7 +82,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.rectification.ambiguous": (
         "编号 {text} 对应 {count} 个整改事项，请写得更完整",
-        "{text} matches {count} rectifications; give more of it",
+        "{text} matches {count} {count:rectification|rectifications}; give more of it",
     ),
     "error.rectification.reinspection_in_progress": (
         "该单位已有一次复查（{uuid}）尚未签发",
@@ -99,7 +99,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # what a rectification shows
     "rect.reinspection.title": ("复查：{site}", "Re-inspection: {site}"),
-    "rect.overdue": ("逾期{days}天", "{days} days overdue"),
+    "rect.overdue": ("逾期{days}天", "{days} {days:day|days} overdue"),
     "rect.due": ("整改期限 {due}", "due {due}"),
     "rect.notice": ("整改通知书 {number}", "notice {number}"),
     "rect.refused": ("（与其他记录冲突，未生效：{reason}）", "(conflicts with another record, not applied: {reason})"),
@@ -159,7 +159,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.rect.feedback_saved": ("已记录反馈，状态：{state}", "Feedback recorded; state: {state}"),
     "tui.rect.reinspect_title": (
         "复查 {site}：{count} 项待复查",
-        "Re-inspect {site}: {count} open items",
+        "Re-inspect {site}: {count} open {count:item|items}",
     ),
     "tui.rect.lead_prompt": ("复查组组长：", "Team lead of the re-inspection:"),
     # commands
@@ -211,12 +211,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.rect.none": ("没有符合条件的整改事项。", "No rectification matches."),
     "cli.rect.count": (
         "共 {count} 项，其中逾期 {overdue} 项。",
-        "{count} rectifications, {overdue} overdue.",
+        "{count} {count:rectification|rectifications}, {overdue} overdue.",
     ),
     "cli.rect.feedback_saved": ("已记录反馈，状态：{state}", "Feedback recorded; state: {state}"),
     "cli.rect.reinspection_started": (
         "已开始复查 {uuid}（{count} 项）：",
-        "Re-inspection {uuid} started ({count} items):",
+        "Re-inspection {uuid} started ({count} {count:item|items}):",
     ),
     "cli.rect.verified": ("已记录：{item}  {result}", "Recorded: {item}  {result}"),
     "cli.rect.completed": ("复查已签发：", "Re-inspection signed off:"),
@@ -294,6 +294,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.follow_up.heading.problems": ("一、复查发现仍未整改到位的问题", "1. Problems not yet put right"),
     "doc.follow_up.summary": (
         "本次复查问题{items}个，已整改到位{passed}个，仍未整改到位{count}个，其中{breakdown}。",
-        "{items} problems were re-inspected: {passed} put right, {count} not yet ({breakdown}).",
+        "{items} {items:problem was|problems were} re-inspected: {passed} put right, {count} not yet ({breakdown}).",
     ),
 }

@@ -56,7 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "server.forwarding.pending": (
         "  待转发：检查记录 {visits} 份，整改动态 {events} 条",
-        "  waiting: {visits} visit version(s), {events} rectification event(s)",
+        "  waiting: {visits} visit {visits:version|versions}, {events} rectification {events:event|events}",
     ),
     "server.forwarding.last_forwarded": ("  最近一次转发完成于 {at}", "  last complete round at {at}"),
     "server.forwarding.never_forwarded": ("  尚未完成过一次转发", "  no round has completed yet"),
@@ -96,11 +96,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "server.forwarding.no_such_parked": ("没有已搁置的项目 {item}。", "No parked item {item}."),
     "server.forwarding.retry_done": (
         "{item} 将在下一轮转发时重试（{count} 个上级服务器）。",
-        "{item} will be sent again at the next round ({count} target(s)).",
+        "{item} will be sent again at the next round ({count} {count:target|targets}).",
     ),
     "server.forwarding.drop_done": (
         "已放弃转发 {item}（{count} 个上级服务器）。",
-        "{item} will not be forwarded ({count} target(s)).",
+        "{item} will not be forwarded ({count} {count:target|targets}).",
     ),
     "server.forwarding.error.offline": (
         "连不上上级服务器 {url}；稍后自动重试，内容不会丢失。",

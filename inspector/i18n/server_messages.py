@@ -44,7 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The token is shown this once; the server keeps only its hash. Hand it over in person for inspector login:",
     ),
     "server.users.none": ("还没有登记任何账号。", "No accounts yet."),
-    "server.users.revoked": ("已吊销 {name} 的 {count} 个令牌。", "Revoked {count} token(s) of {name}."),
+    "server.users.revoked": ("已吊销 {name} 的 {count} 个令牌。", "Revoked {count} {count:token|tokens} of {name}."),
     "server.account.exists": (
         "{name} 已有有效令牌；如需重新登记，请先吊销。",
         "{name} already has an active token; revoke it first to enrol again.",
@@ -72,11 +72,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "server.publish.cannot_read": ("无法读取 {path}：{reason}", "Cannot read {path}: {reason}"),
     "server.publish.checklists_done": (
         "已发布检查表 {created} 份（{already} 份此前已发布）。",
-        "Published {created} checklists ({already} were already published).",
+        "Published {created} {created:checklist|checklists} ({already} {already:was|were} already published).",
     ),
-    "server.publish.register_done": ("已发布单位名录：{count} 个单位。", "Published the register: {count} sites."),
+    "server.publish.register_done": (
+        "已发布单位名录：{count} 个单位。",
+        "Published the register: {count} {count:site|sites}.",
+    ),
     "server.publish.register_same": (
         "单位名录与上次发布的相同（{count} 个单位），未重复发布。",
-        "The register is the same as the last one published ({count} sites); nothing new.",
+        "The register is the same as the last one published ({count} {count:site|sites}); nothing new.",
     ),
 }

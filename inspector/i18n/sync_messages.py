@@ -85,15 +85,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sync.report.pushed": (
         "已上传：检查 {visits} 份（服务器已有 {already} 份），照片 {photos} 张，整改记录 {events} 条。",
-        "Sent: {visits} visits ({already} already on the server), {photos} photos, {events} rectification events.",
+        "Sent: {visits} {visits:visit|visits} ({already} already on the server), {photos} {photos:photo|photos}, {events} rectification {events:event|events}.",
     ),
     "sync.report.pulled": (
         "已下载：检查表 {checklists} 份，单位新增 {added} 个、变更 {changed} 个，整改动态 {events} 条。",
-        "Received: {checklists} checklists, {added} new and {changed} changed sites, {events} rectification events.",
+        "Received: {checklists} {checklists:checklist|checklists}, {added} new and {changed} changed {changed:site|sites}, {events} rectification {events:event|events}.",
     ),
     "sync.report.held_for_role": (
         "{count} 项须由检查组组长账号上传，仍留在待发送队列中。",
-        "{count} items need a team lead's account to be sent; they stay queued.",
+        "{count} {count:item needs|items need} a team lead's account to be sent; {count:it stays|they stay} queued.",
     ),
     "sync.report.server_restored": (
         "局服务器的数据库已从备份恢复：本机的全部记录已重新上传（服务器已有的不会重复）。",
@@ -103,7 +103,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.report.refused_item": ("未被接收：{key}：{reason}", "Not accepted: {key}: {reason}"),
     "sync.report.refused": (
         "{count} 项未被服务器接收，仍留在待发送队列中，原因见上。",
-        "{count} items were not accepted and stay queued; the reasons are above.",
+        "{count} {count:item was not accepted and stays|items were not accepted and stay} queued; the reasons are above.",
     ),
     "sync.reason.photos_missing": (
         "服务器缺少此检查的照片（将在下次同步时补传）",

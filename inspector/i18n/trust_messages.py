@@ -33,7 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sync.report.set_aside": (
         "{count} 项下载内容本机无法应用，已跳过并记录，同步照常进行（可能需要更新本程序）。",
-        "{count} downloaded entries could not be applied here: skipped and noted, the sync went on (this program may need updating).",
+        "{count} downloaded {count:entry|entries} could not be applied here: skipped and noted, the sync went on (this program may need updating).",
     ),
     "sync.error.storage_full": (
         "服务器存储空间不足：本次没有保存任何内容，本机记录仍在待发送队列中。请联系管理员后再同步。",

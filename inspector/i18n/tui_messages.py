@@ -38,7 +38,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.sync.logged_in": ("已登录 {url}：{name}（{role}）", "Logged in to {url} as {name} ({role})"),
     "tui.sync.pending": (
         "待上传：检查记录 {visits} 份，整改记录 {events} 条",
-        "To send: {visits} visits, {events} rectification events",
+        "To send: {visits} {visits:visit|visits}, {events} rectification {events:event|events}",
     ),
     "tui.sync.phase.push": ("上传 {done}/{total}", "Sending {done}/{total}"),
     "tui.sync.phase.pull": ("接收更新，位置 {position}", "Receiving updates, at {position}"),
@@ -96,7 +96,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.col.total": ("项数", "Items"),
     "tui.col.answered": ("已答", "Answered"),
     # home
-    "tui.home.title": ("民政督导检查  今天 {today}  共 {count} 次检查", "Inspections  today {today}  {count} visits"),
+    "tui.home.title": (
+        "民政督导检查  今天 {today}  共 {count} 次检查",
+        "Inspections  today {today}  {count} {count:visit|visits}",
+    ),
     "tui.home.tab.in_progress": ("检查中", "In progress"),
     "tui.home.tab.recent": ("最近检查", "Recent"),
     "tui.home.tab.rectifications": ("整改", "Rectifications"),
@@ -132,7 +135,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tui.new.chosen": (
         "已选：{site}（{township}，{kind}）\n检查表：{checklist} 第{version}版，共{items}项",
-        "Chosen: {site} ({township}, {kind})\nChecklist: {checklist} v{version}, {items} items",
+        "Chosen: {site} ({township}, {kind})\nChecklist: {checklist} v{version}, {items} {items:item|items}",
     ),
     "tui.new.lead": ("组长", "Lead"),
     "tui.new.lead_placeholder": ("检查组组长", "team lead"),
@@ -205,9 +208,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.override.default": ("（检查表默认）", " (checklist default)"),
     "tui.override.hint": (
         "检查表默认时限 {days} 天，0 为立行立改。F9 确定，Esc 取消。",
-        "The checklist's deadline is {days} days; 0 means at once. F9 to confirm, Esc to cancel.",
+        "The checklist's deadline is {days} {days:day|days}; 0 means at once. F9 to confirm, Esc to cancel.",
     ),
-    "tui.override.bad_deadline": ("整改时限应为 0 到 {max} 的天数", "The deadline must be 0 to {max} days"),
+    "tui.override.bad_deadline": ("整改时限应为 0 到 {max} 的天数", "The deadline must be 0 to {max} {max:day|days}"),
     # review
     "tui.review.title": ("审核签发  {site}  {status}  版本 {version}", "Review  {site}  {status}  version {version}"),
     "tui.review.facts": (
@@ -229,7 +232,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.review.blocker": ("{number} {why}：{text}", "{number} {why}: {text}"),
     "tui.blocker.unanswered": ("未作答", "unanswered"),
     "tui.blocker.fail_without_note": ("不合格但未描述问题", "failed without a note"),
-    "tui.review.failed": ("不合格项 {count} 个", "{count} failed items"),
+    "tui.review.failed": ("不合格项 {count} 个", "{count} failed {count:item|items}"),
     "tui.review.no_failed": ("没有不合格项。", "No failed items."),
     "tui.review.finding": ("问题：{note}", "Finding: {note}"),
     "tui.review.failed_meta": ("严重程度 {severity}  整改时限 {deadline}", "Severity {severity}  deadline {deadline}"),
@@ -237,14 +240,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "更正 {number}：{at} {by}，原因：{reason}",
         "Amendment {number}: {at} {by}, because: {reason}",
     ),
-    "tui.review.cannot_sign": ("还有 {count} 处未处理，不能签发", "{count} things still block sign-off"),
+    "tui.review.cannot_sign": (
+        "还有 {count} 处未处理，不能签发",
+        "{count} {count:thing still blocks|things still block} sign-off",
+    ),
     "tui.review.signed": ("已签发封存，封存码 {seal}", "Signed off and sealed: {seal}"),
     "tui.review.nothing_unanswered": ("没有未答的检查项", "No item is unanswered"),
     "tui.review.mark_prompt": (
         "将 {count} 个未答项全部标为未检查，原因：",
-        "Mark the {count} unanswered items not checked, because:",
+        "Mark the {count} unanswered {count:item|items} not checked, because:",
     ),
-    "tui.review.marking": ("正在记录 {count} 个未检查项", "Recording {count} items as not checked"),
+    "tui.review.marking": ("正在记录 {count} 个未检查项", "Recording {count} {count:item|items} as not checked"),
     "tui.review.amended": ("更正已保存，现为第 {version} 版", "Amendment saved: now version {version}"),
     "tui.review.writing_notice": ("正在生成整改通知书", "Writing the rectification notice"),
     "tui.review.notice_written": ("整改通知书 {number} 已生成：{path}", "Notice {number} written: {path}"),

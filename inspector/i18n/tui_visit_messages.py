@@ -40,17 +40,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.runner.note_too_long": (
         "问题说明已有 {count} 字，超过 {limit} 字：整改通知书的问题栏约一页只能容纳这么多，"
         "过长会跨页。已照原文保存，建议精简。",
-        "The finding has {count} characters, over {limit}: about what the notice's problem cell holds "
+        "The finding has {count} {count:character|characters}, over {limit}: about what the notice's problem cell holds "
         "on a page; longer runs across pages. Saved as typed; consider shortening it.",
     ),
     # evidence
     "tui.evidence.hint_above": (
-        "也可在上方目录中选择文件（回车选中）；输入文件夹路径可打开该文件夹。Esc 取消。",
+        "或在上方目录中选文件（回车）；输入文件夹路径可打开它。Esc 取消。",
         "Or pick the file in the folders above (Enter); a folder's path opens that folder. Esc cancels.",
     ),
     "tui.evidence.attached": (
-        "已附证据（选中后按 Delete 移除，原文件仍保留在证据库中；更换即移除后再添加）：",
-        "Attached (select one and press Delete to remove it; the stored copy is kept; to replace, remove then add):",
+        "已附证据：选中后按 Delete 移除，再选替换的文件",
+        "Attached: Delete takes one off; then pick its replacement",
     ),
     "tui.evidence.folder_opened": ("已打开文件夹 {path}", "Opened folder {path}"),
     "tui.evidence.not_found": ("找不到文件或文件夹：{path}", "No such file or folder: {path}"),

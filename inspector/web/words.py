@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from inspector.i18n import catalogue
+from inspector.i18n import catalogue, fill
 
 LANGUAGES = ("zh", "en")
 
@@ -19,8 +19,7 @@ class Words:
         pair = catalogue().get(key)
         if pair is None:
             return key
-        text = pair[0] if self.language == "zh" else pair[1]
-        return text.format(**params) if params else text
+        return fill(pair[0] if self.language == "zh" else pair[1], **params)
 
     def label(self, value: Any) -> str:
         """A vocabulary value's name (``vocab.<class>.<value>``), as ``i18n.label`` gives it."""

@@ -230,7 +230,7 @@ def test_a_province_outage_only_delays(
             "--lang", "en", "server", "forwarding", "status", "--data-dir", county.root, "--db", county.database.url
         )
         assert status.code == 0
-        assert f"Cannot reach {server.url}" in status.out and "waiting: 3 visit version(s)" in status.out
+        assert f"Cannot reach {server.url}" in status.out and "waiting: 3 visit versions" in status.out
         server.start()
         wait_until(forwarded_everything(county.database), what="the county to forward once the province is up")
         check_forwarded(county.database, county.photos, province, laptops)
@@ -301,7 +301,7 @@ def test_a_refusing_province_is_recorded_and_forwarding_goes_on_once_allowed(
                     "--db",
                     county.database.url,
                 )
-                assert "may not upload there" in status.out and "waiting: 3 visit version(s)" in status.out
+                assert "may not upload there" in status.out and "waiting: 3 visit versions" in status.out
                 assert held_visits(bureau.database) == {}
         check_forwarded(county.database, county.config.photo_dir, bureau, laptops)
     finally:

@@ -87,7 +87,7 @@ def test_a_used_up_block_says_to_sync_before_the_next_number(laptop: Callable[..
         store.add_number_block("notice:2026", 41, 41, request_id)
         assert store.free_numbers("notice:2026") == 1
     last = run_cli("--lang", "en", "--data-dir", root, "notice", one[:8], "-o", root)
-    assert last.code == 0 and "〔2026〕41号" in last.out and "Only 0 document number(s) left" in last.err
+    assert last.code == 0 and "〔2026〕41号" in last.out and "Only 0 document numbers left" in last.err
     with Store.open(root) as store, pytest.raises(StoreError) as used_up:
         issue_notice(store, other, output=root)
     assert used_up.value.code == "numbers_exhausted"

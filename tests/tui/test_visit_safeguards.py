@@ -324,7 +324,7 @@ def files(tmp_path: Path) -> Iterator[Path]:
     yield folder
 
 
-def test_the_evidence_dialog_opens_folders_refuses_non_photos_and_takes_a_wrong_one_off(
+def test_the_evidence_dialog_opens_folders_refuses_non_photos_and_replaces_a_wrong_one(
     session: Session, files: Path, notices: list[str]
 ) -> None:
     draft = visits_in_progress(session.store)[0]
@@ -358,9 +358,16 @@ def test_the_evidence_dialog_opens_folders_refuses_non_photos_and_takes_a_wrong_
         app.screen.query_one("#evidence-attached", OptionList).focus()
         await pilot.press("delete")
         await settle(pilot)
-        assert app.screen is runner
         assert session.store.load_visit(draft.uuid).answers[item_id].evidence == ()
         assert session.store.evidence_path(attached[0].sha256).exists()
+        # and replaced: the dialog is open again for the right file, with nothing attached now
+        replacing = app.screen
+        assert isinstance(replacing, EvidenceDialog) and replacing is not dialog and not replacing.attached
+        replacing.query_one("#evidence-path", Input).value = str(files / "另一张.jpg")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is runner
+        assert [e.name for e in session.store.load_visit(draft.uuid).answers[item_id].evidence] == ["另一张.jpg"]
 
     drive(session, steps)
 

@@ -16,7 +16,7 @@ from inspector.tui.desktop import open_with_desktop
 from inspector.tui.screens.base import InspectorScreen
 from inspector.tui.session import Session
 from inspector.tui.widgets.fitting_footer import FittingFooter
-from inspector.tui.widgets.visit_table import VisitTable, columns_that_fit
+from inspector.tui.widgets.visit_table import VisitTable
 
 COLUMNS = ("kind", "number", "site", "date", "file")
 DROPPED_FIRST = ("file", "date")
@@ -56,15 +56,9 @@ class DocumentsScreen(InspectorScreen[None]):
         self.call_after_refresh(self.show)  # once the list has its new width
 
     def show(self) -> None:
-        table = self.query_one(VisitTable)
         rows = [(str(number), self._cells(document)) for number, document in enumerate(self.documents)]
         headers = {column: t(f"tui.docs.col.{column}") for column in COLUMNS}
-        columns = columns_that_fit(headers, [cells for _, cells in rows], table.room, DROPPED_FIRST)
-        table.fill(
-            [headers[column] for column in columns],
-            [(key, [cells[column] for column in columns]) for key, cells in rows],
-            keep=table.selected_key,
-        )
+        self.query_one(VisitTable).fill_fitting(headers, rows, DROPPED_FIRST)
         self._show_path()
 
     @staticmethod

@@ -1,7 +1,8 @@
 """Pick an evidence file (a photo, a scan): type or paste its path, or choose it in the folder tree;
 or take a wrongly attached file off the item.
 
-A typed folder opens in the tree. Taking a file off is recorded as a new answer without it (the
+A typed folder opens in the tree. The file highlighted (in the tree, typed, or attached already)
+is previewed beside the tree: name, size, pixels, date taken, and the picture itself. Taking a file off is recorded as a new answer without it (the
 earlier answer stays in the log, the file stays in the store); replacing is taking off, then adding.
 """
 
@@ -13,8 +14,8 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import DirectoryTree, Input, OptionList, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DirectoryTree, Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
 from inspector.core.errors import DomainError
@@ -24,6 +25,7 @@ from inspector.services.visits import require_photo_or_scan
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorDialog, problem_text
 from inspector.tui.session import Session
+from inspector.tui.widgets.photo_preview import PhotoPreview
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,7 @@ class EvidenceDialog(InspectorDialog[EvidenceChange]):
     DEFAULT_CSS = """
     #evidence-attached {
         height: auto;
-        max-height: 4;
-        margin-top: 1;
+        max-height: 3;
     }
     """
 
@@ -55,12 +56,15 @@ class EvidenceDialog(InspectorDialog[EvidenceChange]):
         with Vertical(classes="dialog wide", id="evidence-box"):
             yield Static(t("tui.evidence.title"), classes="dialog-title")
             yield Input(placeholder=t("tui.evidence.placeholder"), id="evidence-path")
-            yield DirectoryTree(self.start, id="evidence-tree")
+            with Horizontal(id="evidence-browse"):
+                yield DirectoryTree(self.start, id="evidence-tree")
+                yield PhotoPreview(id="evidence-preview")
             if self.attached:
                 yield Static(t("tui.evidence.attached"), classes="dialog-hint")
                 yield OptionList(
                     *(Option(f"{e.name}  ({e.sha256[:8]})", e.sha256) for e in self.attached),
                     id="evidence-attached",
+                    compact=True,  # the rows are the preview's
                 )
             yield Static(t("tui.evidence.hint_above"), classes="dialog-hint")
 
@@ -76,13 +80,31 @@ class EvidenceDialog(InspectorDialog[EvidenceChange]):
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
 
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        event.stop()
+        if not event.control.has_focus:  # the tree's own first highlight, as it loads: not the user's
+            return
+        entry = event.node.data
+        path = getattr(entry, "path", None)
+        self.query_one(PhotoPreview).show(path if path is not None and path.is_file() else None)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        evidence = next(e for e in self.attached if e.sha256 == event.option.id)
+        self.query_one(PhotoPreview).show(self.session.store.evidence_path(evidence.sha256), evidence.name)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A typed or pasted path to a file is previewed before Enter adds it."""
+        event.stop()
+        path = _typed_path(event.value)
+        if path is not None and path.is_file():
+            self.query_one(PhotoPreview).show(path)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        # a path pasted from Explorer often comes in quotes
-        text = event.value.strip().strip("\"'")
-        if not text:
+        path = _typed_path(event.value)
+        if path is None:
             return
-        path = Path(text).expanduser()
         if path.is_dir():
             self.query_one(DirectoryTree).path = path
             self.notify(t("tui.evidence.folder_opened", path=path), timeout=3)
@@ -110,3 +132,9 @@ class EvidenceDialog(InspectorDialog[EvidenceChange]):
         if option is None:
             return
         self.dismiss(EvidenceChange(remove=next(e for e in self.attached if e.sha256 == option.id)))
+
+
+def _typed_path(value: str) -> Path | None:
+    # a path pasted from Explorer often comes in quotes
+    text = value.strip().strip("\"'")
+    return Path(text).expanduser() if text else None

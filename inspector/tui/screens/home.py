@@ -49,6 +49,16 @@ def _when(iso: str | None) -> str:
     return from_iso(iso).strftime("%m-%d %H:%M") if iso else ""
 
 
+IN_PROGRESS_DROPPED_FIRST = ("township", "arrived")
+RECENT_DROPPED_FIRST = ("arrived", "status")
+"""Left out, in this order, when a list is narrower than its columns (in English a re-inspection's
+site is long): the site and what is to be done about it stay whole rather than every column cut."""
+
+
+def _headers(*columns: str) -> dict[str, str]:
+    return {column: t(f"tui.col.{column}") for column in columns}
+
+
 def _site(row: VisitSummary) -> str:
     """The site a visit was at; a re-inspection says so (复查：…), as its title does."""
     return t("rect.reinspection.title", site=row.site_name) if row.reinspection else row.site_name
@@ -72,6 +82,9 @@ class HomeScreen(InspectorScreen[None]):
         self.rectifications = VisitTable(id="rectifications")
         self.rectifications_loading = ProgressBar(total=None, show_eta=False, show_percentage=False, id="rect-loading")
         self.outbox = VisitTable(id="outbox")
+        self._in_progress: list[VisitSummary] = []
+        self._recent: list[VisitSummary] = []
+        """The visits the two lists show, to fit their columns again to another width."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="home-title")
@@ -96,6 +109,13 @@ class HomeScreen(InspectorScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#in-progress", VisitTable).focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_lists)  # once the lists have their new width
+
+    def _fit_lists(self) -> None:
+        self._fill_in_progress(self._in_progress)
+        self._fill_recent(self._recent)
 
     def on_screen_resume(self) -> None:
         """On first showing too: the lists are filled once, here."""
@@ -131,21 +151,43 @@ class HomeScreen(InspectorScreen[None]):
         self.load_rectifications()
 
     def _fill_in_progress(self, rows: list[VisitSummary]) -> None:
-        table = self.query_one("#in-progress", VisitTable)
-        table.fill(
-            [t("tui.col.site"), t("tui.col.township"), t("tui.col.status"), t("tui.col.arrived")],
-            [(row.uuid, [_site(row), row.township, label(row.status), _when(row.arrived_at)]) for row in rows],
+        self._in_progress = rows
+        self.query_one("#in-progress", VisitTable).fill_fitting(
+            _headers("site", "township", "status", "arrived"),
+            [
+                (
+                    row.uuid,
+                    {
+                        "site": _site(row),
+                        "township": row.township,
+                        "status": label(row.status),
+                        "arrived": _when(row.arrived_at),
+                    },
+                )
+                for row in rows
+            ],
+            IN_PROGRESS_DROPPED_FIRST,
         )
         empty = self.query_one("#in-progress-empty", Static)
         empty.update(t("tui.home.nothing_in_progress") if not rows else t("tui.home.resume_hint"))
 
     def _fill_recent(self, summaries: list[VisitSummary]) -> None:
-        self.recent.fill(
-            [t("tui.col.site"), t("tui.col.status"), t("tui.col.arrived"), t("tui.col.findings")],
+        self._recent = summaries
+        self.recent.fill_fitting(
+            _headers("site", "status", "arrived", "findings"),
             [
-                (row.uuid, [_site(row), label(row.status), _when(row.arrived_at), str(row.failed or "")])
+                (
+                    row.uuid,
+                    {
+                        "site": _site(row),
+                        "status": label(row.status),
+                        "arrived": _when(row.arrived_at),
+                        "findings": str(row.failed or ""),
+                    },
+                )
                 for row in summaries[:RECENT_SHOWN]
             ],
+            RECENT_DROPPED_FIRST,
         )
 
     def _pending_uploads(self, summaries: list[VisitSummary]) -> list[dict[str, Any]]:

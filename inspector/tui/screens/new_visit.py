@@ -10,7 +10,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from inspector.core.clock import BUREAU_TZ, from_iso
@@ -27,6 +27,7 @@ from inspector.tui.screens.choice_dialog import Choice, ChoiceDialog
 from inspector.tui.screens.local_site_dialog import LocalSiteDialog
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
+from inspector.tui.widgets.fitting_footer import FittingFooter
 
 ARRIVAL_FORMAT = "%Y-%m-%d %H:%M"
 _MEMBER_SEPARATORS = re.compile(r"[、,，;；\s]+")
@@ -69,7 +70,7 @@ class NewVisitScreen(InspectorScreen[None]):
             yield Label(t("tui.new.arrival_reason"))
             yield Input(placeholder=t("tui.new.arrival_reason_placeholder"), compact=True, id="arrival-reason")
         yield Checkbox(t("tui.new.unannounced"), value=True, compact=True, id="unannounced")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#site-results", OptionList).loading = True

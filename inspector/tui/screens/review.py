@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inspector.core import visits as rules
@@ -29,6 +29,7 @@ from inspector.tui.screens.base import InspectorScreen, problem_text
 from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.sign_off_dialog import SignOffDialog
 from inspector.tui.session import Session
+from inspector.tui.widgets.fitting_footer import FittingFooter
 from inspector.tui.widgets.item_detail import deadline_text, evidence_text
 
 # Signing off a draft records the departure first (the service does it), so this never blocks here.
@@ -67,7 +68,7 @@ class ReviewScreen(InspectorScreen[str]):
             yield Static(id="failed-title", classes="section-title")
             yield Static(id="failed-items")
             yield Static(id="amendments")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         self.show_visit()

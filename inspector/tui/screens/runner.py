@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 
 from inspector.core import visits as rules
 from inspector.core.errors import DomainError
@@ -35,6 +35,7 @@ from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.review import ReviewScreen
 from inspector.tui.session import Session
 from inspector.tui.widgets.area_bar import AreaBar
+from inspector.tui.widgets.fitting_footer import FittingFooter
 from inspector.tui.widgets.item_detail import ItemDetail, evidence_text
 from inspector.tui.widgets.item_list import MARKS, ItemList
 from inspector.tui.widgets.save_status import SaveStatus
@@ -109,7 +110,7 @@ class RunnerScreen(InspectorScreen[None]):
                 yield Static(t("tui.runner.note_label"), id="note-label")
                 yield TextArea(id="note", soft_wrap=True, compact=True, placeholder=t("tui.runner.note_placeholder"))
                 yield Static(id="evidence")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#reinspection-story").display = bool(self._stories)
@@ -384,6 +385,8 @@ class RunnerScreen(InspectorScreen[None]):
                 return
             if change.remove is not None and self._save(item_id, remove_evidence=[change.remove.sha256]):
                 self.notify(t("tui.evidence.removed", name=change.remove.name))
+                # a wrong file is most often taken off to attach the right one: the dialog is there for it
+                self.action_evidence()
             if change.add is not None:
                 path = change.add
                 self.run_busy(

@@ -55,6 +55,18 @@ class VisitTable(DataTable[str]):
         if kept is not None:
             self.move_cursor(row=kept)
 
+    def fill_fitting(
+        self, headers: Mapping[str, str], rows: Sequence[tuple[str, Mapping[str, str]]], droppable: Sequence[str]
+    ) -> None:
+        """Fill with the columns of ``headers`` that fit the table's width (``columns_that_fit``); rows
+        are (key, cells by column). The row the user was on stays highlighted."""
+        columns = columns_that_fit(headers, [cells for _, cells in rows], self.room, droppable)
+        self.fill(
+            [headers[column] for column in columns],
+            [(key, [cells[column] for column in columns]) for key, cells in rows],
+            keep=self.selected_key,
+        )
+
     @property
     def room(self) -> int:
         """The width for cells, a vertical scrollbar's kept free (it comes with many rows). Before the
