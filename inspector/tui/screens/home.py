@@ -20,6 +20,7 @@ from inspector.core.clock import from_iso
 from inspector.core.visits import VisitSummary
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
+from inspector.services.rounds import round_due_text
 from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
@@ -108,6 +109,7 @@ class HomeScreen(InspectorScreen[None]):
         self._fill_in_progress(in_progress)
         self.query_one("#home-title", Static).update(
             t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
+            + round_due_text(self.store)
         )
         bar = self.query_one(SectionBar)
         bar.set_label(
