@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "inspector.cli.server_commands",
     "inspector.cli.sync_commands",
     "inspector.cli.assignment_commands",
+    "inspector.cli.reminder_commands",
 )
 
 

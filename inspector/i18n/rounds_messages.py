@@ -202,4 +202,96 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已开始检查 {uuid}（{site}），关联轮次「{round}」",
         "visit {uuid} started ({site}), linked to the round {round}",
     ),
+    # -- reminders and 催办 ---------------------------------------------------------------------------
+    "vocab.eventkind.reminded": ("到期提醒", "Reminded"),
+    "vocab.eventkind.urged": ("逾期催办", "Urged (催办)"),
+    "rect.event.reminded": ("整改期限 {due} 将至，已提醒", "due on {due}: reminded"),
+    "rect.event.urged": ("整改期限 {due} 已过，催办通知 {notice_number}", "past {due}: 催办 notice {notice_number}"),
+    "error.rectification.chasing_other_due": (
+        "提醒针对的整改期限 {due} 已不是现行期限（{current}）",
+        "the reminder chases the deadline {due}, no longer the one that stands ({current})",
+    ),
+    "error.rectification.urged_before_due": (
+        "整改期限 {due} 未过，不能催办",
+        "not past its deadline ({due}): no 催办 yet",
+    ),
+    "error.reminders.bad_days": (
+        "提前提醒天数应在 0 到 {most} 之间，收到 {days}",
+        "remind 0 to {most} days ahead, not {days}",
+    ),
+    "error.urge.no_such_account": (
+        "服务器上没有名为 {name} 的有效管理员或组长账号（催办、提醒以该账号名义签发和记录）",
+        "no active admin or lead account named {name} on the server (reminders and 催办 are issued and recorded in its name)",
+    ),
+    "profile.urge_prefix": ("催办通知文号前缀", "催办 notice number prefix"),
+    "profile.round_prefix": ("抽查结果公示文号前缀", "round results number prefix"),
+    "cli.reminders.help": (
+        "临近整改期限和已逾期的问题，按乡镇（或检查组）列出",
+        "rectifications due soon or overdue, by township (or by team)",
+    ),
+    "cli.reminders.within": ("提前几天提醒（默认 {default} 天）", "remind this many days ahead (default {default})"),
+    "cli.reminders.by_team": ("按检查组列出", "list by team"),
+    "cli.reminders.save": (
+        "把 --within 的天数存为本机默认值（首页按此提醒）",
+        "keep --within as this laptop's default (home reminds by it)",
+    ),
+    "cli.reminders.saved": ("已设为提前 {days} 天提醒", "reminding {days} days ahead from now on"),
+    "cli.reminders.bad_days": (
+        "天数应为 0 到 {most} 的整数，收到 {value}",
+        "days are a whole number from 0 to {most}, not {value}",
+    ),
+    "cli.reminders.group": (
+        "{name}：逾期 {overdue} 项，即将到期 {soon} 项",
+        "{name}: {overdue} overdue, {soon} due soon",
+    ),
+    "cli.reminders.overdue": (
+        "逾期 {days} 天  {due}  {site}  {problem}  （{team}）",
+        "{days} days overdue  {due}  {site}  {problem}  ({team})",
+    ),
+    "cli.reminders.due_soon": (
+        "还剩 {days} 天  {due}  {site}  {problem}  （{team}）",
+        "{days} days left  {due}  {site}  {problem}  ({team})",
+    ),
+    "cli.reminders.total": ("共逾期 {overdue} 项，即将到期 {soon} 项", "{overdue} overdue, {soon} due soon in all"),
+    "cli.server.reminders.help": (
+        "全县临近整改期限和已逾期的问题，按乡镇或检查组（上传账号）列出；--record 把到期提醒记入各项整改的经过",
+        "the county's rectifications due soon or overdue, by township or team (uploading account); --record notes the reminder on each one's history",
+    ),
+    "cli.server.reminders.record": (
+        "以该账号名义记录提醒（每个期限只记一次）",
+        "record the reminders in this account's name (once per deadline)",
+    ),
+    "cli.server.reminders.recorded": ("新记录提醒 {count} 项", "{count} reminders newly recorded"),
+    "cli.server.urge.help": (
+        "为每个有逾期问题的乡镇出具一份催办通知（Word），按顺序编号，并记入各项整改的经过",
+        "issue a 催办 notice (Word) to each township with overdue items, numbered in order, and note it on each item's history",
+    ),
+    "cli.server.urge.by": ("以该管理员或组长账号名义签发", "issued in this admin's or lead's name"),
+    "cli.server.urge.output": ("文书存放目录（默认当前目录）", "folder for the documents (default: here)"),
+    "cli.server.urge.township": ("只为该乡镇出具（可多次）", "only this township (repeatable)"),
+    "cli.server.urge.line": ("{number}  {township}  {count} 项  {path}", "{number}  {township}  {count} items  {path}"),
+    "cli.server.urge.done": ("共出具催办通知 {count} 份", "{count} 催办 notices issued"),
+    "rounds.home.reminders": (
+        "  整改：{soon} 项即将到期，{overdue} 项逾期",
+        "  rectifications: {soon} due soon, {overdue} overdue",
+    ),
+    # -- documents ------------------------------------------------------------------------------------
+    "doc.urge.title": ("关于督促{township}|加快整改逾期问题的通知", "On the overdue rectifications| of {township}"),
+    "doc.urge.subject": ("逾期整改催办", "Overdue rectifications chased"),
+    "doc.urge.intro": (
+        "我局在疫情防控督导检查中发现你单位辖区以下{count}个问题，整改期限已过，截至{date}仍未整改到位、未予销号。现予催办，请高度重视，逐项落实整改。",
+        "As of {date}, the following {count} problems found in your area are past their deadline and not closed. Please rectify each at once.",
+    ),
+    "doc.urge.col.site": ("单位", "Site"),
+    "doc.urge.col.problem": ("问题", "Problem"),
+    "doc.urge.col.notice": ("原通知文号", "Notice"),
+    "doc.urge.col.due": ("整改期限", "Due"),
+    "doc.urge.col.days": ("逾期天数", "Days late"),
+    "doc.urge.no_notice": ("—", "—"),
+    "doc.urge.requirement": (
+        "请于{reply_by}前完成整改，并将整改情况反馈表（附佐证材料）报送我局；确有困难不能按期完成的，须书面说明原因和完成时限。",
+        "Rectify by {reply_by} and send the feedback forms with evidence to the bureau; where it cannot be done in time, say why and by when in writing.",
+    ),
+    "doc.urge.closing": ("特此通知。", "For your action."),
+    "doc.urge.file": ("催办通知_{township}_{number}.docx", "urge_{township}_{number}.docx"),
 }

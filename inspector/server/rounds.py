@@ -98,6 +98,16 @@ def _register_sites(conn: Connection) -> list[Site]:
     return [Site.from_dict(row) for row in json.loads(body)["sites"]]
 
 
+def register_townships(database: Database) -> list[str]:
+    """The townships in the order of the published register (the order every county list keeps)."""
+    with database.reading() as conn:
+        try:
+            sites = _register_sites(conn)
+        except DomainError:
+            return []
+    return list(dict.fromkeys(site.township for site in sites))
+
+
 def candidates(
     database: Database, kinds: Sequence[SiteKind], townships: Sequence[str], today: date
 ) -> tuple[Candidate, ...]:
