@@ -271,10 +271,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.server.urge.township": ("只为该乡镇出具（可多次）", "only this township (repeatable)"),
     "cli.server.urge.line": ("{number}  {township}  {count} 项  {path}", "{number}  {township}  {count} items  {path}"),
     "cli.server.urge.done": ("共出具催办通知 {count} 份", "{count} 催办 notices issued"),
-    "rounds.home.reminders": (
-        "  整改：{soon} 项即将到期，{overdue} 项逾期",
-        "  rectifications: {soon} due soon, {overdue} overdue",
-    ),
+    # after home's title, short enough for 60 columns: due within the laptop's reminder days, overdue
+    "rounds.home.reminders": ("  将到期{soon} 逾期{overdue}", "  due {soon} overdue {overdue}"),
     # -- documents ------------------------------------------------------------------------------------
     "doc.urge.title": ("关于督促{township}|加快整改逾期问题的通知", "On the overdue rectifications| of {township}"),
     "doc.urge.subject": ("逾期整改催办", "Overdue rectifications chased"),

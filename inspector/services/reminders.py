@@ -3,10 +3,13 @@ overdue, by township and by team (the lead of the visit that found them)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from inspector.core.errors import DomainError
+from inspector.core.rectifications import RectificationView
 from inspector.core.reminders import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Chased, Urgency, days_of, urgency
+from inspector.i18n import t
 from inspector.services.rectifications import find_rectifications
 from inspector.store.store import Store
 
@@ -53,7 +56,10 @@ def chased_on_laptop(store: Store, today: date, within: int) -> list[Chased]:
     return found
 
 
-def counts(items: list[Chased]) -> tuple[int, int]:
-    """(due soon, overdue)"""
-    overdue = sum(item.urgency is Urgency.OVERDUE for item in items)
-    return len(items) - overdue, overdue
+def reminder_text(store: Store, views: Iterable[RectificationView], today: date) -> str:
+    """Home's reminder after its title: how many open items fall due within the laptop's days, how
+    many are past due; nothing when neither."""
+    within = reminder_days(store)
+    levels = [urgency(view.due, today, within) for view in views if view.is_open]
+    soon, overdue = levels.count(Urgency.DUE_SOON), levels.count(Urgency.OVERDUE)
+    return t("rounds.home.reminders", soon=soon, overdue=overdue, days=within) if soon or overdue else ""

@@ -73,6 +73,7 @@ class HomeScreen(InspectorScreen[None]):
         self.rectifications = VisitTable(id="rectifications")
         self.rectifications_loading = ProgressBar(total=None, show_eta=False, show_percentage=False, id="rect-loading")
         self.outbox = VisitTable(id="outbox")
+        self.title_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="home-title")
@@ -107,10 +108,9 @@ class HomeScreen(InspectorScreen[None]):
         in_progress = [summary for summary in summaries if summary.in_progress]
         pending = self._pending_uploads(summaries)
         self._fill_in_progress(in_progress)
-        self.query_one("#home-title", Static).update(
-            t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
-            + round_due_text(self.store)
-        )
+        self.title_text = t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
+        self.title_text += round_due_text(self.store)
+        self.query_one("#home-title", Static).update(self.title_text)
         bar = self.query_one(SectionBar)
         bar.set_label(
             "tab-in-progress",
@@ -199,6 +199,9 @@ class HomeScreen(InspectorScreen[None]):
 
         open_views = [view for view in views if view.state is not RectificationState.CLOSED]
         overdue = sum(1 for view in open_views if view.overdue_on(today))
+        from inspector.services.reminders import reminder_text
+
+        self.query_one("#home-title", Static).update(self.title_text + reminder_text(self.store, open_views, today))
         self.rectifications_loading.display = False
         self.rectifications.fill(
             # the finding last: it is long, and would push the due date and state off a narrow screen
