@@ -68,6 +68,8 @@ def register(
 
     close = actions.add_parser("close", help=t("cli.rounds.close.help"), description=t("cli.rounds.close.help"))
     close.add_argument("round", metavar="ID")
+    close.add_argument("--by", required=True, metavar="ACCOUNT", help=t("cli.rounds.close.by"))
+    close.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR", help=t("cli.rounds.close.output"))
 
     handlers = {
         create: run_create,
@@ -273,12 +275,19 @@ def run_redraw(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
 
 
 def run_close(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
-    from inspector.server.rounds import close_round
+    """Close the round, then make its public results and workbook (closed already: made again)."""
+    from inspector.server.reminders import issuing_account
+    from inspector.server.rounds import close_round, publish_round
 
+    if not args.output.is_dir():
+        raise CommandError(t("cli.no_such_folder", folder=args.output.absolute(), path=args.output))
     database = open_database(args)
     try:
+        account = issuing_account(database, args.by)
         row = close_round(database, args.round)
+        published = publish_round(database, row.round_id, account, args.output)
     finally:
         database.dispose()
     say(t("cli.rounds.closed", name=row.name, at=row.closed_at or ""))
+    say(t("cli.rounds.published", number=published.number, document=published.document, workbook=published.workbook))
     return 0

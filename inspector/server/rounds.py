@@ -17,13 +17,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from inspector import wire
 from inspector.core.canonical import canonical_bytes
-from inspector.core.clock import local_date, now, to_iso
+from inspector.core.clock import from_iso, local_date, now, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.rounds import (
     SEED_BYTES,
@@ -358,3 +359,124 @@ def assignments_for(database: Database, account: Account, today: date) -> wire.A
                 )
             )
     return wire.AssignmentList(assignments=found)
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """What became of one drawn site: the visit made of its assignment (the latest version), if any."""
+
+    site_id: str
+    site_name: str
+    township: str
+    kind: str
+    team: tuple[str, ...]
+    visited_on: date | None
+    problems: int | None
+    """Failed items the visit found; None when the site was not visited."""
+    visit_uuid: str = ""
+
+
+def round_results(database: Database, record: RoundRecord) -> list[SiteResult]:
+    """Each drawn site, in the order drawn, with the visit that carried out its assignment."""
+    from inspector.core.visits import Visit, rectifications
+
+    drawn = {assignment.site.id for assignment in record.assignments}
+    latest: dict[str, tuple[int, bytes]] = {}
+    with database.reading() as conn:
+        rows = conn.execute(
+            select(visits.c.uuid, visits.c.version, visits.c.body).where(visits.c.site_id.in_(drawn))
+        ).all()
+    for row in rows:
+        if row.uuid not in latest or row.version > latest[row.uuid][0]:
+            latest[row.uuid] = (row.version, row.body)
+    found: dict[str, Visit] = {}
+    for _, body in latest.values():
+        visit = Visit.from_dict(json.loads(body))
+        if visit.round_id == record.round_id and (
+            visit.site.id not in found or visit.arrived_at < found[visit.site.id].arrived_at
+        ):
+            found[visit.site.id] = visit
+    names = {inspector.account: inspector.display_name for inspector in record.plan.inspectors}
+    results = []
+    for assignment in record.assignments:
+        site, visit = assignment.site, found.get(assignment.site.id)
+        results.append(
+            SiteResult(
+                site_id=site.id,
+                site_name=site.name,
+                township=site.township,
+                kind=site.kind.value,
+                team=tuple(names.get(account, account) for account in assignment.team),
+                visited_on=local_date(from_iso(visit.arrived_at)) if visit else None,
+                problems=len(rectifications(visit)) if visit else None,
+                visit_uuid=visit.uuid if visit else "",
+            )
+        )
+    return results
+
+
+ROUND_SERIES = "round"
+
+
+@dataclass(frozen=True)
+class Published:
+    number: str
+    document: Path
+    workbook: Path
+
+
+def publish_round(database: Database, prefix: str, account: Account, output: Path) -> Published:
+    """The closed round's 抽查结果公示 (.docx, numbered from the bureau's series once: made again,
+    the same number) and its workbook (.xlsx), written to ``output``."""
+    from inspector.core.profile import BureauProfile, document_number
+    from inspector.documents.common import in_chinese
+    from inspector.documents.render import even_pages
+    from inspector.documents.round_results import (
+        Publication,
+        ResultRow,
+        build_publication,
+        build_workbook,
+        publication_file_name,
+        workbook_file_name,
+    )
+    from inspector.server.numbers import issue_on_server
+    from inspector.store.atomic import atomic_write_bytes
+
+    row = find_round(database, prefix)
+    if row.state != RoundState.CLOSED.value or row.closed_at is None:
+        raise DomainError("round.not_closed", round=row.name)
+    record = current_record(database, row.round_id)
+    issued = local_date(from_iso(row.closed_at))
+    profile = BureauProfile()
+    allocated = issue_on_server(database, account.id, f"{ROUND_SERIES}:{issued.year}", row.round_id)
+    number = document_number(profile.round_prefix, issued.year, allocated)
+    publication = Publication(
+        round_name=record.plan.name,
+        start=record.plan.start,
+        end=record.plan.end,
+        kinds=record.plan.kinds,
+        candidates=len(record.plan.candidates),
+        inspectors=len({account for assignment in record.assignments for account in assignment.team}),
+        issued=issued,
+        rows=[
+            ResultRow(
+                result.site_name,
+                result.township,
+                SiteKind(result.kind),
+                result.team,
+                result.visited_on,
+                result.problems,
+            )
+            for result in round_results(database, record)
+        ],
+    )
+    with in_chinese():
+        settled = even_pages(
+            lambda pages: build_publication(publication, profile, number, pages_before_back_matter=pages), output
+        )
+        workbook = build_workbook(publication)
+        document_path = output / publication_file_name(record.plan.name)
+        workbook_path = output / workbook_file_name(record.plan.name)
+    atomic_write_bytes(document_path, settled.docx)
+    atomic_write_bytes(workbook_path, workbook)
+    return Published(number, document_path, workbook_path)

@@ -5,20 +5,26 @@ assignments, only from shortly before the period; a laptop's visit started from 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import update
 
 import inspector
 from inspector.core.clock import fixed_clock, from_iso, set_clock
 from inspector.core.rounds import RoundRecord, assignments_of
+from inspector.core.vocabulary import Result
 from inspector.server.accounts import Role
 from inspector.server.db import round_versions
 from inspector.services.rounds import assignments, round_due_text, start_from_assignment
+from inspector.services.visits import record_answer, sign_off_visit
 from inspector.store.store import Store
 from inspector.sync.client import BureauClient
+from tests.documents.conftest import Docx
 from tests.server.harness import FAST_RETRY, FAST_TIMEOUT, Bureau
 from tests.server.test_crashes import _sync
 
@@ -73,8 +79,8 @@ def test_a_round_is_drawn_verified_and_redrawn_only_with_a_reason(run_cli: Calla
     assert "第 2 版" in again.out
     chain = run_cli("--lang", "en", *bureau.server_cli("rounds", "verify", record.round_id))
     assert chain.code == 0 and chain.out.count("chain holds") == 2
-    closed = run_cli(*bureau.server_cli("rounds", "close", record.round_id))
-    assert closed.code == 0
+    closed = run_cli(*bureau.server_cli("rounds", "close", record.round_id, "--by", "admin-user", "-o", tmp_path))
+    assert closed.code == 0, closed.err
     late = run_cli(*bureau.server_cli("rounds", "redraw", record.round_id, "--reason", "再抽一次"))
     assert late.code == 1 and "已结束" in late.err
 
@@ -161,3 +167,43 @@ def test_a_laptop_syncs_its_assignments_and_starts_a_visit_of_the_round(drawn, l
 
 def _client(bureau: Bureau, token: str) -> BureauClient:
     return BureauClient(bureau.url, token, retry=FAST_RETRY, timeout=FAST_TIMEOUT)
+
+
+def test_a_closed_round_is_published_as_a_document_and_a_workbook(
+    run_cli: Callable, drawn, laptop: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One assigned site visited (one problem found), the others not: the 公示 and the xlsx say so."""
+    bureau, record, tokens = drawn
+    first = record.assignments[0]
+    root = laptop("team")
+    assert _sync(root, bureau.url, tokens[first.team[0]]) == "synced"
+    set_clock(fixed_clock(from_iso("2026-12-02T09:00:00+08:00")))
+    with Store.open(root) as store:
+        visit = start_from_assignment(store, record.round_id, first.site.id, lead="张三")
+        for number, item in enumerate(visit.checklist.items):
+            failed = number == 0
+            note = "消毒记录缺失" if failed else ""
+            record_answer(
+                store, visit.uuid, item.id, by="张三", result=Result.FAIL if failed else Result.PASS, note=note
+            )
+        sign_off_visit(store, visit.uuid, by="张三")
+    assert _sync(root, bureau.url, tokens[first.team[0]]) == "synced"
+    monkeypatch.setenv("INSPECTOR_NOW", "2026-12-21T10:00:00+08:00")  # the command's clock: after the period
+    closed = run_cli(*bureau.server_cli("rounds", "close", record.round_id, "--by", "admin-user", "-o", tmp_path))
+    assert closed.code == 0, closed.err
+    document = Docx(next(tmp_path.glob("抽查结果公示_*.docx")).read_bytes())
+    text = document.text
+    assert re.search(r"鲁民督公〔2026〕1号", text) and "2026年12月21日" in text
+    assert "2026年12月养老机构双随机抽查" in text.replace("\n", "")
+    for assignment in record.assignments:
+        assert assignment.site.name in text
+    assert "发现问题1个，已责令整改" in text and text.count("未检查") == len(record.assignments) - 1
+    assert not any(name in text for name, _, _ in INSPECTORS.values())  # the public notice names no inspector
+    sheet = load_workbook(next(tmp_path.glob("抽查结果汇总_*.xlsx"))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("序号", "单位名称", "所在乡镇")
+    assert [row[1] for row in rows[1:]] == [assignment.site.name for assignment in record.assignments]
+    assert rows[1][7] == 1 and rows[1][5].date() == date(2026, 12, 2) and rows[2][6] == "未检查"
+    # closed again: made again, under the same number
+    again = run_cli(*bureau.server_cli("rounds", "close", record.round_id, "--by", "admin-user", "-o", tmp_path))
+    assert again.code == 0 and "鲁民督公〔2026〕1号" in again.out
