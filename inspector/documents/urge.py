@@ -54,9 +54,10 @@ def build_urge_notice(
     document.text(t("doc.urge.intro", date=long_date(scope.issued), count=len(scope.items)))
     columns = [
         Column(t("doc.col.number"), 11, "center"),
-        Column(t("doc.urge.col.site"), 28),
-        Column(t("doc.urge.col.problem"), 45),
-        Column(t("doc.urge.col.notice"), 34, "center"),
+        Column(t("doc.urge.col.site"), 26),
+        Column(t("doc.urge.col.problem"), 37),
+        # wide enough for 鲁民督改〔2026〕123号 on one line
+        Column(t("doc.urge.col.notice"), 44, "center"),
         Column(t("doc.urge.col.due"), 20, "center"),
         Column(t("doc.urge.col.days"), 18, "center"),
     ]
