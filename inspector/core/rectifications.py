@@ -90,6 +90,8 @@ _OPTIONAL_PAYLOAD: dict[EventKind, tuple[str, ...]] = {
 # it typed in); anyone leading a team may re-inspect the item and decide on it (回头看 is often
 # done by another team). An admin may record any step. An inspector's account records none.
 OWNER_ONLY = frozenset({EventKind.ISSUED, EventKind.FEEDBACK})
+# reminders and 催办 are the bureau's: recorded by its server in an admin's name, never by a team
+BUREAU_ONLY = frozenset({EventKind.REMINDED, EventKind.URGED})
 EVENT_ROLES = frozenset({"lead", "admin"})
 FUTURE_SLACK = timedelta(days=1)
 """How far ahead of the server's clock an event may be dated (a laptop's clock may be off)."""
@@ -100,6 +102,8 @@ def may_record(kind: EventKind, role: str, *, owns_record: bool) -> bool:
     own visit (``owns_record``) or by another team's."""
     if role == "admin":
         return True
+    if kind in BUREAU_ONLY:
+        return False
     return role in EVENT_ROLES and (owns_record or kind not in OWNER_ONLY)
 
 

@@ -220,8 +220,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "remind 0 to {most} days ahead, not {days}",
     ),
     "error.urge.no_such_account": (
-        "服务器上没有名为 {name} 的有效管理员或组长账号（催办、提醒以该账号名义签发和记录）",
-        "no active admin or lead account named {name} on the server (reminders and 催办 are issued and recorded in its name)",
+        "服务器上没有名为 {name} 的有效管理员账号（催办、提醒、公示以该账号名义签发和记录）",
+        "no active admin account named {name} on the server (reminders, 催办 and publications are issued and recorded in its name)",
     ),
     "profile.urge_prefix": ("催办通知文号前缀", "催办 notice number prefix"),
     "profile.round_prefix": ("抽查结果公示文号前缀", "round results number prefix"),
@@ -266,7 +266,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "为每个有逾期问题的乡镇出具一份催办通知（Word），按顺序编号，并记入各项整改的经过",
         "issue a 催办 notice (Word) to each township with overdue items, numbered in order, and note it on each item's history",
     ),
-    "cli.server.urge.by": ("以该管理员或组长账号名义签发", "issued in this admin's or lead's name"),
+    "cli.server.urge.by": ("以该管理员账号名义签发", "issued in this admin's name"),
     "cli.server.urge.output": ("文书存放目录（默认当前目录）", "folder for the documents (default: here)"),
     "cli.server.urge.township": ("只为该乡镇出具（可多次）", "only this township (repeatable)"),
     "cli.server.urge.line": ("{number}  {township}  {count} 项  {path}", "{number}  {township}  {count} items  {path}"),
@@ -298,8 +298,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the round {round} is not closed: its results are published once it is",
     ),
     "cli.rounds.close.by": (
-        "以该管理员或组长账号名义出具公示",
-        "the admin or lead account that issues the publication",
+        "以该管理员账号名义出具公示",
+        "the admin account that issues the publication",
     ),
     "cli.rounds.close.output": (
         "公示和汇总表的存放目录（默认当前目录）",

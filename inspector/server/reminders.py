@@ -27,7 +27,7 @@ from inspector.core.rectifications import (
     refusal,
 )
 from inspector.core.reminders import Chased, Urgency, chase_event_id, days_of, urgency
-from inspector.server.accounts import Account, list_accounts
+from inspector.server.accounts import Account, Role, list_accounts
 from inspector.server.board import UNREADABLE, bring_up_to_date
 from inspector.server.db import Database, board_events, board_rows, feed
 from inspector.server.numbers import issue_on_server
@@ -88,10 +88,10 @@ def chased(database: Database, today: date, within: int) -> list[Chased]:
 
 
 def issuing_account(database: Database, name: str) -> Account:
-    """The active admin or lead account in whose name the server issues and records (``--by``)."""
+    """The active admin account in whose name the server issues and records (``--by``)."""
     moment = now()
     for account in list_accounts(database):
-        if account.name == name and account.state(moment) == "active" and account.role.value in ("admin", "lead"):
+        if account.name == name and account.state(moment) == "active" and account.role is Role.ADMIN:
             return account
     raise DomainError("urge.no_such_account", name=name)
 

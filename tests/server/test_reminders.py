@@ -23,6 +23,7 @@ from inspector.server.rounds import register_townships
 from inspector.services.rectifications import find_rectifications
 from inspector.services.reminders import chased_on_laptop
 from inspector.store.store import Store
+from inspector.sync.errors import Refused
 from tests.documents.conftest import Docx
 from tests.server.harness import Bureau
 from tests.server.test_crashes import _sync
@@ -152,3 +153,25 @@ def test_the_rules_of_chasing(demo_store: Store) -> None:
     with pytest.raises(DomainError) as other_due:
         advance(start, stale)
     assert other_due.value.code == "rectification.chasing_other_due"
+
+
+def test_no_team_may_record_a_reminder_or_a_催办(county) -> None:
+    """A hostile lead holding a valid token cannot put a fake 催办 on a rectification's history."""
+    bureau, _ = county
+    today = local_date(now())
+    item = next(item for item in chased(bureau.database, today, 0) if item.urgency is Urgency.OVERDUE)
+    number = "鲁民督催〔2026〕99号"
+    event = make_event(
+        id=chase_event_id(item.rectification_id, EventKind.URGED, number),
+        rectification_id=item.rectification_id,
+        kind=EventKind.URGED,
+        at=now(),
+        by="冒充者",
+        payload={"notice_number": number, "due": item.due.isoformat()},
+    )
+    body = json.dumps(event.to_dict(), ensure_ascii=False).encode("utf-8")
+    with bureau.client("lead") as client, pytest.raises(Refused) as refused:
+        client.put_event(event.id, body)
+    assert (refused.value.status, refused.value.code) == (403, "event_forbidden")
+    with bureau.database.reading() as conn:
+        assert conn.execute(select(feed.c.seq).where(feed.c.key == event.id)).first() is None
