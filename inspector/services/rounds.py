@@ -8,7 +8,7 @@ from an assignment carries the round's id, sealed with it, so the bureau can tel
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,7 @@ from inspector.sync.errors import Refused
 if TYPE_CHECKING:  # home reads the assignments at start-up: no HTTP library for that
     from inspector.sync.client import BureauClient
 
-ROUNDS_FILE = "rounds"
+ROUNDS_FILE = "rounds.json"
 ASSIGNMENTS = "assignments"
 LINKS = "visits"
 """Which visit was started from which assignment (the visit itself carries its round too)."""
@@ -112,11 +112,24 @@ def start_from_assignment(
     today = local_date(now())
     if today < date.fromisoformat(status.assignment.start):
         raise DomainError("round.assignment_not_yet", site=status.assignment.site_name, start=status.assignment.start)
-    visit = visit_service.start_visit(store, site_id, lead=lead, members=members)
-    linked = replace(visit, round_id=round_id)
-    store.save_visit(linked)
-    store.db(ROUNDS_FILE).table(LINKS).insert({"uuid": linked.uuid, "round_id": round_id, "site_id": site_id})
-    return linked
+    return visit_service.start_visit(store, site_id, lead=lead, members=members, round_id=round_id)
+
+
+def round_for_new_visit(store: Store, site_id: str, day: date) -> str:
+    """The round whose assignment a visit at ``site_id`` on ``day`` carries out: one not yet done
+    whose period has begun (the earliest); "" when there is none."""
+    waiting = [
+        status.assignment
+        for status in assignments(store)
+        if status.assignment.site_id == site_id
+        and not status.done
+        and date.fromisoformat(status.assignment.start) <= day
+    ]
+    return min(waiting, key=lambda item: item.start).round_id if waiting else ""
+
+
+def note_round_visit(store: Store, visit_uuid: str, round_id: str, site_id: str) -> None:
+    store.db(ROUNDS_FILE).table(LINKS).insert({"uuid": visit_uuid, "round_id": round_id, "site_id": site_id})
 
 
 def round_due_text(store: Store) -> str:

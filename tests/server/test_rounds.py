@@ -21,7 +21,7 @@ from inspector.core.vocabulary import Result
 from inspector.server.accounts import Role
 from inspector.server.db import round_versions
 from inspector.services.rounds import assignments, round_due_text, start_from_assignment
-from inspector.services.visits import record_answer, sign_off_visit
+from inspector.services.visits import record_answer, sign_off_visit, start_visit
 from inspector.store.store import Store
 from inspector.sync.client import BureauClient
 from tests.documents.conftest import Docx
@@ -163,6 +163,12 @@ def test_a_laptop_syncs_its_assignments_and_starts_a_visit_of_the_round(drawn, l
         assert store.load_visit(visit.uuid).to_dict()["round_id"] == record.round_id
         started = {status.assignment.site_id: status.visit_uuid for status in assignments(store)}
         assert started[record.assignments[0].site.id] == visit.uuid
+        # any visit started at a site the team was drawn for (the new-visit screen's way) carries the round
+        mine = [a.site.id for a in assignments_of(record, account) if a.site.id != record.assignments[0].site.id]
+        if mine:
+            assert start_visit(store, mine[0], lead="张三").round_id == record.round_id
+        elsewhere = next(site.id for site in store.sites() if site.id not in {a.site.id for a in record.assignments})
+        assert start_visit(store, elsewhere, lead="张三").round_id == ""
 
 
 def _client(bureau: Bureau, token: str) -> BureauClient:
