@@ -94,8 +94,9 @@ def _day(text: str) -> date:
 def _kinds(text: str) -> tuple[SiteKind, ...]:
     try:
         return tuple(SiteKind.parse(word) for word in text.replace("，", ",").split(",") if word.strip())
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    except ValueError:
+        allowed = "、".join(f"{kind.value}（{label(kind)}）" for kind in SiteKind)
+        raise argparse.ArgumentTypeError(t("cli.rounds.bad_kind", value=text, allowed=allowed)) from None
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -252,7 +253,8 @@ def run_verify(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
         for difference in verdict.differences:
             say_error(t("cli.rounds.verify.difference", difference=difference))
         if verdict.problem:
-            say_error(t("cli.rounds.verify.problem", problem=verdict.problem))
+            problem = t(f"error.{verdict.problem.code}", **verdict.problem.params)
+            say_error(t("cli.rounds.verify.problem", problem=problem))
     if all(check.holds for check in checks):
         say(t("cli.rounds.verify.holds"))
         return 0

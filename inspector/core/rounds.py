@@ -20,7 +20,8 @@ with a clean record. ``Weighting.EQUAL`` gives every site weight 1.
 Recusal: no inspector goes to a site in their own township, or to a site they declared a
 conflict with (by its id, or a whole township by name). Each site gets ``team_size`` (at least 2)
 inspectors drawn among the eligible ones, those with the fewest assignments so far first, so the
-work is spread evenly; a site with fewer eligible inspectors than that refuses the draw by name.
+work is spread evenly. A plan in which any site in scope has fewer eligible inspectors than that is
+refused before the draw, naming the site: whether a round can be drawn never depends on the seed.
 Nothing here does I/O.
 """
 
@@ -330,6 +331,22 @@ def check_plan(plan: RoundPlan) -> None:
         raise DomainError("round.duplicate_inspector")
     if len(accounts) < plan.team_size:
         raise DomainError("round.not_enough_inspectors", needed=plan.team_size, available=len(accounts))
+    # every site that may be drawn, not only those a seed happens to draw: a plan that can be
+    # staffed is staffed whatever the seed, and one that cannot is refused before any draw
+    for site in plan.candidates:
+        eligible = _eligible(plan, site)
+        if len(eligible) < plan.team_size:
+            raise DomainError(
+                "round.not_enough_eligible",
+                site=site.name,
+                township=site.township,
+                eligible=len(eligible),
+                needed=plan.team_size,
+            )
+
+
+def _eligible(plan: RoundPlan, site: Candidate) -> list[str]:
+    return [inspector.account for inspector in plan.inspectors if not inspector.recused_from(site)]
 
 
 def draw(plan: RoundPlan, seed: bytes) -> tuple[Assignment, ...]:
@@ -354,15 +371,7 @@ def draw(plan: RoundPlan, seed: bytes) -> tuple[Assignment, ...]:
     load = {inspector.account: 0 for inspector in plan.inspectors}
     assignments = []
     for site in sites:
-        eligible = [inspector.account for inspector in plan.inspectors if not inspector.recused_from(site)]
-        if len(eligible) < plan.team_size:
-            raise DomainError(
-                "round.not_enough_eligible",
-                site=site.name,
-                township=site.township,
-                eligible=len(eligible),
-                needed=plan.team_size,
-            )
+        eligible = _eligible(plan, site)  # enough: check_plan made sure
         team: list[str] = []
         for _ in range(plan.team_size):
             left = [account for account in eligible if account not in team]
@@ -415,7 +424,8 @@ class Verdict:
     seal_holds: bool
     draw_matches: bool
     recusal_kept: bool
-    problem: str = ""
+    problem: DomainError | None = None
+    """Why the record could not be drawn again (malformed, an unknown algorithm, a broken rule)."""
     differences: tuple[str, ...] = field(default=())
 
     @property
@@ -430,10 +440,12 @@ def verify(data: Mapping[str, Any]) -> Verdict:
     try:
         record = RoundRecord.from_dict(data)
         if record.algorithm != ALGORITHM:
-            return Verdict(seal_holds, False, False, problem=f"algorithm {record.algorithm!r}")
+            raise DomainError("round.unknown_algorithm", algorithm=record.algorithm)
         again = draw(record.plan, bytes.fromhex(record.seed))
-    except (DomainError, ValueError) as error:
-        return Verdict(seal_holds, False, False, problem=str(error))
+    except DomainError as error:
+        return Verdict(seal_holds, False, False, problem=error)
+    except ValueError as error:  # a seed that is not hex
+        return Verdict(seal_holds, False, False, problem=DomainError("round.malformed", reason=str(error)))
     differences = tuple(
         f"{mine.site.id}: {','.join(mine.team)} ≠ {','.join(theirs.team)}"
         if mine.site.id == theirs.site.id

@@ -39,7 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not enough inspectors: a team needs {needed}, the register has {available}",
     ),
     "error.round.not_enough_eligible": (
-        "无法为 {township}{site} 组成检查组：回避本乡镇和申报回避的单位后，只有 {eligible} 人可派，每组需 {needed} 人。请增加检查人员或减少每组人数",
+        "无法为 {site}（{township}）组成检查组：回避本乡镇和申报回避的单位后，只有 {eligible} 人可派，每组需 {needed} 人。请增加检查人员或减少每组人数",
         "cannot make a team for {site} ({township}): after recusal (own township, declared conflicts) {eligible} inspectors remain, a team needs {needed}; add inspectors or make teams smaller",
     ),
     "error.round.bad_seed": ("随机种子长度不对", "the seed has the wrong length"),
@@ -337,4 +337,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.round.xlsx.date": ("检查日期", "Date"),
     "doc.round.xlsx.result": ("检查结果", "Result"),
     "doc.round.xlsx.problems": ("问题数", "Problems"),
+    "error.round.unknown_algorithm": (
+        "记录的抽取方法 {algorithm} 本程序不认识",
+        "this program does not know the record's drawing method {algorithm}",
+    ),
+    "cli.rounds.bad_kind": (
+        "单位类别 {value} 不对，可选：{allowed}",
+        "{value} is not a kind of site; one of: {allowed}",
+    ),
 }
