@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import msgspec
+from tinydb.table import Document
 
 from inspector import wire
 from inspector.core.clock import local_date, now
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # home reads the assignments at start-up: no HTTP library for
 
 ROUNDS_FILE = "rounds.json"
 ASSIGNMENTS = "assignments"
+HELD = 1
 LINKS = "visits"
 """Which visit was started from which assignment (the visit itself carries its round too)."""
 
@@ -39,11 +41,8 @@ class AssignmentStatus:
 
     assignment: wire.Assignment
     visit_uuid: str = ""
-    signed_off: bool = False
-
-    @property
-    def done(self) -> bool:
-        return self.signed_off
+    done: bool = False
+    """A visit made of it is signed off."""
 
 
 @dataclass(frozen=True)
@@ -63,15 +62,18 @@ def pull_assignments(store: Store, client: BureauClient) -> int:
         if refused.code == "not_found":
             return 0
         raise
+    # one document, written whole at once: a crash leaves the earlier list or the new one
+    held = {"items": msgspec.to_builtins(answer.assignments)}
     table = store.db(ROUNDS_FILE).table(ASSIGNMENTS)
-    table.truncate()
-    table.insert_multiple(msgspec.to_builtins(item) for item in answer.assignments)
+    if table.get(doc_id=HELD) != held:
+        table.upsert(Document(held, doc_id=HELD))
     return len(answer.assignments)
 
 
 def assignments(store: Store) -> list[AssignmentStatus]:
     """The held assignments, the earliest period first, each with the visit made of it (if any)."""
-    held = [msgspec.convert(row, wire.Assignment) for row in store.db(ROUNDS_FILE).table(ASSIGNMENTS).all()]
+    row = store.db(ROUNDS_FILE).table(ASSIGNMENTS).get(doc_id=HELD)
+    held = msgspec.convert(row["items"], list[wire.Assignment]) if row else []
     visits_of: dict[tuple[str, str], tuple[str, bool]] = {}
     for link in store.db(ROUNDS_FILE).table(LINKS).all():
         summary = store.visit_summary(link["uuid"])
@@ -107,7 +109,7 @@ def start_from_assignment(
     status = held.get((round_id, site_id))
     if status is None:
         raise DomainError("round.no_such_assignment", round=round_id[:8], site=site_id)
-    if status.signed_off:
+    if status.done:
         raise DomainError("round.assignment_done", site=status.assignment.site_name)
     today = local_date(now())
     if today < date.fromisoformat(status.assignment.start):

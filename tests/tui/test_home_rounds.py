@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import msgspec
 from textual.pilot import Pilot
+from tinydb.table import Document
 
 from inspector import wire
 from inspector.services.reminders import set_reminder_days
-from inspector.services.rounds import ASSIGNMENTS, ROUNDS_FILE
+from inspector.services.rounds import ASSIGNMENTS, HELD, ROUNDS_FILE
 from inspector.tui.app import InspectorApp
 from inspector.tui.session import Session
 from tests.tui.conftest import drive, settle
@@ -30,7 +31,7 @@ def test_home_says_how_many_sites_of_the_round_wait_and_what_is_due(session: Ses
         )
         for site in sites
     ]
-    session.store.db(ROUNDS_FILE).table(ASSIGNMENTS).insert_multiple(msgspec.to_builtins(item) for item in held)
+    session.store.db(ROUNDS_FILE).table(ASSIGNMENTS).upsert(Document({"items": msgspec.to_builtins(held)}, doc_id=HELD))
     set_reminder_days(session.store, 0)
 
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
