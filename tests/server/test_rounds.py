@@ -213,3 +213,23 @@ def test_a_closed_round_is_published_as_a_document_and_a_workbook(
     # closed again: made again, under the same number
     again = run_cli(*bureau.server_cli("rounds", "close", record.round_id, "--by", "admin-user", "-o", tmp_path))
     assert again.code == 0 and "鲁民督公〔2026〕1号" in again.out
+
+
+def test_the_laptop_commands_list_and_start_assignments(
+    run_cli: Callable, drawn, laptop: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bureau, record, tokens = drawn
+    first = record.assignments[0]
+    root = laptop("team")
+    assert _sync(root, bureau.url, tokens[first.team[0]]) == "synced"
+    listed = run_cli("--data-dir", root, "assignments", "list")
+    assert listed.code == 0 and first.site.name in listed.out and "待检" in listed.out
+    # before the period: refused, saying when it begins
+    early = run_cli("--data-dir", root, "assignments", "start", record.round_id[:8], first.site.id, "--lead", "张三")
+    assert early.code == 1 and "2026-12-01" in early.err
+    monkeypatch.setenv("INSPECTOR_NOW", "2026-12-02T09:00:00+08:00")
+    started = run_cli("--data-dir", root, "assignments", "start", record.plan.name, first.site.id, "--lead", "张三")
+    assert started.code == 0, started.err
+    assert "检查中" in run_cli("--data-dir", root, "assignments", "list").out
+    unknown = run_cli("--data-dir", root, "assignments", "start", record.plan.name, "LS-TW-001", "--lead", "张三")
+    assert unknown.code == 1 and "LS-TW-001" in unknown.err
