@@ -221,6 +221,27 @@ class Hello(msgspec.Struct):
     epoch: str
 
 
+class Assignment(msgspec.Struct):
+    """One site of a round drawn for the caller's team: where, when, and who goes."""
+
+    round_id: str
+    round_name: str
+    version: int
+    start: str
+    end: str
+    site_id: str
+    site_name: str
+    township: str
+    kind: str
+    team: list[str]
+
+
+class AssignmentList(msgspec.Struct):
+    """GET /assignments: the caller's own assignments, from shortly before each round's period."""
+
+    assignments: list[Assignment]
+
+
 # -- the door ----------------------------------------------------------------------------------
 
 _PATH = re.compile(r" - at `([^`]*)`$")

@@ -29,6 +29,8 @@ COMMAND_MODULES = (
     "inspector.cli.document_commands",
     "inspector.cli.server_commands",
     "inspector.cli.sync_commands",
+    "inspector.cli.assignment_commands",
+    "inspector.cli.reminder_commands",
 )
 
 

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspector.cli import backup_commands, board_commands, forwarding_commands
+from inspector.cli import backup_commands, board_commands, forwarding_commands, reminder_commands, round_commands
 from inspector.cli.common import EXIT_ERROR, CommandError, emit_json, existing_file, safe_url, say, say_error
 from inspector.i18n import t
 from inspector.i18n.foreign import os_error_text
@@ -79,6 +79,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     forwarding_commands.register_status(commands, _database_options, _open_database)
     backup_commands.register(commands, _database_options, lambda args: _config(args).database_url)
     board_commands.register(commands, _database_options, _open_database)
+    round_commands.register(commands, _database_options, _open_database)
+    reminder_commands.register_server(commands, _database_options, _open_database)
 
 
 def _database_options(parser: argparse.ArgumentParser) -> None:

@@ -49,6 +49,10 @@ class EventKind(StrEnum):
     RE_INSPECTED = "re_inspected"
     REOPENED = "reopened"
     CLOSED = "closed"
+    REMINDED = "reminded"
+    """Its due date is near: the unit was reminded (no change of state)."""
+    URGED = "urged"
+    """Past its due date: a 催办通知 went to the township (no change of state)."""
 
 
 class FeedbackStatus(StrEnum):
@@ -68,7 +72,11 @@ _REQUIRED_PAYLOAD: dict[EventKind, tuple[str, ...]] = {
     EventKind.RE_INSPECTED: ("result", "visit_uuid"),
     EventKind.REOPENED: ("due",),
     EventKind.CLOSED: (),
+    EventKind.REMINDED: ("due",),
+    EventKind.URGED: ("notice_number", "due"),
 }
+# a reminder or a 催办 names the due date it chases: a reminder never runs after a new deadline
+_CHASING_KINDS = frozenset({EventKind.REMINDED, EventKind.URGED})
 # ``seen``: the last step a laptop checked the event against (``last_seen``, for ``causal_order``);
 # ``visit_uuid``/``visit_version``: the re-inspection version a derived step comes from (amendments)
 _SOURCE_KEYS = ("seen", "visit_uuid", "visit_version")
@@ -82,6 +90,8 @@ _OPTIONAL_PAYLOAD: dict[EventKind, tuple[str, ...]] = {
 # it typed in); anyone leading a team may re-inspect the item and decide on it (回头看 is often
 # done by another team). An admin may record any step. An inspector's account records none.
 OWNER_ONLY = frozenset({EventKind.ISSUED, EventKind.FEEDBACK})
+# reminders and 催办 are the bureau's: recorded by its server in an admin's name, never by a team
+BUREAU_ONLY = frozenset({EventKind.REMINDED, EventKind.URGED})
 EVENT_ROLES = frozenset({"lead", "admin"})
 FUTURE_SLACK = timedelta(days=1)
 """How far ahead of the server's clock an event may be dated (a laptop's clock may be off)."""
@@ -92,6 +102,8 @@ def may_record(kind: EventKind, role: str, *, owns_record: bool) -> bool:
     own visit (``owns_record``) or by another team's."""
     if role == "admin":
         return True
+    if kind in BUREAU_ONLY:
+        return False
     return role in EVENT_ROLES and (owns_record or kind not in OWNER_ONLY)
 
 
@@ -253,6 +265,8 @@ def check_event(event: RectificationEvent) -> None:
         result = event.payload["result"]
         if result not in (Result.PASS.value, Result.FAIL.value):
             raise DomainError("rectification.bad_result", result=result)
+    elif event.kind in _CHASING_KINDS:
+        _payload_date(event, "due")
     elif event.kind is EventKind.REOPENED:
         due = _payload_date(event, "due")
         if due < local_date(event.moment):
@@ -414,6 +428,8 @@ def refusal(view: RectificationView, event: RectificationEvent) -> DomainError |
             date=event.payload["date"],
             found=view.record.found_on.isoformat(),
         )
+    if kind in _CHASING_KINDS:
+        return _chasing_refusal(view, event)
     if kind in (EventKind.ISSUED, EventKind.FEEDBACK, EventKind.RE_INSPECTED):
         if state is RectificationState.RE_INSPECTED:
             return DomainError("rectification.awaiting_decision")
@@ -427,6 +443,18 @@ def refusal(view: RectificationView, event: RectificationEvent) -> DomainError |
         return DomainError("rectification.close_after_fail")
     if kind is EventKind.REOPENED and view.last_result is not Result.FAIL:
         return DomainError("rectification.reopen_after_pass")
+    return None
+
+
+def _chasing_refusal(view: RectificationView, event: RectificationEvent) -> DomainError | None:
+    """A reminder or a 催办 chases the unit while the item waits on it (not after a re-inspection),
+    for the due date that stands; a 催办 only once that date has passed."""
+    if view.state is RectificationState.RE_INSPECTED:
+        return DomainError("rectification.awaiting_decision")
+    if event.payload["due"] != view.due.isoformat():
+        return DomainError("rectification.chasing_other_due", due=event.payload["due"], current=view.due.isoformat())
+    if event.kind is EventKind.URGED and local_date(event.moment) <= view.due:
+        return DomainError("rectification.urged_before_due", due=view.due.isoformat())
     return None
 
 
@@ -446,6 +474,8 @@ def advance(view: RectificationView, event: RectificationEvent) -> Rectification
 def _apply(view: RectificationView, event: RectificationEvent) -> RectificationView:
     step = (*view.history, HistoryStep(event))
     payload = event.payload
+    if event.kind in _CHASING_KINDS:  # on the history only: the unit still owes the same
+        return replace(view, history=step)
     if event.kind is EventKind.ISSUED:
         return replace(view, notice_number=payload["notice_number"], history=step)
     if event.kind is EventKind.FEEDBACK:

@@ -185,6 +185,8 @@ class Visit:
     """The item the team was last on: where the runner resumes. Not part of the seal."""
     reinspects: tuple[str, ...] = ()
     """For a re-inspection (复查): the ids of the rectifications it verifies, one item each."""
+    round_id: str = ""
+    """The inspection round (双随机) whose assignment this visit carries out; empty: none."""
 
     @property
     def version(self) -> int:
@@ -228,6 +230,9 @@ class Visit:
         # only a re-inspection carries the key, so the seals of all other visits stay as they were
         if self.reinspects:
             data["reinspects"] = list(self.reinspects)
+        # likewise only a visit of a round carries its round
+        if self.round_id:
+            data["round_id"] = self.round_id
         return data
 
     @classmethod
@@ -250,6 +255,7 @@ class Visit:
             seal=data.get("seal"),
             cursor=data.get("cursor"),
             reinspects=tuple(data.get("reinspects", ())),
+            round_id=str(data.get("round_id") or ""),
         )
 
 

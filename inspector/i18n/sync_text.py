@@ -66,6 +66,8 @@ def report_lines(report: SyncReport) -> list[ReportLine]:
     ]
     if report.profile_received:
         lines.append(ReportLine(t("sync.report.profile_received")))
+    if report.assignments_held:
+        lines.append(ReportLine(t("rounds.sync.assignments", count=report.assignments_held)))
     if report.number_blocks_granted:
         lines.append(ReportLine(t("sync.report.number_blocks", count=report.number_blocks_granted)))
     lines += [

@@ -31,7 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inspector import wire
-from inspector.core.clock import now, to_iso
+from inspector.core.clock import local_date, now, to_iso
 from inspector.server import numbers, records
 from inspector.server.accounts import Account, Role, account_for_token
 from inspector.server.db import Database, current_epoch, migrate
@@ -367,6 +367,14 @@ async def put_number_block(request: Request, account: Account) -> Response:
     return Response(wire.encode(granted), media_type="application/json")
 
 
+async def get_assignments(request: Request, account: Account) -> Response:
+    from inspector.server.rounds import assignments_for
+
+    database = _state(request).database
+    found = await run_in_threadpool(assignments_for, database, account, local_date(now()))
+    return Response(wire.encode(found), media_type="application/json")
+
+
 HANDLERS: dict[str, Handler] = {
     "hello": hello,
     "put_visit": put_visit,
@@ -381,6 +389,7 @@ HANDLERS: dict[str, Handler] = {
     "put_checklist": put_checklist,
     "put_register": put_register,
     "put_number_block": put_number_block,
+    "get_assignments": get_assignments,
 }
 
 _STORED = {200: "already stored: the original receipt", 201: "stored: the receipt"}
@@ -526,6 +535,16 @@ OPERATIONS: tuple[Operation, ...] = (
         max_body=lambda _limits: NUMBER_REQUEST_LIMIT,
         request=wire.NumberBlockRequest,
         answer=wire.NumberBlock,
+    ),
+    Operation(
+        f"{PREFIX}/assignments",
+        "GET",
+        "get_assignments",
+        "The caller's own assignments in the inspection rounds (双随机): only the sites drawn for a team "
+        "the caller is in, only from shortly before each round's period, never another team's",
+        ALL_ROLES,
+        {200: "the caller's assignments"},
+        answer=wire.AssignmentList,
     ),
 )
 

@@ -270,6 +270,36 @@ def _create_forwarding_parked(conn: Connection) -> None:
     forwarding_parked.create(conn, checkfirst=True)
 
 
+# Inspection rounds (``server/rounds.py``): one row per round, one per sealed version of its draw
+# (a redraw is a new version naming the seal it supersedes; no version is ever changed).
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("round_id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("start", String(10), nullable=False),
+    Column("end", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("closed_at", String(40)),
+)
+round_versions = Table(
+    "round_versions",
+    metadata,
+    Column("round_id", String(36), ForeignKey("rounds.round_id"), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("seal", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("drawn_at", String(40), nullable=False),
+)
+
+
+def _create_rounds(conn: Connection) -> None:
+    for table in (rounds, round_versions):
+        table.create(conn, checkfirst=True)
+
+
 Migration = Callable[[Connection], None]
 MIGRATIONS: Sequence[Migration] = (
     _create_first_tables,
@@ -280,6 +310,7 @@ MIGRATIONS: Sequence[Migration] = (
     _create_number_blocks,
     _add_web_console,
     _create_forwarding_parked,
+    _create_rounds,
 )
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 

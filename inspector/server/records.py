@@ -386,6 +386,11 @@ def _publish(conn: Connection, account: Account | None, kind: str, key: str, con
     return Stored({"seq": row.seq, "kind": kind, "key": key, "sha256": body_sha256}, created)
 
 
+def publish_server_event(conn: Connection, account: Account, event: RectificationEvent) -> Stored:
+    """An event the server records itself (a reminder, a 催办), in the feed as an uploaded one is."""
+    return _publish(conn, account, RECT_EVENT, event.id, event.to_dict())
+
+
 def store_event(database: Database, account: Account, event_id: str, body: bytes) -> Stored:
     """A rectification event, checked by the laptops' own rules, signed with the uploading account's
     name, kept once under its id and handed to every laptop through the feed.

@@ -117,6 +117,8 @@ class SyncReport:
     """The server's clock minus this laptop's at the preflight (None when the server did not say)."""
     profile_received: bool = False
     """The bureau published its profile: this laptop's documents now carry it."""
+    assignments_held: int = 0
+    """This account's assignments in the inspection rounds, as the server sent them this run."""
 
     @property
     def sent_anything(self) -> bool:
@@ -321,6 +323,9 @@ def sync(store: Store, client: BureauClient, *, on_progress: ProgressCallback | 
     report.held_for_role = len(queue.entries) - len(allowed)
     _push(store, client, allowed, report, notify)
     _pull(store, client, report, notify)
+    from inspector.services.rounds import pull_assignments
+
+    report.assignments_held = pull_assignments(store, client)
     if role == "lead":  # who issues documents
         refilled = number_blocks.refill(store, client, local_date(now()))
         report.number_blocks_granted, report.numbers_low = refilled.granted, refilled.low

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from inspector.core import visits as rules
 from inspector.core.checklists import Checklist
-from inspector.core.clock import now
+from inspector.core.clock import local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.evidence import HEAD_BYTES, evidence_format
 from inspector.core.visits import Answer, Visit, VisitSummary
@@ -39,29 +40,47 @@ def start_visit(
     unannounced: bool = True,
     checklist: Checklist | None = None,
     reinspects: Iterable[str] = (),
+    round_id: str | None = None,
 ) -> Visit:
     """The team walks in: stamp the arrival, freeze the site's checklist, remember the team.
 
     The checklist is the one for the site's kind unless one is given (a re-inspection's, made
-    of the site's open rectifications, which ``reinspects`` names).
+    of the site's open rectifications, which ``reinspects`` names). A visit at a site this team
+    was drawn for in an inspection round, once its period has begun, carries that round (sealed
+    with it), unless ``round_id`` says which (or "" for none).
     """
     site = store.site(site_id)
     if site is None:
         raise DomainError("visit.unknown_site", site_id=site_id)
     members = tuple(members)
+    reinspects = tuple(reinspects)
+    arrival = arrived_at or now()
     visit = rules.start_visit(
         uuid=str(uuid_module.uuid4()),
         site=site,
         checklist=checklist or checklist_for_kind(store, site.kind),
         lead=lead,
         members=members,
-        arrived_at=arrived_at or now(),
+        arrived_at=arrival,
         unannounced=unannounced,
         reinspects=reinspects,
     )
+    if round_id is None:
+        round_id = "" if reinspects else _round_drawn_for(store, site.id, arrival)
+    if round_id:
+        from inspector.services.rounds import note_round_visit  # that module builds on this one
+
+        note_round_visit(store, visit.uuid, round_id, site.id)  # first: a note of a visit never saved is skipped
+        visit = replace(visit, round_id=round_id)
     store.save_visit(visit)
     store.update_settings(last_lead=visit.lead, last_members=list(visit.members))
     return visit
+
+
+def _round_drawn_for(store: Store, site_id: str, arrival: datetime) -> str:
+    from inspector.services.rounds import round_for_new_visit
+
+    return round_for_new_visit(store, site_id, local_date(arrival))
 
 
 def change_arrival(store: Store, uuid: str, arrived_at: datetime, reason: str) -> Visit:

@@ -220,6 +220,12 @@ class BureauClient:
         self._raise_for(response)
         return self._json(response)
 
+    def assignments(self) -> wire.AssignmentList:
+        """This account's own assignments in the inspection rounds (双随机), nobody else's."""
+        response = self._call("GET", "/assignments")
+        self._raise_for(response)
+        return self._answer(response, wire.AssignmentList)
+
     # -- plumbing ----------------------------------------------------------------------------
 
     def _put(self, path: str, body: bytes, content_type: str) -> Receipt:

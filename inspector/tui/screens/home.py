@@ -20,6 +20,7 @@ from inspector.core.clock import from_iso
 from inspector.core.visits import VisitSummary
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
+from inspector.services.rounds import round_due_text
 from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
@@ -85,6 +86,7 @@ class HomeScreen(InspectorScreen[None]):
         self._in_progress: list[VisitSummary] = []
         self._recent: list[VisitSummary] = []
         """The visits the two lists show, to fit their columns again to another width."""
+        self.title_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="home-title")
@@ -126,9 +128,9 @@ class HomeScreen(InspectorScreen[None]):
         in_progress = [summary for summary in summaries if summary.in_progress]
         pending = self._pending_uploads(summaries)
         self._fill_in_progress(in_progress)
-        self.query_one("#home-title", Static).update(
-            t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
-        )
+        self.title_text = t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
+        self.title_text += round_due_text(self.store)
+        self.query_one("#home-title", Static).update(self.title_text)
         bar = self.query_one(SectionBar)
         bar.set_label(
             "tab-in-progress",
@@ -239,6 +241,9 @@ class HomeScreen(InspectorScreen[None]):
 
         open_views = [view for view in views if view.state is not RectificationState.CLOSED]
         overdue = sum(1 for view in open_views if view.overdue_on(today))
+        from inspector.services.reminders import reminder_text
+
+        self.query_one("#home-title", Static).update(self.title_text + reminder_text(self.store, open_views, today))
         self.rectifications_loading.display = False
         self.rectifications.fill(
             # the finding last: it is long, and would push the due date and state off a narrow screen

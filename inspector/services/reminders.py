@@ -1,0 +1,65 @@
+"""Reminders on the laptop: its rectifications due within a few days (3 unless set otherwise) or
+overdue, by township and by team (the lead of the visit that found them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from inspector.core.errors import DomainError
+from inspector.core.rectifications import RectificationView
+from inspector.core.reminders import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Chased, Urgency, days_of, urgency
+from inspector.i18n import t
+from inspector.services.rectifications import find_rectifications
+from inspector.store.store import Store
+
+SETTING = "reminder_days"
+
+
+def reminder_days(store: Store) -> int:
+    """How many days ahead this laptop reminds (``set_reminder_days``), 3 by default."""
+    value = store.settings().get(SETTING, DEFAULT_REMINDER_DAYS)
+    return value if isinstance(value, int) and 0 <= value <= MAX_REMINDER_DAYS else DEFAULT_REMINDER_DAYS
+
+
+def set_reminder_days(store: Store, days: int) -> None:
+    if not 0 <= days <= MAX_REMINDER_DAYS:
+        raise DomainError("reminders.bad_days", days=days, most=MAX_REMINDER_DAYS)
+    store.update_settings(**{SETTING: days})
+
+
+def chased_on_laptop(store: Store, today: date, within: int) -> list[Chased]:
+    """The open rectifications this laptop holds that are due within ``within`` days or overdue."""
+    leads: dict[str, str] = {}
+    found = []
+    for view in find_rectifications(store, today=today):
+        level = urgency(view.due, today, within) if view.is_open else None
+        if level is None:
+            continue
+        record = view.record
+        if record.visit_uuid not in leads:
+            summary = store.visit_summary(record.visit_uuid)
+            leads[record.visit_uuid] = summary.lead if summary else ""
+        found.append(
+            Chased(
+                rectification_id=view.id,
+                township=record.township,
+                team=leads[record.visit_uuid],
+                site_name=record.site_name,
+                item_text=record.note or record.item_text,
+                due=view.due,
+                urgency=level,
+                days=days_of(view.due, today),
+                notice_number=view.notice_number,
+            )
+        )
+    return found
+
+
+def reminder_text(store: Store, views: Iterable[RectificationView], today: date) -> str:
+    """Home's reminder after its title: how many open items fall due within the laptop's days, how
+    many are past due; nothing when neither."""
+    within = reminder_days(store)
+    levels = [urgency(view.due, today, within) for view in views if view.is_open]
+    soon, overdue = levels.count(Urgency.DUE_SOON), levels.count(Urgency.OVERDUE)
+    return t("rounds.home.reminders", soon=soon, overdue=overdue, days=within) if soon or overdue else ""
