@@ -28,7 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.round.too_many_sites": (
         "要抽取 {count} 家，范围内只有 {available} 家",
-        "{count} sites asked for, {available} in scope",
+        "{count} {count:site|sites} asked for, {available} in scope",
     ),
     "error.round.duplicate_inspector": (
         "检查人员名单中有重复的账号",
@@ -142,7 +142,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.rounds.header": ("{name}（编号 {id}，第 {version} 版）", "{name} (id {id}, version {version})"),
     "cli.rounds.plan": (
         "期间 {start}～{end}；{kinds}；{townships}；从 {available} 家中抽取 {count} 家（{weighting}）；每组 {team_size} 人",
-        "{start} to {end}; {kinds}; {townships}; {count} of {available} sites ({weighting}); teams of {team_size}",
+        "{start} to {end}; {kinds}; {townships}; {count} of {available} {available:site|sites} ({weighting}); teams of {team_size}",
     ),
     "cli.rounds.all_townships": ("全县", "the whole county"),
     "cli.rounds.weighting.equal": ("等概率", "equal chances"),
@@ -164,9 +164,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the laptop ----------------------------------------------------------------------------------
     "rounds.home.due": (
         "  本轮待检 {count} 家（{start}～{end}）",
-        "  this round: {count} sites to visit ({start} to {end})",
+        "  this round: {count} {count:site|sites} to visit ({start} to {end})",
     ),
-    "rounds.sync.assignments": ("本组抽查任务 {count} 家", "this team's round assignments: {count} sites"),
+    "rounds.sync.assignments": ("本组抽查任务 {count} 家", "this team's round assignments: {count} {count:site|sites}"),
     "error.round.no_such_assignment": (
         "本机没有轮次 {round} 中 {site} 的抽查任务（先同步）",
         "no assignment of round {round} at {site} on this laptop (sync first)",
@@ -217,7 +217,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.reminders.bad_days": (
         "提前提醒天数应在 0 到 {most} 之间，收到 {days}",
-        "remind 0 to {most} days ahead, not {days}",
+        "remind 0 to {most} {most:day|days} ahead, not {days}",
     ),
     "error.urge.no_such_account": (
         "服务器上没有名为 {name} 的有效管理员账号（催办、提醒、公示以该账号名义签发和记录）",
@@ -235,7 +235,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "把 --within 的天数存为本机默认值（首页按此提醒）",
         "keep --within as this laptop's default (home reminds by it)",
     ),
-    "cli.reminders.saved": ("已设为提前 {days} 天提醒", "reminding {days} days ahead from now on"),
+    "cli.reminders.saved": ("已设为提前 {days} 天提醒", "reminding {days} {days:day|days} ahead from now on"),
     "cli.reminders.bad_days": (
         "天数应为 0 到 {most} 的整数，收到 {value}",
         "days are a whole number from 0 to {most}, not {value}",
@@ -246,11 +246,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.reminders.overdue": (
         "逾期 {days} 天  {due}  {site}  {problem}  （{team}）",
-        "{days} days overdue  {due}  {site}  {problem}  ({team})",
+        "{days} {days:day|days} overdue  {due}  {site}  {problem}  ({team})",
     ),
     "cli.reminders.due_soon": (
         "还剩 {days} 天  {due}  {site}  {problem}  （{team}）",
-        "{days} days left  {due}  {site}  {problem}  ({team})",
+        "{days} {days:day|days} left  {due}  {site}  {problem}  ({team})",
     ),
     "cli.reminders.total": ("共逾期 {overdue} 项，即将到期 {soon} 项", "{overdue} overdue, {soon} due soon in all"),
     "cli.server.reminders.help": (
@@ -269,7 +269,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.server.urge.by": ("以该管理员账号名义签发", "issued in this admin's name"),
     "cli.server.urge.output": ("文书存放目录（默认当前目录）", "folder for the documents (default: here)"),
     "cli.server.urge.township": ("只为该乡镇出具（可多次）", "only this township (repeatable)"),
-    "cli.server.urge.line": ("{number}  {township}  {count} 项  {path}", "{number}  {township}  {count} items  {path}"),
+    "cli.server.urge.line": (
+        "{number}  {township}  {count} 项  {path}",
+        "{number}  {township}  {count} {count:item|items}  {path}",
+    ),
     "cli.server.urge.done": ("共出具催办通知 {count} 份", "{count} 催办 notices issued"),
     # after home's title, short enough for 60 columns: due within the laptop's reminder days, overdue
     "rounds.home.reminders": ("  将到期{soon} 逾期{overdue}", "  due {soon} overdue {overdue}"),
@@ -278,7 +281,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.urge.subject": ("逾期整改催办", "Overdue rectifications chased"),
     "doc.urge.intro": (
         "我局在疫情防控督导检查中发现你单位辖区以下{count}个问题，整改期限已过，截至{date}仍未整改到位、未予销号。现予催办，请高度重视，逐项落实整改。",
-        "As of {date}, the following {count} problems found in your area are past their deadline and not closed. Please rectify each at once.",
+        "As of {date}, the following {count} {count:problem|problems} found in your area are past their deadline and not closed. Please rectify each at once.",
     ),
     "doc.urge.col.site": ("单位", "Site"),
     "doc.urge.col.problem": ("问题", "Problem"),
@@ -313,18 +316,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doc.round.subject": ("双随机抽查结果公示", "Results of a random inspection round"),
     "doc.round.intro": (
         "按照“双随机、一公开”监管要求，我局于{start}至{end}对全县{kinds}开展随机抽查：从名录库{candidates}家单位中随机抽取{count}家，随机选派检查人员{inspectors}名（本乡镇人员及申报利害关系的人员回避）。实际检查{visited}家，其中未发现问题{clean}家，共发现问题{problems}个，均已下达整改通知并跟踪整改。现将抽查结果公示如下：",
-        "Under the 双随机、一公开 rules, from {start} to {end} the bureau drew {count} of {candidates} sites ({kinds}) and {inspectors} inspectors at random (recusing those from the site's township or with a declared conflict). {visited} were visited: {clean} without problems, {problems} problems in all, each with a rectification notice. The results:",
+        "Under the 双随机、一公开 rules, from {start} to {end} the bureau drew {count} of {candidates} {candidates:site|sites} ({kinds}) and {inspectors} inspectors at random (recusing those from the site's township or with a declared conflict). {visited} were visited, {clean} of them clean; {problems} {problems:problem|problems} in all, each with a rectification notice. The results:",
     ),
     "doc.round.col.site": ("单位名称", "Site"),
     "doc.round.col.township": ("所在乡镇", "Township"),
     "doc.round.col.date": ("检查日期", "Date"),
     "doc.round.col.result": ("检查结果", "Result"),
     "doc.round.result.pass": ("未发现问题", "no problems"),
-    "doc.round.result.problems": ("发现问题{count}个，已责令整改", "{count} problems, rectification ordered"),
+    "doc.round.result.problems": (
+        "发现问题{count}个，已责令整改",
+        "{count} {count:problem|problems}, rectification ordered",
+    ),
     "doc.round.result.not_visited": ("未检查", "not visited"),
     "doc.round.objection": (
         "公示期为{days}个工作日。对公示内容如有异议，请在公示期内向我局反映。",
-        "Objections may be raised with the bureau within {days} working days.",
+        "Objections may be raised with the bureau within {days} working {days:day|days}.",
     ),
     "doc.round.file": ("抽查结果公示_{name}.docx", "round-results_{name}.docx"),
     "doc.round.workbook_file": ("抽查结果汇总_{name}.xlsx", "round-results_{name}.xlsx"),
