@@ -639,6 +639,24 @@ def reinspection_events(visit: Visit) -> list[RectificationEvent]:
     return events
 
 
+@dataclass(frozen=True)
+class VisitContribution:
+    """What one signed-off visit adds to the county's rectifications, under the one rule every
+    laptop and every server applies: an original visit makes one record per failed item; a
+    re-inspection makes no record (its failed items are the records it re-inspected, re-opened),
+    only the events that move them on."""
+
+    records: tuple[Rectification, ...]
+    events: tuple[RectificationEvent, ...]
+
+
+def contribution(visit: Visit) -> VisitContribution:
+    """The records and events ``visit`` stands for (nothing when it is not signed off)."""
+    if visit.reinspects:
+        return VisitContribution((), tuple(reinspection_events(visit)))
+    return VisitContribution(tuple(rectifications(visit)), ())
+
+
 _DERIVED_KINDS = (EventKind.RE_INSPECTED, EventKind.CLOSED, EventKind.REOPENED)
 
 

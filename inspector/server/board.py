@@ -24,12 +24,12 @@ from inspector.core.errors import DomainError
 from inspector.core.rectifications import (
     RectificationEvent,
     RectificationState,
+    contribution,
     fold,
     record_from_dict,
     record_to_dict,
-    reinspection_events,
 )
-from inspector.core.visits import Visit, rectifications
+from inspector.core.visits import Visit
 from inspector.server.db import (
     Database,
     accounts,
@@ -158,7 +158,8 @@ def _take_visit(body: bytes, source: str, rows: dict[str, dict[str, Any]], event
     except UNREADABLE as error:
         log.warning("a stored visit the rules cannot read is left off the board: %s", error)
         return
-    for record in rectifications(visit):
+    made = contribution(visit)  # the laptops' rule: a re-inspection makes events, never records
+    for record in made.records:
         rows[record.id] = {
             "id": record.id,
             "source": source,
@@ -172,7 +173,7 @@ def _take_visit(body: bytes, source: str, rows: dict[str, dict[str, Any]], event
             "open": True,
             "record": json.dumps(record_to_dict(record), ensure_ascii=False),
         }
-    events.extend(event.to_dict() for event in reinspection_events(visit))
+    events.extend(event.to_dict() for event in made.events)
 
 
 def _event_row(event: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     insert,
     inspect,
@@ -270,6 +271,14 @@ def _create_forwarding_parked(conn: Connection) -> None:
     forwarding_parked.create(conn, checkfirst=True)
 
 
+def _rebuild_board(conn: Connection) -> None:
+    """The board made again from the visits and the feed: boards made before the one rule
+    (``core.rectifications.contribution``) held a second row for each item a re-inspection failed."""
+    conn.execute(delete(board_rows))
+    conn.execute(delete(board_events))
+    conn.execute(update(board_progress).values(visits_seq=0, events_seq=0))
+
+
 Migration = Callable[[Connection], None]
 MIGRATIONS: Sequence[Migration] = (
     _create_first_tables,
@@ -280,6 +289,7 @@ MIGRATIONS: Sequence[Migration] = (
     _create_number_blocks,
     _add_web_console,
     _create_forwarding_parked,
+    _rebuild_board,
 )
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 

@@ -72,12 +72,13 @@ def _index_row(visit: Visit) -> dict[str, Any]:
     """What one signed-off visit says: the rectifications it found, or, for a re-inspection, what
     its sealed answers decided (so it counts however it was signed off, here or on the review
     screen like any visit)."""
+    made = rules.contribution(visit)
     return {
         "format": INDEX_FORMAT,
         "uuid": visit.uuid,
         "seal": visit.seal,
-        "records": [] if visit.reinspects else [rules.record_to_dict(record) for record in rectifications(visit)],
-        "derived": [event.to_dict() for event in rules.reinspection_events(visit)],
+        "records": [rules.record_to_dict(record) for record in made.records],
+        "derived": [event.to_dict() for event in made.events],
         "reinspects": bool(visit.reinspects),
     }
 
