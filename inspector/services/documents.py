@@ -26,7 +26,7 @@ from inspector.i18n import t
 from inspector.services.number_blocks import LOW_WATER
 from inspector.services.profile import load_profile
 from inspector.services.rectifications import findings_of, record_notice, rectification_views
-from inspector.services.visits import resolve_visit
+from inspector.services.visits import check_seal, resolve_visit
 from inspector.store.atomic import atomic_write_bytes
 from inspector.store.store import Store
 
@@ -283,7 +283,8 @@ def issue_bulletin(
 
 
 def _visit(store: Store, visit_ref: str) -> Visit:
-    return store.load_visit(resolve_visit(store, visit_ref))
+    """The visit named, refused when altered after sign-off: no document is made from it."""
+    return check_seal(store, store.load_visit(resolve_visit(store, visit_ref)))
 
 
 def _arrival_day(arrived_at: str) -> date:

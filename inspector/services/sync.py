@@ -33,7 +33,9 @@ from inspector.core.errors import DomainError
 from inspector.core.rectifications import EVENT_ROLES, RectificationEvent
 from inspector.core.sites import Site
 from inspector.services import number_blocks
+from inspector.services import visits as visit_services
 from inspector.services.visits import ensure_outbox
+from inspector.store.errors import StoreError
 from inspector.store.store import SINGLE, Store
 from inspector.sync.errors import Refused, SyncError
 
@@ -46,6 +48,8 @@ SENT = "sent"
 PENDING = "pending"
 VISIT = "visit"
 RECT_EVENT = "rect_event"
+SEAL_BROKEN = "seal_broken"
+"""Why a visit waits unsent: its file or frozen bytes were changed after sign-off."""
 FEED_PAGE = 200
 PUSH_WORKERS = 4
 RECEIPT_BATCH = 500
@@ -369,8 +373,16 @@ def _push(
     """
     pusher = _Pusher(store, client)
     sent: list[dict[str, Any]] = []
-    done = 0
     notify(Progress("push", 0, len(queue)))
+    intact = []
+    for entry in queue:
+        broken = _broken_seal(store, entry) if entry["kind"] == VISIT else None
+        if broken is None:
+            intact.append(entry)
+        else:  # nothing altered is uploaded: the item waits, the file named, the rest goes on
+            _record(store, _Outcome(entry, refusal=(SEAL_BROKEN, {"file": broken})), sent, report)
+    done = len(queue) - len(intact)
+    queue = intact
     pool = ThreadPoolExecutor(max_workers=PUSH_WORKERS, thread_name_prefix="sync-push")
     try:
         for tasks in _tasks(store, queue):
@@ -386,6 +398,19 @@ def _push(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         store.put_outbox_many(sent)
+
+
+def _broken_seal(store: Store, entry: dict[str, Any]) -> str | None:
+    """The file whose seal no longer holds, or None: the frozen bytes to send, then the visit's own
+    file (what the laptop's lists and documents read, and what its re-inspection events come from)."""
+    try:
+        visit_services.check_frozen(store, entry["uuid"], entry["version"], entry["seal"])
+        visit_services.check_seal(store, store.load_visit(entry["uuid"]))
+    except DomainError as error:
+        return str(error.params["file"])
+    except StoreError:  # the visit file was set aside as unreadable (and said so): the frozen bytes hold
+        return None
+    return None
 
 
 def _record(store: Store, outcome: _Outcome, sent: list[dict[str, Any]], report: SyncReport) -> None:

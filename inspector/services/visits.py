@@ -249,3 +249,27 @@ def visits_in_progress_at(store: Store, site_id: str) -> list[VisitSummary]:
 def remembered_team(store: Store) -> tuple[str, list[str]]:
     settings = store.settings()
     return settings.get("last_lead", ""), list(settings.get("last_members", []))
+
+
+def check_seal(store: Store, visit: Visit) -> Visit:
+    """The visit as loaded, once its seal is found to hold; a signed-off visit whose file or frozen
+    bytes were changed after sign-off is refused, naming the file, so that no notice, record,
+    export or upload is made from it. A visit not signed off has no seal to hold."""
+    if not visit.is_sealed or visit.seal is None:
+        return visit
+    if not rules.verify_seal(visit):
+        raise DomainError("seal.broken", file=str(store.visit_file(visit.uuid)), uuid=visit.uuid[:8])
+    check_frozen(store, visit.uuid, visit.version, visit.seal)
+    return visit
+
+
+def check_frozen(store: Store, uuid: str, version: int, seal: str) -> bytes:
+    """A signed-off version's frozen bytes, refused (naming the file) unless they still hash to its
+    seal; a version frozen on no laptop (made before frozen bytes were kept) has nothing to check."""
+    try:
+        body = store.sealed(uuid, version)
+    except StoreError:
+        return b""
+    if not rules.frozen_bytes_hold(body, seal):
+        raise DomainError("seal.broken", file=str(store.sealed_file(uuid, version)), uuid=uuid[:8])
+    return body
