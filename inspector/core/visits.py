@@ -549,6 +549,9 @@ class Rectification:
     severity: Severity
     deadline_days: int
     due: date
+    found_by: str = ""
+    """The account whose visit found it, for a record another team's laptop received through the
+    bureau server; empty for this laptop's own findings."""
 
     @property
     def immediate(self) -> bool:

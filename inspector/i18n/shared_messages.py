@@ -10,4 +10,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "签发后被改动（校验不一致），未上传：{file}",
         "altered after sign-off (its seal does not match), not uploaded: {file}",
     ),
+    "sync.report.records": (
+        "其他检查组发现的问题：收到 {count} 次检查的整改事项。",
+        "Findings of other teams: the rectifications of {count} visits received.",
+    ),
+    "rect.found_by_us": ("本组", "this team"),
+    "rect.found_by_other": ("〔{team}发现〕", "[found by {team}]"),
+    "rect.found_by": ("发现问题的检查组：{team}", "Found by: {team}"),
+    "export.col.found_by": ("发现问题的检查组", "Found by"),
+    "error.evidence.damaged_download": (
+        "从服务器取回的照片 {sha256} 校验不符，未保存；请重试",
+        "the photo {sha256} fetched from the server does not match its hash; not kept, try again",
+    ),
 }

@@ -70,6 +70,8 @@ def report_lines(report: SyncReport) -> list[ReportLine]:
             )
         ),
     ]
+    if report.records_received:
+        lines.append(ReportLine(t("sync.report.records", count=report.records_received)))
     if report.number_blocks_granted:
         lines.append(ReportLine(t("sync.report.number_blocks", count=report.number_blocks_granted)))
     lines += [

@@ -26,6 +26,7 @@ from inspector.core.rectifications import RectificationView
 from inspector.core.visits import Visit, failed_items
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
+from inspector.services.rectification_text import found_by
 from inspector.services.rectifications import rectification_views
 from inspector.services.visits import check_seal
 from inspector.store.atomic import atomic_write_bytes, atomic_write_with
@@ -121,6 +122,7 @@ RECTIFICATION_COLUMNS = (
     "feedback_status",
     "last_result",
     "closed_at",
+    "found_by",
 )
 
 
@@ -202,6 +204,7 @@ def _rectification_row(view: RectificationView, today: date) -> list[Any]:
         feedback.status if feedback else None,
         view.last_result,
         _local_time(view.closed_at),
+        found_by(view),
     ]
 
 

@@ -12,14 +12,18 @@ through ``apply_remote_events``.
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
+from inspector import wire
 from inspector.core import rectifications as rules
+from inspector.core.checklists import Item
 from inspector.core.clock import local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.rectifications import (
@@ -45,6 +49,7 @@ INDEX_FORMAT = 1
 """The layout of a row of the index; a row of another layout is made again from its visit."""
 OUTBOX_KIND = "rect_event"
 LOCAL, REMOTE = "local", "remote"
+REMOTE_FILE = "remote-rectifications.jsonl"
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -121,6 +126,74 @@ def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
     return index.records()
 
 
+def _remote(store: Store) -> Journal:
+    """The records other teams found, as the bureau server published them: one line per visit
+    (its latest version), appended as they come; a later version's line replaces the earlier."""
+    return store.journal(REMOTE_FILE, "uuid")
+
+
+def _record_rows(store: Store) -> Mapping[str, dict[str, Any]]:
+    """Each visit's row of records: this laptop's own (its index), then those other teams found;
+    a visit held here speaks for itself. A lookup by uuid costs the same however many there are."""
+    return ChainMap(_indexed_visits(store), _remote(store).records())
+
+
+def apply_remote_records(store: Store, entries: Iterable[wire.RectificationRecords]) -> int:
+    """Keep the records other teams' visits found (feed entries ``rect_records``); returns how many
+    visits' rows were new or newer. A visit this laptop holds itself, or a version not newer than
+    the one kept, adds nothing; the rest is one append, whatever the history."""
+    journal = _remote(store)
+    held = journal.records()
+    rows: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        kept = rows.get(entry.visit_uuid) or held.get(entry.visit_uuid)
+        if store.visit_summary(entry.visit_uuid) is not None or (kept and kept["version"] >= entry.version):
+            continue
+        rows[entry.visit_uuid] = {
+            "uuid": entry.visit_uuid,
+            "version": entry.version,
+            "found_by": entry.found_by,
+            "arrived_at": entry.arrived_at,
+            "site_id": entry.site_id,
+            "township": entry.township,
+            "site_kind": entry.site_kind,
+            "records": [msgspec.to_builtins(record) for record in entry.records],
+            "items": {item.id: msgspec.to_builtins(item) for item in entry.items},
+            "derived": [],
+            "reinspects": False,
+        }
+    if rows:
+        journal.append(rows.values())
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class RemoteVisit:
+    """Another team's original visit as its records came: where, when, what it found."""
+
+    uuid: str
+    arrived_at: str
+    site_id: str
+    township: str
+    site_kind: str
+    found: tuple[Rectification, ...]
+
+
+def remote_visits(store: Store) -> list[RemoteVisit]:
+    """The original visits of other teams this laptop received the records of (a bulletin covers them)."""
+    return [
+        RemoteVisit(
+            row["uuid"],
+            row["arrived_at"],
+            row["site_id"],
+            row["township"],
+            row["site_kind"],
+            tuple(rules.record_from_dict(data) for data in row["records"]),
+        )
+        for row in _remote(store).records().values()
+    ]
+
+
 def findings_of(store: Store, uuids: Iterable[str]) -> dict[str, list[Rectification]]:
     """The rectifications each signed-off visit named found, from the index (no visit file read);
     re-inspections and visits not signed off are left out.
@@ -176,7 +249,7 @@ def _fold_views(store: Store, wanted: Iterable[str] | None = None) -> dict[str, 
     reading of every visit.
     """
     ids = None if wanted is None else set(wanted)
-    rows = _indexed_visits(store)
+    rows = _record_rows(store)
     if ids is None:
         chosen = [data for row in rows.values() for data in row["records"]]
     else:
@@ -237,7 +310,7 @@ def resolve_rectification(store: Store, text: str) -> str:
     visit_part, _, item_part = wanted.partition("/")
     if len(visit_part) < 4:
         raise DomainError("rectification.prefix_too_short", text=text)
-    ids = [data["id"] for row in _indexed_visits(store).values() for data in row["records"]]
+    ids = [data["id"] for row in _record_rows(store).values() for data in row["records"]]
     matches = [found for found in ids if found == wanted]
     if not matches:
         matches = [found for found in ids if found.startswith(wanted) or _short_form_of(found, visit_part, item_part)]
@@ -520,8 +593,9 @@ def start_reinspection(
     if site is None:
         raise DomainError("visit.unknown_site", site_id=site_id)
     views = open_at_site(store, site_id)
-    visits = {uuid: store.load_visit(uuid) for uuid in {view.record.visit_uuid for view in views}}
-    prepared = rules.prepare_reinspection(site, views, visits, title)
+    local = {view.record.visit_uuid for view in views if store.visit_summary(view.record.visit_uuid) is not None}
+    visits = {uuid: store.load_visit(uuid) for uuid in local}
+    prepared = rules.prepare_reinspection(site, views, visits, title, _remote_items(store, views))
     return visit_services.start_visit(
         store,
         site_id,
@@ -531,6 +605,17 @@ def start_reinspection(
         checklist=prepared.checklist,
         reinspects=prepared.reinspects,
     )
+
+
+def _remote_items(store: Store, views: Iterable[RectificationView]) -> dict[str, Item]:
+    """The original items of the records another team found (their visits are not here), by record id."""
+    rows = _remote(store).records()
+    items = {}
+    for view in views:
+        row = rows.get(view.record.visit_uuid)
+        if row is not None and view.record.item_id in row["items"]:
+            items[view.id] = Item.from_dict(row["items"][view.record.item_id])
+    return items
 
 
 def reinspection_items(store: Store, visit_uuid: str) -> list[ReinspectionEntry]:

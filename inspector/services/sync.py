@@ -13,6 +13,7 @@ library; an authentication, certificate or connection failure ends the run as ``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -24,10 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import msgspec
 from tinydb.table import Document
 
+from inspector import wire
+from inspector.core import rectifications as rules
 from inspector.core.canonical import canonical_bytes
-from inspector.core.checklists import Checklist
+from inspector.core.checklists import Checklist, Item
 from inspector.core.clock import from_iso, local_date, now, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.rectifications import EVENT_ROLES, RectificationEvent
@@ -48,6 +52,7 @@ SENT = "sent"
 PENDING = "pending"
 VISIT = "visit"
 RECT_EVENT = "rect_event"
+RECT_RECORDS = "rect_records"
 SEAL_BROKEN = "seal_broken"
 """Why a visit waits unsent: its file or frozen bytes were changed after sign-off."""
 FEED_PAGE = 200
@@ -104,6 +109,8 @@ class SyncReport:
     sites_added: int = 0
     sites_changed: int = 0
     events_received: int = 0
+    records_received: int = 0
+    """Visits of other teams whose findings (rectification records) came in."""
     feed_position: int = 0
     held_for_role: int = 0
     """Items this account's role may not send: they stay queued."""
@@ -535,24 +542,56 @@ def _pull(store: Store, client: BureauClient, report: SyncReport, notify: Progre
     report.feed_position = since
 
 
-UNAPPLIABLE = (DomainError, KeyError, TypeError, ValueError, AttributeError)
+UNAPPLIABLE = (DomainError, wire.WireError, KeyError, TypeError, ValueError, AttributeError)
 """What an entry this laptop cannot apply raises (an older program, a future kind, a damaged entry)."""
 
 
 def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport) -> None:
     """Apply each entry; one that cannot be applied is set aside (noted in ``sync.json`` with why,
     counted in the report) and the rest goes on: nothing the server holds stalls this laptop."""
+    from inspector.services.rectifications import apply_remote_events, apply_remote_records
+
     events: list[dict[str, Any]] = []
     received: dict[str, str] = {}
+    found: list[wire.RectificationRecords] = []
     for entry in entries:
         try:
-            _apply_entry(store, entry, report, events, received)
+            if isinstance(entry, dict) and entry.get("kind") == RECT_RECORDS:
+                found.append(_records_of(entry["body"]))
+            else:
+                _apply_entry(store, entry, report, events, received)
         except UNAPPLIABLE as error:
             _set_aside(store, entry, error, report)
+    # the records before the events: an event of this page may move a record of this page
+    if found:
+        report.records_received += apply_remote_records(store, found)
     if events:
-        from inspector.services.rectifications import apply_remote_events
-
         report.events_received += apply_remote_events(store, events, received)
+
+
+def _records_of(body: Any) -> wire.RectificationRecords:
+    """A ``rect_records`` entry, read whole by the rules here (so that one unreadable visit's
+    records are set aside alone, never half kept)."""
+    entry = wire.convert(body, wire.RectificationRecords)
+    for record in entry.records:
+        rules.record_from_dict(msgspec.to_builtins(record))
+    for item in entry.items:
+        Item.from_dict(msgspec.to_builtins(item))
+    if not {record.item_id for record in entry.records} <= {item.id for item in entry.items}:
+        raise ValueError("a record without its item")
+    return entry
+
+
+def fetch_evidence(store: Store, client: BureauClient, sha256: str) -> Path:
+    """A finding's photo on this laptop: kept here already, or fetched from the bureau server now
+    (the records of other teams come without their photos; a laptop takes only those looked at)."""
+    path = store.evidence_path(sha256)
+    if path.is_file():
+        return path
+    data = client.photo(sha256)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise DomainError("evidence.damaged_download", sha256=sha256[:12])
+    return store.keep_evidence(sha256, data)
 
 
 def clock_offset(server_time: str, here: datetime) -> float | None:

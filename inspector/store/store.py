@@ -801,6 +801,14 @@ class Store:
             raise StoreError("evidence_unreadable", source, reason=error.strerror or str(error)) from None
         return Evidence(sha256=sha256, name=source.name, size=size)
 
+    def keep_evidence(self, sha256: str, data: bytes) -> Path:
+        """Keep a photo received from the bureau server under its SHA-256 (checked by the caller)."""
+        self._require_writable()
+        target = self.evidence_path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_new_file(target, data)
+        return target
+
     def iter_evidence(self) -> Iterator[Path]:
         for shard in (self.root / "evidence").iterdir():
             if shard.is_dir():
