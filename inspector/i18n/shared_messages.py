@@ -22,4 +22,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "从服务器取回的照片 {sha256} 校验不符，未保存；请重试",
         "the photo {sha256} fetched from the server does not match its hash; not kept, try again",
     ),
+    "cli.rect.photos.help": (
+        "取回整改事项的照片（其他检查组发现的问题同步时不下载照片，查看时再取）",
+        "fetch a rectification's photos (another team's findings come without them; they are fetched when looked at)",
+    ),
+    "cli.rect.photos.none": ("该整改事项没有照片", "this rectification has no photos"),
 }

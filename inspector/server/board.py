@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from inspector.core.errors import DomainError
 from inspector.core.rectifications import (
     RectificationEvent,
     RectificationState,
@@ -40,10 +39,9 @@ from inspector.server.db import (
     insert_all_once,
     visits,
 )
+from inspector.server.published import UNREADABLE
 
 log = logging.getLogger("inspector.server.board")
-UNREADABLE = (DomainError, ValueError, KeyError, TypeError, AttributeError)
-"""What a visit or an event the rules cannot read raises: it is left off the board, and logged."""
 
 BATCH = 500
 RECT_EVENT = "rect_event"

@@ -27,21 +27,19 @@ from inspector.core.errors import DomainError
 from inspector.core.rectifications import (
     EventKind,
     RectificationEvent,
-    contribution,
     fold,
     may_record,
     record_from_dict,
-    record_to_dict,
     refused_field,
     strict_event,
 )
 from inspector.core.sites import Site, site_problems
-from inspector.core.visits import Visit
 from inspector.core.vocabulary import VisitStatus
 from inspector.server.accounts import Account, Role
-from inspector.server.board import RECT_EVENT, UNREADABLE, bring_up_to_date
+from inspector.server.board import RECT_EVENT, bring_up_to_date
 from inspector.server.db import Database, accounts, board_events, board_rows, feed, insert_once, photos, visits
 from inspector.server.errors import ApiError
+from inspector.server.published import RECT_RECORDS, UNREADABLE, records_entry
 from inspector.store.atomic import durable_replace, is_temp_file, temp_path_for
 
 log = logging.getLogger("inspector.server.records")
@@ -257,36 +255,15 @@ def _insert_visit(conn: Connection, account: Account, facts: VisitFacts, body: b
     return Stored(_visit_receipt(row), created)
 
 
-RECT_RECORDS = "rect_records"
-
-
 def _publish_records(conn: Connection, account: Account, facts: VisitFacts, body: bytes) -> None:
-    """Hand every laptop the records a new version of an original visit stands for (the laptops'
-    own rule, ``contribution``), marked with the team that found them, in the transaction that
-    keeps the visit: a re-inspection publishes none (its events move the records it checked); a
-    visit that found nothing says so (a bulletin counts it); an amendment publishes its whole set again."""
+    """Hand every lead's laptop the records a new version stands for, in the transaction that keeps it."""
     try:
-        visit = Visit.from_dict(json.loads(body))
-        found = contribution(visit).records
-        items = [visit.checklist.item(record.item_id).to_dict() for record in found]
+        made = records_entry(body, _owner(conn, facts.uuid) or account.name)
     except UNREADABLE as error:
         log.warning("a stored visit the rules cannot read publishes no records: %s", error)
         return
-    if visit.reinspects:
-        return
-    owner = _owner(conn, facts.uuid) or account.name
-    entry = {
-        "visit_uuid": facts.uuid,
-        "version": facts.version,
-        "found_by": owner,
-        "arrived_at": visit.arrived_at,
-        "site_id": visit.site.id,
-        "township": visit.site.township,
-        "site_kind": visit.site.kind.value,
-        "records": [{**record_to_dict(record), "found_by": owner} for record in found],
-        "items": items,
-    }
-    _publish(conn, account, RECT_RECORDS, f"{facts.uuid}.v{facts.version}", entry)
+    if made is not None:
+        _publish(conn, account, RECT_RECORDS, *made)
 
 
 _RECEIPT_COLUMNS = (

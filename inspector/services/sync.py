@@ -594,6 +594,15 @@ def fetch_evidence(store: Store, client: BureauClient, sha256: str) -> Path:
     return store.keep_evidence(sha256, data)
 
 
+def fetch_rectification_photos(store: Store, client: BureauClient, rectification_id: str) -> list[Path]:
+    """The photos of a rectification (its finding's, and each step's), here already or fetched now."""
+    from inspector.services.rectifications import rectification_view
+
+    view = rectification_view(store, rectification_id)
+    evidence = [*view.record.evidence, *(item for step in view.history for item in step.event.evidence)]
+    return [fetch_evidence(store, client, sha256) for sha256 in dict.fromkeys(item.sha256 for item in evidence)]
+
+
 def clock_offset(server_time: str, here: datetime) -> float | None:
     """Seconds the server's clock is ahead of ``here`` (negative: behind); None if it sent no time."""
     try:

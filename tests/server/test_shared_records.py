@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import docx
 import pytest
+from sqlalchemy import delete, select
 
 from inspector.core.clock import local_date
 from inspector.core.rectifications import EventKind, FeedbackStatus, RectificationState
@@ -16,6 +17,9 @@ from inspector.core.vocabulary import Result
 from inspector.paths import sample_register
 from inspector.server.accounts import Role
 from inspector.server.board import open_rectifications
+from inspector.server.db import _publish_stored_records, feed
+from inspector.server.forwarding import forward_pending
+from inspector.server.records import PhotoFolder
 from inspector.services import documents
 from inspector.services import rectifications as services
 from inspector.services import sync as sync_service
@@ -23,9 +27,9 @@ from inspector.services import visits as visit_services
 from inspector.services.register import import_register
 from inspector.store.store import Store
 from inspector.sync.client import BureauClient
-from tests.conftest import DEMO_TODAY
+from tests.conftest import DEMO_TODAY, CliResult
 from tests.rectifications.test_services import reinspect
-from tests.server.harness import FAST_RETRY, FAST_TIMEOUT, Bureau
+from tests.server.harness import FAST_RETRY, FAST_TIMEOUT, Bureau, listening_bureau
 
 TODAY = local_date(DEMO_TODAY)
 SITE = "LS-EC-002"
@@ -95,7 +99,7 @@ def teams(bureau: Bureau, tmp_path: Path) -> Iterator[tuple[Team, Team]]:
 
 
 def test_a_finding_of_one_team_is_reinspected_and_closed_by_another(
-    teams: tuple[Team, Team], bureau: Bureau, tmp_path: Path
+    teams: tuple[Team, Team], bureau: Bureau, tmp_path: Path, run_cli: Callable[..., CliResult]
 ) -> None:
     a, b = teams
     photo = tmp_path / "现场照片.jpg"
@@ -117,11 +121,17 @@ def test_a_finding_of_one_team_is_reinspected_and_closed_by_another(
         assert {view.notice_number for view in views} == {notice.number}
         assert {view.record.note for view in views} == set(NOTES)
         ordered = sorted(views, key=lambda view: view.id)
+    listed = run_cli("--data-dir", b.root, "rectifications", "list")
+    assert listed.code == 0 and listed.out.count("〔甲组组长发现〕") == 3, listed.out
     # the photos are not downloaded with the records: one is fetched when it is looked at
     assert not any(path.is_file() for path in (b.root / "evidence").rglob("*"))
-    [evidence] = [item for view in views for item in view.record.evidence]
+    [(with_photo, evidence)] = [(view.id, item) for view in views for item in view.record.evidence]
     with b.store() as store, BureauClient(bureau.url, b.token, retry=FAST_RETRY, timeout=FAST_TIMEOUT) as client:
-        assert sync_service.fetch_evidence(store, client, evidence.sha256).read_bytes() == photo.read_bytes()
+        sync_service.login(store, client, bureau.url, b.token, None)
+    fetched = run_cli("--data-dir", b.root, "rectifications", "photos", with_photo)
+    assert fetched.code == 0, fetched.err
+    assert Path(fetched.out.strip()).read_bytes() == photo.read_bytes()
+    assert Path(fetched.out.strip()).name == evidence.sha256
     feedback, kept, failed = (view.id for view in ordered)
 
     with b.store() as store:
@@ -163,3 +173,31 @@ def test_a_finding_of_one_team_is_reinspected_and_closed_by_another(
     still_open = {key: value for key, value in on_a.items() if value[0] != RectificationState.CLOSED.value}
     assert {row.id: (row.state, row.due, row.days_overdue(TODAY)) for row in board} == still_open
     assert [row.id for row in board] == [failed] and board[0].source == "甲组组长"
+
+    # and through the county → province chain: the province's board shows the same, once
+    with listening_bureau(tmp_path / "province") as province:
+        upstream = BureauClient(province.url, province.enrol("鲁山县民政局", Role.LEAD), retry=FAST_RETRY)
+        with upstream:
+            report = forward_pending(bureau.database, PhotoFolder(bureau.root / "photos"), upstream, province.url)
+        assert report.parked == 0 and report.visits_sent == 2
+        at_province = open_rectifications(province.database, TODAY)
+        assert {row.id: (row.state, row.due) for row in at_province} == {row.id: (row.state, row.due) for row in board}
+        assert [row.source for row in at_province] == ["鲁山县民政局"]
+
+
+def test_visits_stored_before_records_were_published_are_published_by_the_migration(
+    teams: tuple[Team, Team], bureau: Bureau, tmp_path: Path
+) -> None:
+    a, b = teams
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a photo taken on site")
+    with a.store() as store:
+        finds_three_problems(store, photo)
+    a.sync()
+    with bureau.database.writing() as conn:  # as a server upgraded from before holds them
+        published = conn.execute(select(feed.c.key, feed.c.body).where(feed.c.kind == "rect_records")).all()
+        conn.execute(delete(feed).where(feed.c.kind == "rect_records"))
+        _publish_stored_records(conn)
+        again = conn.execute(select(feed.c.key, feed.c.body).where(feed.c.kind == "rect_records")).all()
+    assert [tuple(row) for row in again] == [tuple(row) for row in published] and len(published) == 1
+    assert b.sync().records_received == 1 and len(b.views()) == 3
