@@ -7,6 +7,11 @@ it is missing or behind); their life is the events, appended one line each to
 a feedback costs one appended line, however many years of events there are. Every event recorded
 here is also queued in the outbox for the bureau server; events pulled from the server come in
 through ``apply_remote_events``.
+
+Other teams' records (the county's open findings, for 回头看) come from the server's feed through
+``apply_remote_records`` into ``remote-rectifications.jsonl``, one appended line per visit; every
+listing, count, re-inspection and document reads them beside this laptop's own, which win for a
+visit held here. Whose each is: ``Rectification.found_by`` (empty for this laptop's own).
 """
 
 from __future__ import annotations
@@ -457,8 +462,9 @@ def _new_id() -> str:
 
 def check_may_record(store: Store, kind: EventKind) -> None:
     """Refuse here what the bureau server would refuse: a step the account this laptop logged in
-    with may not record (``core.rectifications.may_record``). The laptop's rectifications come
-    from its own visits; before any login, the server decides at the first sync."""
+    with may not record (``core.rectifications.may_record``). The only step kept to the owning
+    team, the notice, is noted here only for this laptop's own visits (a notice, or a re-inspection's
+    follow-up); before any login, the server decides at the first sync."""
     from inspector.services.sync import saved_login
 
     login = saved_login(store)

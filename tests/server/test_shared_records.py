@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,6 +26,7 @@ from inspector.services import documents
 from inspector.services import rectifications as services
 from inspector.services import sync as sync_service
 from inspector.services import visits as visit_services
+from inspector.services.export import write_export
 from inspector.services.register import import_register
 from inspector.store.store import Store
 from inspector.sync.client import BureauClient
@@ -201,3 +204,21 @@ def test_visits_stored_before_records_were_published_are_published_by_the_migrat
         again = conn.execute(select(feed.c.key, feed.c.body).where(feed.c.kind == "rect_records")).all()
     assert [tuple(row) for row in again] == [tuple(row) for row in published] and len(published) == 1
     assert b.sync().records_received == 1 and len(b.views()) == 3
+
+
+def test_the_bulletin_and_the_export_cover_the_other_teams_findings(teams: tuple[Team, Team], tmp_path: Path) -> None:
+    a, b = teams
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a photo taken on site")
+    with a.store() as store:
+        finds_three_problems(store, photo)
+    a.sync()
+    b.sync()
+    with b.store() as store:
+        bulletin = documents.issue_bulletin(
+            store, start=TODAY - timedelta(days=7), end=TODAY, output=tmp_path / "通报.docx", fallback_number=True
+        )
+        written = write_export(store, tmp_path / "导出.csv", "csv", today=TODAY)
+    assert "共发现问题3个" in text_of(bulletin.path)
+    rows = list(csv.DictReader(io.StringIO(written[2].read_text(encoding="utf-8-sig"))))
+    assert [row["发现问题的检查组"] for row in rows] == ["甲组组长"] * 3
