@@ -176,11 +176,13 @@ class RectificationEvent:
         return event
 
     @classmethod
-    def from_stored(cls, data: Mapping[str, Any]) -> RectificationEvent:
-        """An event the laptop stored itself, after ``from_dict`` or ``make_event`` checked it.
+    def from_stored(cls, data: Mapping[str, Any], received_at: str | None = None) -> RectificationEvent:
+        """An event the laptop stored itself, after ``from_dict`` or ``make_event`` checked it, with
+        the server's receipt time when it is known.
 
         Not checked again: a listing at 10,000 visits reads some 75,000 events on every run."""
         return cls(
+            received_at=received_at,
             id=data["id"],
             rectification_id=data["rectification_id"],
             kind=_KINDS[data["kind"]],

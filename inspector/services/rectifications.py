@@ -55,6 +55,7 @@ INDEX_FORMAT = 1
 OUTBOX_KIND = "rect_event"
 LOCAL, REMOTE = "local", "remote"
 REMOTE_FILE = "remote-rectifications.jsonl"
+REMOTE_ITEMS_FILE = "remote-checklist-items.jsonl"
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -137,6 +138,11 @@ def _remote(store: Store) -> Journal:
     return store.journal(REMOTE_FILE, "uuid")
 
 
+def _remote_checklist_items(store: Store) -> Journal:
+    """The checklist items other teams' records failed, one line per visit: what a re-inspection checks."""
+    return store.journal(REMOTE_ITEMS_FILE, "uuid")
+
+
 def _record_rows(store: Store) -> Mapping[str, dict[str, Any]]:
     """Each visit's row of records: this laptop's own (its index), then those other teams found;
     a visit held here speaks for itself. A lookup by uuid costs the same however many there are."""
@@ -150,6 +156,7 @@ def apply_remote_records(store: Store, entries: Iterable[wire.RectificationRecor
     journal = _remote(store)
     held = journal.records()
     rows: dict[str, dict[str, Any]] = {}
+    items: dict[str, dict[str, Any]] = {}
     for entry in entries:
         kept = rows.get(entry.visit_uuid) or held.get(entry.visit_uuid)
         if store.visit_summary(entry.visit_uuid) is not None or (kept and kept["version"] >= entry.version):
@@ -163,11 +170,16 @@ def apply_remote_records(store: Store, entries: Iterable[wire.RectificationRecor
             "township": entry.township,
             "site_kind": entry.site_kind,
             "records": [msgspec.to_builtins(record) for record in entry.records],
-            "items": {item.id: msgspec.to_builtins(item) for item in entry.items},
             "derived": [],
             "reinspects": False,
         }
+        items[entry.visit_uuid] = {
+            "uuid": entry.visit_uuid,
+            "items": {item.id: msgspec.to_builtins(item) for item in entry.items},
+        }
     if rows:
+        # the items beside, not in, the records: read only to start a re-inspection, never to list
+        _remote_checklist_items(store).append(items.values())
         journal.append(rows.values())
     return len(rows)
 
@@ -292,8 +304,7 @@ def _event_of(item: dict[str, Any]) -> RectificationEvent:
     recorded here, or received by ``apply_remote_events``)."""
     if "origin" not in item:
         return RectificationEvent.from_stored(item)
-    event = RectificationEvent.from_stored(item["event"])
-    return replace(event, received_at=item["received_at"]) if item.get("received_at") else event
+    return RectificationEvent.from_stored(item["event"], item.get("received_at") or None)
 
 
 def rectification_views(store: Store) -> list[RectificationView]:
@@ -551,21 +562,29 @@ def apply_remote_events(
     ``received_at``: when the server received each event (by id), kept beside it, also on this
     laptop's own events as they come back.
     """
-    parsed = [RectificationEvent.from_dict(event) for event in events]
-    added = _append(store, parsed, origin=REMOTE, received_at=received_at or {})
+    return store_remote_events(store, [RectificationEvent.from_dict(event) for event in events], received_at)
+
+
+def store_remote_events(
+    store: Store, events: list[RectificationEvent], received_at: Mapping[str, str] | None = None
+) -> int:
+    """``apply_remote_events`` for events already read (the sync reads each entry once, to set an
+    unreadable one aside alone)."""
+    added = _append(store, events, origin=REMOTE, received_at=received_at or {})
     _note_receipts(store, received_at or {})
     return added
 
 
 def _note_receipts(store: Store, received_at: Mapping[str, str]) -> None:
     """Keep the server's receipt time on the stored events that lack it: their rows again, with it,
-    in one append (a later row of the same event wins)."""
+    in one append (a later row of the same event wins). A lookup per event received, not a pass
+    over every event stored."""
     journal = _events(store)
-    late = [
-        {**row, "received_at": received_at[key]}
-        for key, row in journal.records().items()
-        if key in received_at and not row.get("received_at")
-    ]
+    late = []
+    for key, at in received_at.items():
+        row = journal.get(key)
+        if row is not None and not row.get("received_at"):
+            late.append({**row, "received_at": at})
     if late:
         journal.append(late)
 
@@ -615,7 +634,7 @@ def start_reinspection(
 
 def _remote_items(store: Store, views: Iterable[RectificationView]) -> dict[str, Item]:
     """The original items of the records another team found (their visits are not here), by record id."""
-    rows = _remote(store).records()
+    rows = _remote_checklist_items(store).records()
     items = {}
     for view in views:
         row = rows.get(view.record.visit_uuid)

@@ -39,7 +39,6 @@ from inspector.core.sites import Site
 from inspector.services import number_blocks
 from inspector.services import visits as visit_services
 from inspector.services.visits import ensure_outbox
-from inspector.store.errors import StoreError
 from inspector.store.store import SINGLE, Store
 from inspector.sync.errors import Refused, SyncError
 
@@ -54,8 +53,9 @@ VISIT = "visit"
 RECT_EVENT = "rect_event"
 RECT_RECORDS = "rect_records"
 SEAL_BROKEN = "seal_broken"
-"""Why a visit waits unsent: its file or frozen bytes were changed after sign-off."""
-FEED_PAGE = 200
+"""Why a visit waits unsent: its frozen bytes were changed after sign-off."""
+FEED_PAGE = 500
+"""The server's largest page: a first sync over a county's history makes fewer round trips and writes."""
 PUSH_WORKERS = 4
 RECEIPT_BATCH = 500
 """Receipts are appended to the outbox this many at a time (one fsync each time): a crash loses at
@@ -408,15 +408,13 @@ def _push(
 
 
 def _broken_seal(store: Store, entry: dict[str, Any]) -> str | None:
-    """The file whose seal no longer holds, or None: the frozen bytes to send, then the visit's own
-    file (what the laptop's lists and documents read, and what its re-inspection events come from)."""
+    """The frozen file whose bytes changed since they were frozen, or None. Checked by the hash
+    noted when they were frozen: one SHA-256 a version (the server checks the seal itself again).
+    The visit's own file is checked where documents and exports are made from it."""
     try:
-        visit_services.check_frozen(store, entry["uuid"], entry["version"], entry["seal"])
-        visit_services.check_seal(store, store.load_visit(entry["uuid"]))
+        visit_services.check_frozen(store, entry, entry["seal"])
     except DomainError as error:
         return str(error.params["file"])
-    except StoreError:  # the visit file was set aside as unreadable (and said so): the frozen bytes hold
-        return None
     return None
 
 
@@ -549,9 +547,9 @@ UNAPPLIABLE = (DomainError, wire.WireError, KeyError, TypeError, ValueError, Att
 def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport) -> None:
     """Apply each entry; one that cannot be applied is set aside (noted in ``sync.json`` with why,
     counted in the report) and the rest goes on: nothing the server holds stalls this laptop."""
-    from inspector.services.rectifications import apply_remote_events, apply_remote_records
+    from inspector.services.rectifications import apply_remote_records, store_remote_events
 
-    events: list[dict[str, Any]] = []
+    events: list[RectificationEvent] = []
     received: dict[str, str] = {}
     found: list[wire.RectificationRecords] = []
     for entry in entries:
@@ -566,7 +564,7 @@ def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport)
     if found:
         report.records_received += apply_remote_records(store, found)
     if events:
-        report.events_received += apply_remote_events(store, events, received)
+        report.events_received += store_remote_events(store, events, received)
 
 
 def _records_of(body: Any) -> wire.RectificationRecords:
@@ -612,7 +610,7 @@ def clock_offset(server_time: str, here: datetime) -> float | None:
 
 
 def _apply_entry(
-    store: Store, entry: Any, report: SyncReport, events: list[dict[str, Any]], received: dict[str, str]
+    store: Store, entry: Any, report: SyncReport, events: list[RectificationEvent], received: dict[str, str]
 ) -> None:
     kind, body = entry["kind"], entry["body"]
     if kind == "checklist":
@@ -623,8 +621,7 @@ def _apply_entry(
         report.sites_added += added
         report.sites_changed += changed
     elif kind == RECT_EVENT:
-        RectificationEvent.from_dict(body)  # read here, so that one unreadable event is set aside alone
-        events.append(body)
+        events.append(RectificationEvent.from_dict(body))  # read here: one unreadable event is set aside alone
         if isinstance(entry.get("published_at"), str):  # the server's receipt time, by its clock
             received[entry["key"]] = entry["published_at"]
     else:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from inspector.core.visits import rectifications
 from inspector.core.vocabulary import VisitStatus
+from inspector.i18n.sync_text import report_lines
 from inspector.server.db import visits
 from inspector.services import sync as sync_service
 from inspector.store.store import Store
@@ -81,13 +82,18 @@ def test_an_altered_frozen_copy_is_named_too(laptop: Callable[..., Path], run_cl
     assert not (tmp_path / "通知.docx").exists()
 
 
-def test_sync_holds_an_altered_visit_and_sends_the_rest(altered: tuple[Path, str, Path], bureau: Bureau) -> None:
-    root, uuid, visit_file = altered
+def test_sync_holds_an_altered_visit_and_sends_the_rest(laptop: Callable[..., Path], bureau: Bureau) -> None:
+    root = laptop("a")
+    uuid, note = a_visit_with_findings(root)
+    frozen = root / "sealed" / f"{uuid}.v1.json"  # what an upload sends
+    alter(frozen, json.dumps(note, ensure_ascii=False)[1:-1], "已当场整改完毕")
     with Store.open(root) as store, bureau.client() as client:
         report = sync_service.sync(store, client)
         held = [item for item in report.refused if item.code == sync_service.SEAL_BROKEN]
         assert [item.key for item in held] == [f"{uuid}.v1"]
-        assert held[0].detail == {"file": str(visit_file)}
+        assert held[0].detail == {"file": str(frozen)}
+        lines = [line.text for line in report_lines(report)]
+        assert any(str(frozen) in line and "签发后被改动" in line for line in lines), lines
         assert report.visits_sent > 0  # the others went
     with bureau.database.reading() as conn:
         assert uuid not in set(conn.execute(select(visits.c.uuid)).scalars())
