@@ -338,7 +338,8 @@ def _chosen_visits(store: Store, visit_refs: Sequence[str]) -> list[BulletinVisi
 
 
 def _overdue(store: Store, day: date) -> list[Overdue]:
-    """Every rectification not closed by ``day`` among visits that arrived by then, most overdue first.
+    """Every rectification not closed by ``day`` among visits that arrived by then (this laptop's and
+    other teams'), most overdue first.
 
     Their state is the one every screen shows (``rectification_views``), so an item a re-inspection
     closed counts as closed even before that re-inspection's events are synced.
@@ -346,6 +347,7 @@ def _overdue(store: Store, day: date) -> list[Overdue]:
     from inspector.documents.bulletin import Overdue
 
     arrived = {summary.uuid: _arrival_day(summary.arrived_at) for summary in store.visit_summaries()}
+    arrived.update((visit.uuid, _arrival_day(visit.arrived_at)) for visit in remote_visits(store))
     found = [
         Overdue(view.record, view.days_overdue(day), view.notice_number)
         for view in rectification_views(store)

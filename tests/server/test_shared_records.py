@@ -219,6 +219,12 @@ def test_the_bulletin_and_the_export_cover_the_other_teams_findings(teams: tuple
             store, start=TODAY - timedelta(days=7), end=TODAY, output=tmp_path / "通报.docx", fallback_number=True
         )
         written = write_export(store, tmp_path / "导出.csv", "csv", today=TODAY)
-    assert "共发现问题3个" in text_of(bulletin.path)
+    text = text_of(bulletin.path)
+    assert "共发现问题3个" in text
+    # A's visit was five days ago: those of its items past their due date are listed as overdue
+    with b.store(readonly=True) as store:
+        overdue = [view for view in services.rectification_views(store) if view.overdue_on(TODAY)]
+    assert overdue and f"仍有{len(overdue)}个问题逾期未整改销号" in text
+    assert all(view.record.note in text for view in overdue)
     rows = list(csv.DictReader(io.StringIO(written[2].read_text(encoding="utf-8-sig"))))
     assert [row["发现问题的检查组"] for row in rows] == ["甲组组长"] * 3
