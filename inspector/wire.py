@@ -189,6 +189,64 @@ class BatchResults(msgspec.Struct):
     results: list[ItemResult]
 
 
+class RectificationRecord(msgspec.Struct, forbid_unknown_fields=True):
+    """One finding as a re-inspecting team needs it (``core.rectifications.record_to_dict``): the
+    site, the item and its text, the finding (``note``), its evidence by hash (the photos are
+    fetched when looked at, never all up front), severity, deadline and due date."""
+
+    id: Id
+    visit_uuid: Uuid
+    site_id: SiteId
+    site_name: Annotated[str, msgspec.Meta(max_length=200)]
+    township: Annotated[str, msgspec.Meta(max_length=100)]
+    item_id: Id
+    area: Annotated[str, msgspec.Meta(min_length=1, max_length=24)]
+    item_text: Text
+    basis: Text
+    note: Text
+    evidence: Annotated[list[Evidence], msgspec.Meta(max_length=50)]
+    severity: Annotated[str, msgspec.Meta(min_length=1, max_length=16)]
+    deadline_days: Annotated[int, msgspec.Meta(ge=0, le=3650)]
+    due: Annotated[str, msgspec.Meta(min_length=10, max_length=10)]
+    found_by: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+class CheckItem(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A checklist item as the visit that failed it held it (``core.checklists.Item``): what a
+    re-inspection by another team checks again."""
+
+    id: Id
+    area: Annotated[str, msgspec.Meta(min_length=1, max_length=24)]
+    text: Text
+    method: Annotated[str, msgspec.Meta(min_length=1, max_length=24)]
+    severity: Annotated[str, msgspec.Meta(min_length=1, max_length=16)]
+    deadline_days: Annotated[int, msgspec.Meta(ge=0, le=3650)]
+    basis: Text
+    applies_when_features: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=100)]], msgspec.Meta(max_length=50)
+    ] = []
+    requirement: Text = ""
+
+
+class RectificationRecords(msgspec.Struct, forbid_unknown_fields=True):
+    """A feed entry of kind ``rect_records`` (key ``<visit uuid>.v<version>``), one for every version
+    of every original visit (none found is said too: a bulletin counts the visits): the records it stands for, under the one rule (``core.rectifications.contribution``);
+    a later version's entry replaces an earlier one's. A record's state, its notice number and date
+    come with the rectification events of the same feed, folded by the same rules everywhere."""
+
+    visit_uuid: Uuid
+    version: Version
+    found_by: Annotated[str, msgspec.Meta(max_length=200)]
+    arrived_at: Moment
+    """When the visit began (a bulletin over a period counts the visits that arrived in it)."""
+    site_id: SiteId
+    township: Annotated[str, msgspec.Meta(max_length=100)]
+    site_kind: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    records: Annotated[list[RectificationRecord], msgspec.Meta(max_length=1000)]
+    items: Annotated[list[CheckItem], msgspec.Meta(max_length=1000)]
+    """The items the records failed, one per record, in the same order."""
+
+
 class FeedEntry(msgspec.Struct):
     seq: int
     kind: str

@@ -55,6 +55,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help=t("cli.opt.json"))
     show.set_defaults(handler=run_show)
 
+    photos = commands.add_parser("photos", help=t("cli.rect.photos.help"))
+    photos.add_argument("id", metavar="ID", help=t("cli.rect.opt.id"))
+    photos.set_defaults(handler=run_photos)
+
     feedback = commands.add_parser("feedback", help=t("cli.rect.feedback.help"))
     feedback.add_argument("id", metavar="ID", help=t("cli.rect.opt.id"))
     feedback.add_argument("--measures", required=True, help=t("cli.rect.opt.measures"))
@@ -166,6 +170,29 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     for line in describe(view, today):
         say(line)
+    return 0
+
+
+def run_photos(args: argparse.Namespace) -> int:
+    """Another team's finding comes without its photos: they are fetched when asked for."""
+    from inspector.i18n.sync_text import sync_error_text
+    from inspector.services.sync import fetch_rectification_photos, open_client, saved_login
+    from inspector.sync.errors import SyncError
+
+    with open_store(args) as store:
+        rectification_id = services.resolve_rectification(store, args.id)
+        saved = saved_login(store)
+        if saved is None:
+            raise CommandError(t("sync.error.not_logged_in"))
+        try:
+            with open_client(saved.url, saved.token, saved.ca_file) as client:
+                paths = fetch_rectification_photos(store, client, rectification_id)
+        except SyncError as error:
+            raise CommandError(sync_error_text(error)) from None
+    for path in paths:
+        say(str(path))
+    if not paths:
+        say(t("cli.rect.photos.none"))
     return 0
 
 

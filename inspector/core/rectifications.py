@@ -86,10 +86,12 @@ _OPTIONAL_PAYLOAD: dict[EventKind, tuple[str, ...]] = {
 
 
 # Who may record each step (enforced by the bureau server, and by the laptop before it records):
-# the team whose visit found the item speaks for the unit (the notice it issued, the feedback form
-# it typed in); anyone leading a team may re-inspect the item and decide on it (回头看 is often
-# done by another team). An admin may record any step. An inspector's account records none.
-OWNER_ONLY = frozenset({EventKind.ISSUED, EventKind.FEEDBACK})
+# a notice is the document of the team that found the item, or of the team whose re-inspection
+# re-opened it (its follow-up notice), so only they note it as issued; anyone leading a team may
+# take the unit's feedback form (it is handed to whichever team comes back: 回头看 is often done
+# by another team), re-inspect the item and decide on it. An admin may record any step. An
+# inspector's account records none.
+OWNER_ONLY = frozenset({EventKind.ISSUED})
 # reminders and 催办 are the bureau's: recorded by its server in an admin's name, never by a team
 BUREAU_ONLY = frozenset({EventKind.REMINDED, EventKind.URGED})
 EVENT_ROLES = frozenset({"lead", "admin"})
@@ -99,7 +101,7 @@ FUTURE_SLACK = timedelta(days=1)
 
 def may_record(kind: EventKind, role: str, *, owns_record: bool) -> bool:
     """Whether an account of ``role`` may record a step of ``kind`` on a rectification found by its
-    own visit (``owns_record``) or by another team's."""
+    own visit, or last re-opened by its own re-inspection (``owns_record``), or by another team's."""
     if role == "admin":
         return True
     if kind in BUREAU_ONLY:
@@ -186,11 +188,13 @@ class RectificationEvent:
         return event
 
     @classmethod
-    def from_stored(cls, data: Mapping[str, Any]) -> RectificationEvent:
-        """An event the laptop stored itself, after ``from_dict`` or ``make_event`` checked it.
+    def from_stored(cls, data: Mapping[str, Any], received_at: str | None = None) -> RectificationEvent:
+        """An event the laptop stored itself, after ``from_dict`` or ``make_event`` checked it, with
+        the server's receipt time when it is known.
 
         Not checked again: a listing at 10,000 visits reads some 75,000 events on every run."""
         return cls(
+            received_at=received_at,
             id=data["id"],
             rectification_id=data["rectification_id"],
             kind=_KINDS[data["kind"]],
@@ -330,6 +334,7 @@ def record_to_dict(record: Rectification) -> dict[str, Any]:
         "severity": record.severity.value,
         "deadline_days": record.deadline_days,
         "due": record.due.isoformat(),
+        **({"found_by": record.found_by} if record.found_by else {}),
     }
 
 
@@ -344,6 +349,7 @@ def record_from_dict(data: Mapping[str, Any]) -> Rectification:
         severity=Severity(data["severity"]),
         deadline_days=int(data["deadline_days"]),
         due=date.fromisoformat(data["due"]),
+        found_by=data.get("found_by", ""),
     )
 
 
@@ -592,20 +598,26 @@ class PreparedReinspection:
 
 
 def prepare_reinspection(
-    site: Site, views: Iterable[RectificationView], visits: Mapping[str, Visit], title: str
+    site: Site,
+    views: Iterable[RectificationView],
+    visits: Mapping[str, Visit],
+    title: str,
+    items: Mapping[str, Item] | None = None,
 ) -> PreparedReinspection:
     """The checklist of a re-inspection at ``site``: one item per open rectification there.
 
     Each item is the original one under the rectification's id, not the item's, because two
     visits to the same site may have left the same item open twice; it keeps the rectification's
     severity and applies whatever the site's features are now. Items keep the five areas' order,
-    then the due date. ``visits`` holds the visits the rectifications were found on.
+    then the due date. ``visits`` holds the visits the rectifications were found on, ``items``
+    (by rectification id) the original items of those another team found, whose visit is not here.
     """
+    items = items or {}
     entries = []
     for view in views:
         if view.record.site_id != site.id or not view.is_open:
             continue
-        original = visits[view.record.visit_uuid].checklist.item(view.record.item_id)
+        original = items.get(view.id) or visits[view.record.visit_uuid].checklist.item(view.record.item_id)
         item = replace(original, id=view.id, severity=view.record.severity, applies_when_features=frozenset())
         entries.append(ReinspectionEntry(item, view))
     if not entries:
@@ -667,6 +679,24 @@ def reinspection_events(visit: Visit) -> list[RectificationEvent]:
             new_due = {"due": new_dues[rectification_id].isoformat(), **source}
             events.append(_derived_event(visit, answer, EventKind.REOPENED, decided_at, new_due))
     return events
+
+
+@dataclass(frozen=True)
+class VisitContribution:
+    """What one signed-off visit adds to the county's rectifications, under the one rule every
+    laptop and every server applies: an original visit makes one record per failed item; a
+    re-inspection makes no record (its failed items are the records it re-inspected, re-opened),
+    only the events that move them on."""
+
+    records: tuple[Rectification, ...]
+    events: tuple[RectificationEvent, ...]
+
+
+def contribution(visit: Visit) -> VisitContribution:
+    """The records and events ``visit`` stands for (nothing when it is not signed off)."""
+    if visit.reinspects:
+        return VisitContribution((), tuple(reinspection_events(visit)))
+    return VisitContribution(tuple(rectifications(visit)), ())
 
 
 _DERIVED_KINDS = (EventKind.RE_INSPECTED, EventKind.CLOSED, EventKind.REOPENED)

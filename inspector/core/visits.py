@@ -10,6 +10,7 @@ Every function here takes a visit and returns a new one; none of them does I/O.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -476,6 +477,19 @@ def verify_seal(visit: Visit) -> bool:
     return visit.is_sealed and visit.seal == compute_seal(visit)
 
 
+def frozen_bytes_hold(body: bytes, seal: str) -> bool:
+    """Whether a signed-off version's frozen bytes are still what was sealed: canonical, carrying
+    ``seal``, and hashing to it without their seal member (what the bureau server checks too)."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return False
+    if not isinstance(payload, dict) or payload.get("seal") != seal:
+        return False
+    unsealed = {key: value for key, value in payload.items() if key != "seal"}
+    return canonical_bytes(payload) == body and sha256_hex(canonical_bytes(unsealed)) == seal
+
+
 def sign_off(visit: Visit, by: str, at: datetime) -> Visit:
     """The team lead signs the visit off: it is sealed and read-only from now on."""
     blockers = sign_off_blockers(visit)
@@ -541,6 +555,9 @@ class Rectification:
     severity: Severity
     deadline_days: int
     due: date
+    found_by: str = ""
+    """The account whose visit found it, for a record another team's laptop received through the
+    bureau server; empty for this laptop's own findings."""
 
     @property
     def immediate(self) -> bool:

@@ -21,9 +21,15 @@ def sync_error_text(error: Exception) -> str:
     return t(key, **params) if key in catalogue() else t("sync.error.other", code=code)
 
 
-def refusal_text(code: str) -> str:
+def refusal_text(code: str, detail: Any = None) -> str:
+    """Why an item was refused; a reason that names what (a file, a field) takes it from ``detail``."""
     key = f"sync.reason.{code}"
-    return t(key) if key in catalogue() else t("sync.reason.other", code=code)
+    if key not in catalogue():
+        return t("sync.reason.other", code=code)
+    try:
+        return t(key, **detail) if isinstance(detail, dict) and detail else t(key)
+    except (KeyError, IndexError, ValueError):  # a server's detail the words do not use
+        return t(key)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ def report_lines(report: SyncReport) -> list[ReportLine]:
         lines.append(ReportLine(t("sync.report.profile_received")))
     if report.assignments_held:
         lines.append(ReportLine(t("rounds.sync.assignments", count=report.assignments_held)))
+    if report.records_received:
+        lines.append(ReportLine(t("sync.report.records", count=report.records_received)))
     if report.number_blocks_granted:
         lines.append(ReportLine(t("sync.report.number_blocks", count=report.number_blocks_granted)))
     lines += [
@@ -85,7 +93,9 @@ def report_lines(report: SyncReport) -> list[ReportLine]:
     if report.held_for_role:
         lines.append(ReportLine(t("sync.report.held_for_role", count=report.held_for_role)))
     lines += [
-        ReportLine(t("sync.report.refused_item", key=item.key, reason=refusal_text(item.code)), problem=True)
+        ReportLine(
+            t("sync.report.refused_item", key=item.key, reason=refusal_text(item.code, item.detail)), problem=True
+        )
         for item in report.refused
     ]
     if report.refused:

@@ -340,7 +340,8 @@ async def put_event(request: Request, account: Account) -> Response:
 async def get_feed(request: Request, account: Account) -> Response:
     since = _int_query(request, "since", 0)
     limit = _int_query(request, "limit", 200, 1, records.MAX_FEED_PAGE)
-    return JSONResponse(await run_in_threadpool(records.feed_page, _state(request).database, since, limit))
+    page = await run_in_threadpool(records.feed_page, _state(request).database, since, limit, role=account.role)
+    return JSONResponse(page)
 
 
 async def put_checklist(request: Request, account: Account) -> Response:
@@ -462,8 +463,8 @@ OPERATIONS: tuple[Operation, ...] = (
         f"{PREFIX}/photos/{{sha256}}",
         "GET",
         "get_photo",
-        "A stored photo's bytes",
-        ADMIN,
+        "A stored photo's bytes (a lead's laptop fetches a finding's evidence when it is looked at)",
+        LEAD_OR_ADMIN,
         {200: "the photo", 404: "not stored"},
     ),
     Operation(
@@ -497,7 +498,7 @@ OPERATIONS: tuple[Operation, ...] = (
         f"{PREFIX}/feed",
         "GET",
         "get_feed",
-        "The change feed after a sequence number: checklists, the register, rectification events",
+        "The change feed after a sequence number: checklists, the register; for leads and admins the county's rectification records and events",
         ALL_ROLES,
         {200: "a page of entries"},
         query=("since", "limit"),

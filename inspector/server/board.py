@@ -20,16 +20,15 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from inspector.core.errors import DomainError
 from inspector.core.rectifications import (
     RectificationEvent,
     RectificationState,
+    contribution,
     fold,
     record_from_dict,
     record_to_dict,
-    reinspection_events,
 )
-from inspector.core.visits import Visit, rectifications
+from inspector.core.visits import Visit
 from inspector.server.db import (
     Database,
     accounts,
@@ -40,10 +39,9 @@ from inspector.server.db import (
     insert_all_once,
     visits,
 )
+from inspector.server.published import UNREADABLE
 
 log = logging.getLogger("inspector.server.board")
-UNREADABLE = (DomainError, ValueError, KeyError, TypeError, AttributeError)
-"""What a visit or an event the rules cannot read raises: it is left off the board, and logged."""
 
 BATCH = 500
 RECT_EVENT = "rect_event"
@@ -158,7 +156,8 @@ def _take_visit(body: bytes, source: str, rows: dict[str, dict[str, Any]], event
     except UNREADABLE as error:
         log.warning("a stored visit the rules cannot read is left off the board: %s", error)
         return
-    for record in rectifications(visit):
+    made = contribution(visit)  # the laptops' rule: a re-inspection makes events, never records
+    for record in made.records:
         rows[record.id] = {
             "id": record.id,
             "source": source,
@@ -172,7 +171,7 @@ def _take_visit(body: bytes, source: str, rows: dict[str, dict[str, Any]], event
             "open": True,
             "record": json.dumps(record_to_dict(record), ensure_ascii=False),
         }
-    events.extend(event.to_dict() for event in reinspection_events(visit))
+    events.extend(event.to_dict() for event in made.events)
 
 
 def _event_row(event: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     insert,
     inspect,
@@ -300,6 +301,56 @@ def _create_rounds(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _rebuild_board(conn: Connection) -> None:
+    """The board made again from the visits and the feed: boards made before the one rule
+    (``core.rectifications.contribution``) held a second row for each item a re-inspection failed."""
+    conn.execute(delete(board_rows))
+    conn.execute(delete(board_events))
+    conn.execute(update(board_progress).values(visits_seq=0, events_seq=0))
+
+
+def _publish_stored_records(conn: Connection) -> None:
+    """Publish the rectification records of the visits stored before records were published, in
+    the order they came, as an upload publishes them now (laptops take them at their next sync)."""
+    from inspector.core.canonical import canonical_bytes, sha256_hex
+    from inspector.core.clock import now, to_iso
+    from inspector.server.published import RECT_RECORDS, UNREADABLE, records_entry
+
+    first = select(visits.c.uuid, accounts.c.name).join_from(visits, accounts, visits.c.uploaded_by == accounts.c.id)
+    owners = {row.uuid: row.name for row in conn.execute(first.where(visits.c.version == 1))}
+    published_at = to_iso(now())
+    last = 0
+    while True:
+        rows = conn.execute(
+            select(visits.c.seq, visits.c.uuid, visits.c.body, visits.c.uploaded_by)
+            .where(visits.c.seq > last)
+            .order_by(visits.c.seq)
+            .limit(500)
+        ).all()
+        if not rows:
+            return
+        last = rows[-1].seq
+        for row in rows:
+            try:
+                made = records_entry(row.body, owners.get(row.uuid, ""))
+            except UNREADABLE:
+                continue  # the board leaves it off too, and says so
+            if made is None:
+                continue
+            key, content = made
+            body = canonical_bytes(content)
+            conn.execute(
+                insert(feed).values(
+                    kind=RECT_RECORDS,
+                    key=key,
+                    body_sha256=sha256_hex(body),
+                    body=body.decode("utf-8"),
+                    published_by=row.uploaded_by,
+                    published_at=published_at,
+                )
+            )
+
+
 Migration = Callable[[Connection], None]
 MIGRATIONS: Sequence[Migration] = (
     _create_first_tables,
@@ -311,6 +362,8 @@ MIGRATIONS: Sequence[Migration] = (
     _add_web_console,
     _create_forwarding_parked,
     _create_rounds,
+    _rebuild_board,
+    _publish_stored_records,
 )
 """Migration N (1-based) brings the schema from version N-1 to N; append, never edit."""
 

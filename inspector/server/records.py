@@ -8,6 +8,7 @@ key are refused, and the database's unique keys decide, never a check made befor
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid as uuid_module
 from collections.abc import Iterable
@@ -30,17 +31,19 @@ from inspector.core.rectifications import (
     fold,
     may_record,
     record_from_dict,
-    refusal,
     refused_field,
     strict_event,
 )
 from inspector.core.sites import Site, site_problems
 from inspector.core.vocabulary import VisitStatus
 from inspector.server.accounts import Account, Role
-from inspector.server.board import RECT_EVENT, UNREADABLE, bring_up_to_date
+from inspector.server.board import RECT_EVENT, bring_up_to_date
 from inspector.server.db import Database, accounts, board_events, board_rows, feed, insert_once, photos, visits
 from inspector.server.errors import ApiError
+from inspector.server.published import RECT_RECORDS, UNREADABLE, records_entry
 from inspector.store.atomic import durable_replace, is_temp_file, temp_path_for
+
+log = logging.getLogger("inspector.server.records")
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 T = TypeVar("T")
@@ -243,12 +246,25 @@ def _insert_visit(conn: Connection, account: Account, facts: VisitFacts, body: b
     )
     if not created and facts.version == 1:
         _check_owner(conn, account, facts.uuid)
+    if created:
+        _publish_records(conn, account, facts, body)
     row = conn.execute(
         select(*_RECEIPT_COLUMNS).where(visits.c.uuid == facts.uuid, visits.c.version == facts.version)
     ).one()
     if row.body_sha256 != body_sha256:
         raise ApiError(409, "different_bytes", seq=row.seq, seal=row.seal)
     return Stored(_visit_receipt(row), created)
+
+
+def _publish_records(conn: Connection, account: Account, facts: VisitFacts, body: bytes) -> None:
+    """Hand every lead's laptop the records a new version stands for, in the transaction that keeps it."""
+    try:
+        made = records_entry(body, _owner(conn, facts.uuid) or account.name)
+    except UNREADABLE as error:
+        log.warning("a stored visit the rules cannot read publishes no records: %s", error)
+        return
+    if made is not None:
+        _publish(conn, account, RECT_RECORDS, *made)
 
 
 _RECEIPT_COLUMNS = (
@@ -434,7 +450,19 @@ def _check_step(conn: Connection, account: Account, event: RectificationEvent) -
         raise ApiError(409, "rectification_missing", rectification_id=event.rectification_id)
     record = record_from_dict(json.loads(record_json))
     is_admin = account.role is Role.ADMIN
-    owns = is_admin or _owner(conn, record.visit_uuid) == account.name
+    bodies = conn.execute(
+        select(board_events.c.body).where(board_events.c.rectification_id == event.rectification_id)
+    ).scalars()
+    history = []
+    for text in bodies:
+        try:
+            history.append(RectificationEvent.from_dict(json.loads(text)))
+        except UNREADABLE:
+            continue  # left off the board too
+    view = fold(record, history)
+    # the team that found it, or the one whose re-inspection re-opened it (its follow-up notice)
+    reopened_by = _owner(conn, view.reinspections[-1]) if view.reinspections else None
+    owns = is_admin or account.name in (_owner(conn, record.visit_uuid), reopened_by)
     if not may_record(event.kind, account.role.value, owns_record=owns):
         raise ApiError(403, "event_forbidden", kind=event.kind.value)
     if event.kind is EventKind.RE_INSPECTED:
@@ -447,16 +475,9 @@ def _check_step(conn: Connection, account: Account, event: RectificationEvent) -
     on_board = conn.execute(select(board_events.c.id).where(board_events.c.id == event.id)).first()
     if on_board is not None:
         return  # the board took it from the re-inspection visit that stands for it
-    bodies = conn.execute(
-        select(board_events.c.body).where(board_events.c.rectification_id == event.rectification_id)
-    ).scalars()
-    history = []
-    for text in bodies:
-        try:
-            history.append(RectificationEvent.from_dict(json.loads(text)))
-        except UNREADABLE:
-            continue  # left off the board too
-    refused = refusal(fold(record, history), event)
+    # checked where the fold puts it among the others (by moment, after the step it saw), not after
+    # all of them: a feedback typed before a re-inspection arrives after the re-inspection's visit
+    refused = next(step.refused for step in fold(record, [*history, event]).history if step.event.id == event.id)
     if refused is not None:
         raise ApiError(409, "state_forbids", rule=refused.code)
 
@@ -527,15 +548,25 @@ def bureau_profile(database: Database) -> BureauProfile:
     return BureauProfile.from_dict(json.loads(body)) if body else BureauProfile()
 
 
-def feed_page(database: Database, since: int, limit: int) -> dict[str, Any]:
-    """Entries after ``since`` in the server's order.
+PUBLIC_KINDS = ("checklist", "register")
+"""What every account reads; the county's findings (records and events) only those who act on them."""
+READS_FINDINGS = frozenset({Role.LEAD, Role.ADMIN})
+
+
+def feed_page(database: Database, since: int, limit: int, *, role: Role | None = None) -> dict[str, Any]:
+    """Entries after ``since`` in the server's order, as far as ``role`` may read them (None: all,
+    for the server's own relay). An inspector's account receives the checklists and the register,
+    never the county's findings: it records no step of a rectification and issues no document.
 
     With SQLite, writers are serialised, so numbers become visible in order. PostgreSQL hands out
     sequence numbers before commit; moving there needs the feed read to stop below the oldest
     transaction still in flight (noted for that issue).
     """
     with database.reading() as conn:
-        rows = conn.execute(select(feed).where(feed.c.seq > since).order_by(feed.c.seq).limit(limit + 1)).all()
+        query = select(feed).where(feed.c.seq > since)
+        if role is not None and role not in READS_FINDINGS:
+            query = query.where(feed.c.kind.in_(PUBLIC_KINDS))
+        rows = conn.execute(query.order_by(feed.c.seq).limit(limit + 1)).all()
     entries = [
         {
             "seq": row.seq,

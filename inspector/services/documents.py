@@ -25,8 +25,8 @@ from inspector.core.vocabulary import SiteKind, VisitStatus
 from inspector.i18n import t
 from inspector.services.number_blocks import LOW_WATER
 from inspector.services.profile import load_profile
-from inspector.services.rectifications import findings_of, record_notice, rectification_views
-from inspector.services.visits import resolve_visit
+from inspector.services.rectifications import findings_of, record_notice, rectification_views, remote_visits
+from inspector.services.visits import check_seal, resolve_visit
 from inspector.store.atomic import atomic_write_bytes
 from inspector.store.store import Store
 
@@ -283,7 +283,8 @@ def issue_bulletin(
 
 
 def _visit(store: Store, visit_ref: str) -> Visit:
-    return store.load_visit(resolve_visit(store, visit_ref))
+    """The visit named, refused when altered after sign-off: no document is made from it."""
+    return check_seal(store, store.load_visit(resolve_visit(store, visit_ref)))
 
 
 def _arrival_day(arrived_at: str) -> date:
@@ -291,7 +292,8 @@ def _arrival_day(arrived_at: str) -> date:
 
 
 def _visits_between(store: Store, start: date, end: date) -> list[BulletinVisit]:
-    """Signed-off visits (not re-inspections) that arrived in the range, oldest first.
+    """Signed-off visits (not re-inspections) that arrived in the range, oldest first: this laptop's
+    and the other teams' whose records came through the bureau server.
 
     The visit index says which, and the rectification index what each found: no visit file is
     read, and a bulletin over years holds each visit's site and findings, not its answers."""
@@ -302,15 +304,27 @@ def _visits_between(store: Store, start: date, end: date) -> list[BulletinVisit]
         for summary in store.visit_summaries()
         if summary.status is VisitStatus.SIGNED_OFF and start <= _arrival_day(summary.arrived_at) <= end
     ]
-    chosen.sort(key=lambda summary: (summary.arrived_at, summary.uuid))
     found = findings_of(store, [summary.uuid for summary in chosen])
-    return [
-        BulletinVisit(
-            summary.uuid, summary.township, summary.site_id, SiteKind(summary.kind), tuple(found[summary.uuid])
+    covered = [
+        (
+            summary.arrived_at,
+            BulletinVisit(
+                summary.uuid, summary.township, summary.site_id, SiteKind(summary.kind), tuple(found[summary.uuid])
+            ),
         )
         for summary in chosen
         if summary.uuid in found
     ]
+    covered += [
+        (
+            visit.arrived_at,
+            BulletinVisit(visit.uuid, visit.township, visit.site_id, SiteKind(visit.site_kind), visit.found),
+        )
+        for visit in remote_visits(store)
+        if start <= _arrival_day(visit.arrived_at) <= end
+    ]
+    covered.sort(key=lambda pair: (pair[0], pair[1].uuid))
+    return [visit for _, visit in covered]
 
 
 def _chosen_visits(store: Store, visit_refs: Sequence[str]) -> list[BulletinVisit]:
@@ -324,7 +338,8 @@ def _chosen_visits(store: Store, visit_refs: Sequence[str]) -> list[BulletinVisi
 
 
 def _overdue(store: Store, day: date) -> list[Overdue]:
-    """Every rectification not closed by ``day`` among visits that arrived by then, most overdue first.
+    """Every rectification not closed by ``day`` among visits that arrived by then (this laptop's and
+    other teams'), most overdue first.
 
     Their state is the one every screen shows (``rectification_views``), so an item a re-inspection
     closed counts as closed even before that re-inspection's events are synced.
@@ -332,6 +347,7 @@ def _overdue(store: Store, day: date) -> list[Overdue]:
     from inspector.documents.bulletin import Overdue
 
     arrived = {summary.uuid: _arrival_day(summary.arrived_at) for summary in store.visit_summaries()}
+    arrived.update((visit.uuid, _arrival_day(visit.arrived_at)) for visit in remote_visits(store))
     found = [
         Overdue(view.record, view.days_overdue(day), view.notice_number)
         for view in rectification_views(store)
@@ -409,14 +425,16 @@ def _follow_up_source(store: Store, visit: Visit) -> FollowUpSource:
     views = {view.id: view for view in rectification_views(store)}
     for rectification_id in visit.reinspects:
         original_uuid, _, item_id = rectification_id.partition("/")
+        view = views.get(rectification_id)
         if original_uuid in known:
             answer = store.load_visit(original_uuid).answers.get(item_id)
             if answer is not None and answer.note:
                 notes[rectification_id] = answer.note
+        elif view is not None and view.record.note:  # found by another team: its record came with the feed
+            notes[rectification_id] = view.record.note
         for entry in allocations.values():
             if entry.issued_for.split(":")[1] == original_uuid:
                 notices.setdefault(entry.number(profile.notice_prefix), entry.day)
-        view = views.get(rectification_id)
         if view is not None and view.notice_number and view.notice_number not in notices:
             # another team's notice: its number and the day it was noted as issued came with the events
             issued = [

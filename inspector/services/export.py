@@ -26,7 +26,9 @@ from inspector.core.rectifications import RectificationView
 from inspector.core.visits import Visit, failed_items
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
+from inspector.services.rectification_text import found_by
 from inspector.services.rectifications import rectification_views
+from inspector.services.visits import check_seal
 from inspector.store.atomic import atomic_write_bytes, atomic_write_with
 from inspector.store.store import Store
 
@@ -120,6 +122,7 @@ RECTIFICATION_COLUMNS = (
     "feedback_status",
     "last_result",
     "closed_at",
+    "found_by",
 )
 
 
@@ -201,6 +204,7 @@ def _rectification_row(view: RectificationView, today: date) -> list[Any]:
         feedback.status if feedback else None,
         view.last_result,
         _local_time(view.closed_at),
+        found_by(view),
     ]
 
 
@@ -303,7 +307,12 @@ def csv_paths(output: Path, tables: list[Table]) -> list[Path]:
 
 
 def write_export(store: Store, output: Path, export_format: str, *, today: date | None = None) -> list[Path]:
-    """Write the export atomically; returns the files written (one workbook, or one CSV per table)."""
+    """Write the export atomically; returns the files written (one workbook, or one CSV per table).
+
+    Every signed-off visit's seal is checked first: one altered after sign-off refuses the export,
+    naming its file, before anything is written (a workbook is streamed, one visit at a time)."""
+    for visit in store.iter_visits(summary.uuid for summary in store.visit_summaries()):
+        check_seal(store, visit)
     if export_format == "xlsx":
         day = today or local_date(now())
         atomic_write_with(output, lambda handle: _write_xlsx(store, day, handle))

@@ -16,6 +16,11 @@ def short_id(view: RectificationView) -> str:
     return f"{view.record.visit_uuid[:8]}/{view.record.item_id}"
 
 
+def found_by(view: RectificationView) -> str:
+    """Which team found it: this laptop's own team, or the account another team's visit came from."""
+    return view.record.found_by or t("rect.found_by_us")
+
+
 def summary_line(view: RectificationView, today: date) -> str:
     record = view.record
     parts = [
@@ -26,6 +31,7 @@ def summary_line(view: RectificationView, today: date) -> str:
         f"{record.township} {record.site_name}",
         f"[{label(record.severity)}] {label(record.area)}",
         record.item_text,
+        t("rect.found_by_other", team=record.found_by) if record.found_by else "",
     ]
     return "  ".join(part for part in parts if part)
 
@@ -39,6 +45,7 @@ def describe(view: RectificationView, today: date) -> list[str]:
     lines = [
         t("rect.id", id=view.id),
         t("rect.site", township=record.township, site=record.site_name),
+        *([t("rect.found_by", team=record.found_by)] if record.found_by else []),
         t("rect.item", area=label(record.area), item_id=record.item_id, text=record.item_text),
         f"[{label(record.severity)}]  {t('rect.due', due=view.due.isoformat())}",
         t("rect.state", state=state),

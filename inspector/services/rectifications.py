@@ -7,19 +7,28 @@ it is missing or behind); their life is the events, appended one line each to
 a feedback costs one appended line, however many years of events there are. Every event recorded
 here is also queued in the outbox for the bureau server; events pulled from the server come in
 through ``apply_remote_events``.
+
+Other teams' records (the county's open findings, for 回头看) come from the server's feed through
+``apply_remote_records`` into ``remote-rectifications.jsonl``, one appended line per visit; every
+listing, count, re-inspection and document reads them beside this laptop's own, which win for a
+visit held here. Whose each is: ``Rectification.found_by`` (empty for this laptop's own).
 """
 
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
+from inspector import wire
 from inspector.core import rectifications as rules
+from inspector.core.checklists import Item
 from inspector.core.clock import local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.rectifications import (
@@ -45,6 +54,8 @@ INDEX_FORMAT = 1
 """The layout of a row of the index; a row of another layout is made again from its visit."""
 OUTBOX_KIND = "rect_event"
 LOCAL, REMOTE = "local", "remote"
+REMOTE_FILE = "remote-rectifications.jsonl"
+REMOTE_ITEMS_FILE = "remote-checklist-items.jsonl"
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -72,12 +83,13 @@ def _index_row(visit: Visit) -> dict[str, Any]:
     """What one signed-off visit says: the rectifications it found, or, for a re-inspection, what
     its sealed answers decided (so it counts however it was signed off, here or on the review
     screen like any visit)."""
+    made = rules.contribution(visit)
     return {
         "format": INDEX_FORMAT,
         "uuid": visit.uuid,
         "seal": visit.seal,
-        "records": [] if visit.reinspects else [rules.record_to_dict(record) for record in rectifications(visit)],
-        "derived": [event.to_dict() for event in rules.reinspection_events(visit)],
+        "records": [rules.record_to_dict(record) for record in made.records],
+        "derived": [event.to_dict() for event in made.events],
         "reinspects": bool(visit.reinspects),
     }
 
@@ -118,6 +130,85 @@ def _indexed_visits(store: Store) -> dict[str, dict[str, Any]]:
             continue  # moved aside by the store and said once; the visit index no longer lists it
     _write_rows(store, index, [*made, *({"uuid": uuid, GONE: True} for uuid in gone)])
     return index.records()
+
+
+def _remote(store: Store) -> Journal:
+    """The records other teams found, as the bureau server published them: one line per visit
+    (its latest version), appended as they come; a later version's line replaces the earlier."""
+    return store.journal(REMOTE_FILE, "uuid")
+
+
+def _remote_checklist_items(store: Store) -> Journal:
+    """The checklist items other teams' records failed, one line per visit: what a re-inspection checks."""
+    return store.journal(REMOTE_ITEMS_FILE, "uuid")
+
+
+def _record_rows(store: Store) -> Mapping[str, dict[str, Any]]:
+    """Each visit's row of records: this laptop's own (its index), then those other teams found;
+    a visit held here speaks for itself. A lookup by uuid costs the same however many there are."""
+    return ChainMap(_indexed_visits(store), _remote(store).records())
+
+
+def apply_remote_records(store: Store, entries: Iterable[wire.RectificationRecords]) -> int:
+    """Keep the records other teams' visits found (feed entries ``rect_records``); returns how many
+    visits' rows were new or newer. A visit this laptop holds itself, or a version not newer than
+    the one kept, adds nothing; the rest is one append, whatever the history."""
+    journal = _remote(store)
+    held = journal.records()
+    rows: dict[str, dict[str, Any]] = {}
+    items: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        kept = rows.get(entry.visit_uuid) or held.get(entry.visit_uuid)
+        if store.visit_summary(entry.visit_uuid) is not None or (kept and kept["version"] >= entry.version):
+            continue
+        rows[entry.visit_uuid] = {
+            "uuid": entry.visit_uuid,
+            "version": entry.version,
+            "found_by": entry.found_by,
+            "arrived_at": entry.arrived_at,
+            "site_id": entry.site_id,
+            "township": entry.township,
+            "site_kind": entry.site_kind,
+            "records": [msgspec.to_builtins(record) for record in entry.records],
+            "derived": [],
+            "reinspects": False,
+        }
+        items[entry.visit_uuid] = {
+            "uuid": entry.visit_uuid,
+            "items": {item.id: msgspec.to_builtins(item) for item in entry.items},
+        }
+    if rows:
+        # the items beside, not in, the records: read only to start a re-inspection, never to list
+        _remote_checklist_items(store).append(items.values())
+        journal.append(rows.values())
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class RemoteVisit:
+    """Another team's original visit as its records came: where, when, what it found."""
+
+    uuid: str
+    arrived_at: str
+    site_id: str
+    township: str
+    site_kind: str
+    found: tuple[Rectification, ...]
+
+
+def remote_visits(store: Store) -> list[RemoteVisit]:
+    """The original visits of other teams this laptop received the records of (a bulletin covers them)."""
+    return [
+        RemoteVisit(
+            row["uuid"],
+            row["arrived_at"],
+            row["site_id"],
+            row["township"],
+            row["site_kind"],
+            tuple(rules.record_from_dict(data) for data in row["records"]),
+        )
+        for row in _remote(store).records().values()
+    ]
 
 
 def findings_of(store: Store, uuids: Iterable[str]) -> dict[str, list[Rectification]]:
@@ -175,7 +266,7 @@ def _fold_views(store: Store, wanted: Iterable[str] | None = None) -> dict[str, 
     reading of every visit.
     """
     ids = None if wanted is None else set(wanted)
-    rows = _indexed_visits(store)
+    rows = _record_rows(store)
     if ids is None:
         chosen = [data for row in rows.values() for data in row["records"]]
     else:
@@ -213,8 +304,7 @@ def _event_of(item: dict[str, Any]) -> RectificationEvent:
     recorded here, or received by ``apply_remote_events``)."""
     if "origin" not in item:
         return RectificationEvent.from_stored(item)
-    event = RectificationEvent.from_stored(item["event"])
-    return replace(event, received_at=item["received_at"]) if item.get("received_at") else event
+    return RectificationEvent.from_stored(item["event"], item.get("received_at") or None)
 
 
 def rectification_views(store: Store) -> list[RectificationView]:
@@ -236,7 +326,7 @@ def resolve_rectification(store: Store, text: str) -> str:
     visit_part, _, item_part = wanted.partition("/")
     if len(visit_part) < 4:
         raise DomainError("rectification.prefix_too_short", text=text)
-    ids = [data["id"] for row in _indexed_visits(store).values() for data in row["records"]]
+    ids = [data["id"] for row in _record_rows(store).values() for data in row["records"]]
     matches = [found for found in ids if found == wanted]
     if not matches:
         matches = [found for found in ids if found.startswith(wanted) or _short_form_of(found, visit_part, item_part)]
@@ -383,8 +473,9 @@ def _new_id() -> str:
 
 def check_may_record(store: Store, kind: EventKind) -> None:
     """Refuse here what the bureau server would refuse: a step the account this laptop logged in
-    with may not record (``core.rectifications.may_record``). The laptop's rectifications come
-    from its own visits; before any login, the server decides at the first sync."""
+    with may not record (``core.rectifications.may_record``). The only step kept to the owning
+    team, the notice, is noted here only for this laptop's own visits (a notice, or a re-inspection's
+    follow-up); before any login, the server decides at the first sync."""
     from inspector.services.sync import saved_login
 
     login = saved_login(store)
@@ -471,21 +562,29 @@ def apply_remote_events(
     ``received_at``: when the server received each event (by id), kept beside it, also on this
     laptop's own events as they come back.
     """
-    parsed = [RectificationEvent.from_dict(event) for event in events]
-    added = _append(store, parsed, origin=REMOTE, received_at=received_at or {})
+    return store_remote_events(store, [RectificationEvent.from_dict(event) for event in events], received_at)
+
+
+def store_remote_events(
+    store: Store, events: list[RectificationEvent], received_at: Mapping[str, str] | None = None
+) -> int:
+    """``apply_remote_events`` for events already read (the sync reads each entry once, to set an
+    unreadable one aside alone)."""
+    added = _append(store, events, origin=REMOTE, received_at=received_at or {})
     _note_receipts(store, received_at or {})
     return added
 
 
 def _note_receipts(store: Store, received_at: Mapping[str, str]) -> None:
     """Keep the server's receipt time on the stored events that lack it: their rows again, with it,
-    in one append (a later row of the same event wins)."""
+    in one append (a later row of the same event wins). A lookup per event received, not a pass
+    over every event stored."""
     journal = _events(store)
-    late = [
-        {**row, "received_at": received_at[key]}
-        for key, row in journal.records().items()
-        if key in received_at and not row.get("received_at")
-    ]
+    late = []
+    for key, at in received_at.items():
+        row = journal.get(key)
+        if row is not None and not row.get("received_at"):
+            late.append({**row, "received_at": at})
     if late:
         journal.append(late)
 
@@ -519,8 +618,9 @@ def start_reinspection(
     if site is None:
         raise DomainError("visit.unknown_site", site_id=site_id)
     views = open_at_site(store, site_id)
-    visits = {uuid: store.load_visit(uuid) for uuid in {view.record.visit_uuid for view in views}}
-    prepared = rules.prepare_reinspection(site, views, visits, title)
+    local = {view.record.visit_uuid for view in views if store.visit_summary(view.record.visit_uuid) is not None}
+    visits = {uuid: store.load_visit(uuid) for uuid in local}
+    prepared = rules.prepare_reinspection(site, views, visits, title, _remote_items(store, views))
     return visit_services.start_visit(
         store,
         site_id,
@@ -530,6 +630,17 @@ def start_reinspection(
         checklist=prepared.checklist,
         reinspects=prepared.reinspects,
     )
+
+
+def _remote_items(store: Store, views: Iterable[RectificationView]) -> dict[str, Item]:
+    """The original items of the records another team found (their visits are not here), by record id."""
+    rows = _remote_checklist_items(store).records()
+    items = {}
+    for view in views:
+        row = rows.get(view.record.visit_uuid)
+        if row is not None and view.record.item_id in row["items"]:
+            items[view.id] = Item.from_dict(row["items"][view.record.item_id])
+    return items
 
 
 def reinspection_items(store: Store, visit_uuid: str) -> list[ReinspectionEntry]:

@@ -13,6 +13,7 @@ library; an authentication, certificate or connection failure ends the run as ``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -24,16 +25,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import msgspec
 from tinydb.table import Document
 
+from inspector import wire
+from inspector.core import rectifications as rules
 from inspector.core.canonical import canonical_bytes
-from inspector.core.checklists import Checklist
+from inspector.core.checklists import Checklist, Item
 from inspector.core.clock import from_iso, local_date, now, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.profile import BureauProfile
 from inspector.core.rectifications import EVENT_ROLES, RectificationEvent
 from inspector.core.sites import Site
 from inspector.services import number_blocks
+from inspector.services import visits as visit_services
 from inspector.services.profile import save_profile
 from inspector.services.visits import ensure_outbox
 from inspector.store.store import SINGLE, Store
@@ -48,7 +53,11 @@ SENT = "sent"
 PENDING = "pending"
 VISIT = "visit"
 RECT_EVENT = "rect_event"
-FEED_PAGE = 200
+RECT_RECORDS = "rect_records"
+SEAL_BROKEN = "seal_broken"
+"""Why a visit waits unsent: its frozen bytes were changed after sign-off."""
+FEED_PAGE = 500
+"""The server's largest page: a first sync over a county's history makes fewer round trips and writes."""
 PUSH_WORKERS = 4
 RECEIPT_BATCH = 500
 """Receipts are appended to the outbox this many at a time (one fsync each time): a crash loses at
@@ -102,6 +111,8 @@ class SyncReport:
     sites_added: int = 0
     sites_changed: int = 0
     events_received: int = 0
+    records_received: int = 0
+    """Visits of other teams whose findings (rectification records) came in."""
     feed_position: int = 0
     held_for_role: int = 0
     """Items this account's role may not send: they stay queued."""
@@ -378,8 +389,16 @@ def _push(
     """
     pusher = _Pusher(store, client)
     sent: list[dict[str, Any]] = []
-    done = 0
     notify(Progress("push", 0, len(queue)))
+    intact = []
+    for entry in queue:
+        broken = _broken_seal(store, entry) if entry["kind"] == VISIT else None
+        if broken is None:
+            intact.append(entry)
+        else:  # nothing altered is uploaded: the item waits, the file named, the rest goes on
+            _record(store, _Outcome(entry, refusal=(SEAL_BROKEN, {"file": broken})), sent, report)
+    done = len(queue) - len(intact)
+    queue = intact
     pool = ThreadPoolExecutor(max_workers=PUSH_WORKERS, thread_name_prefix="sync-push")
     try:
         for tasks in _tasks(store, queue):
@@ -395,6 +414,17 @@ def _push(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         store.put_outbox_many(sent)
+
+
+def _broken_seal(store: Store, entry: dict[str, Any]) -> str | None:
+    """The frozen file whose bytes changed since they were frozen, or None. Checked by the hash
+    noted when they were frozen: one SHA-256 a version (the server checks the seal itself again).
+    The visit's own file is checked where documents and exports are made from it."""
+    try:
+        visit_services.check_frozen(store, entry, entry["seal"])
+    except DomainError as error:
+        return str(error.params["file"])
+    return None
 
 
 def _record(store: Store, outcome: _Outcome, sent: list[dict[str, Any]], report: SyncReport) -> None:
@@ -519,24 +549,65 @@ def _pull(store: Store, client: BureauClient, report: SyncReport, notify: Progre
     report.feed_position = since
 
 
-UNAPPLIABLE = (DomainError, KeyError, TypeError, ValueError, AttributeError)
+UNAPPLIABLE = (DomainError, wire.WireError, KeyError, TypeError, ValueError, AttributeError)
 """What an entry this laptop cannot apply raises (an older program, a future kind, a damaged entry)."""
 
 
 def _apply_page(store: Store, entries: list[dict[str, Any]], report: SyncReport) -> None:
     """Apply each entry; one that cannot be applied is set aside (noted in ``sync.json`` with why,
     counted in the report) and the rest goes on: nothing the server holds stalls this laptop."""
-    events: list[dict[str, Any]] = []
+    from inspector.services.rectifications import apply_remote_records, store_remote_events
+
+    events: list[RectificationEvent] = []
     received: dict[str, str] = {}
+    found: list[wire.RectificationRecords] = []
     for entry in entries:
         try:
-            _apply_entry(store, entry, report, events, received)
+            if isinstance(entry, dict) and entry.get("kind") == RECT_RECORDS:
+                found.append(_records_of(entry["body"]))
+            else:
+                _apply_entry(store, entry, report, events, received)
         except UNAPPLIABLE as error:
             _set_aside(store, entry, error, report)
+    # the records before the events: an event of this page may move a record of this page
+    if found:
+        report.records_received += apply_remote_records(store, found)
     if events:
-        from inspector.services.rectifications import apply_remote_events
+        report.events_received += store_remote_events(store, events, received)
 
-        report.events_received += apply_remote_events(store, events, received)
+
+def _records_of(body: Any) -> wire.RectificationRecords:
+    """A ``rect_records`` entry, read whole by the rules here (so that one unreadable visit's
+    records are set aside alone, never half kept)."""
+    entry = wire.convert(body, wire.RectificationRecords)
+    for record in entry.records:
+        rules.record_from_dict(msgspec.to_builtins(record))
+    for item in entry.items:
+        Item.from_dict(msgspec.to_builtins(item))
+    if not {record.item_id for record in entry.records} <= {item.id for item in entry.items}:
+        raise ValueError("a record without its item")
+    return entry
+
+
+def fetch_evidence(store: Store, client: BureauClient, sha256: str) -> Path:
+    """A finding's photo on this laptop: kept here already, or fetched from the bureau server now
+    (the records of other teams come without their photos; a laptop takes only those looked at)."""
+    path = store.evidence_path(sha256)
+    if path.is_file():
+        return path
+    data = client.photo(sha256)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise DomainError("evidence.damaged_download", sha256=sha256[:12])
+    return store.keep_evidence(sha256, data)
+
+
+def fetch_rectification_photos(store: Store, client: BureauClient, rectification_id: str) -> list[Path]:
+    """The photos of a rectification (its finding's, and each step's), here already or fetched now."""
+    from inspector.services.rectifications import rectification_view
+
+    view = rectification_view(store, rectification_id)
+    evidence = [*view.record.evidence, *(item for step in view.history for item in step.event.evidence)]
+    return [fetch_evidence(store, client, sha256) for sha256 in dict.fromkeys(item.sha256 for item in evidence)]
 
 
 def clock_offset(server_time: str, here: datetime) -> float | None:
@@ -548,7 +619,7 @@ def clock_offset(server_time: str, here: datetime) -> float | None:
 
 
 def _apply_entry(
-    store: Store, entry: Any, report: SyncReport, events: list[dict[str, Any]], received: dict[str, str]
+    store: Store, entry: Any, report: SyncReport, events: list[RectificationEvent], received: dict[str, str]
 ) -> None:
     kind, body = entry["kind"], entry["body"]
     if kind == "checklist":
@@ -562,8 +633,7 @@ def _apply_entry(
         save_profile(store, BureauProfile.from_dict(body))
         report.profile_received = True
     elif kind == RECT_EVENT:
-        RectificationEvent.from_dict(body)  # read here, so that one unreadable event is set aside alone
-        events.append(body)
+        events.append(RectificationEvent.from_dict(body))  # read here: one unreadable event is set aside alone
         if isinstance(entry.get("published_at"), str):  # the server's receipt time, by its clock
             received[entry["key"]] = entry["published_at"]
     else:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from inspector.core import visits as rules
+from inspector.core.canonical import sha256_hex
 from inspector.core.checklists import Checklist
 from inspector.core.clock import local_date, now
 from inspector.core.errors import DomainError
@@ -217,7 +218,8 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
     key = f"{visit.uuid}.v{visit.version}"
     if store.outbox_entry("visit", key) is not None:
         return  # the entry is written after the bytes: both are there
-    store.save_sealed(visit.uuid, visit.version, rules.sealed_bytes(visit))
+    frozen = rules.sealed_bytes(visit)
+    store.save_sealed(visit.uuid, visit.version, frozen)
     store.put_outbox(
         {
             "kind": "visit",
@@ -225,6 +227,8 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
             "uuid": visit.uuid,
             "version": visit.version,
             "seal": visit.seal,
+            # the frozen bytes' own hash: checking them before an upload or a document costs one hash
+            "sha256": sha256_hex(frozen),
             "state": "pending",
         }
     )
@@ -268,3 +272,34 @@ def visits_in_progress_at(store: Store, site_id: str) -> list[VisitSummary]:
 def remembered_team(store: Store) -> tuple[str, list[str]]:
     settings = store.settings()
     return settings.get("last_lead", ""), list(settings.get("last_members", []))
+
+
+def check_seal(store: Store, visit: Visit) -> Visit:
+    """The visit as loaded, once its seal is found to hold; a signed-off visit whose file or frozen
+    bytes were changed after sign-off is refused, naming the file, so that no notice, record,
+    export or upload is made from it. A visit not signed off has no seal to hold."""
+    if not visit.is_sealed or visit.seal is None:
+        return visit
+    if not rules.verify_seal(visit):
+        raise DomainError("seal.broken", file=str(store.visit_file(visit.uuid)), uuid=visit.uuid[:8])
+    entry = store.outbox_entry("visit", f"{visit.uuid}.v{visit.version}")
+    check_frozen(store, entry or {"uuid": visit.uuid, "version": visit.version}, visit.seal)
+    return visit
+
+
+def check_frozen(store: Store, entry: Mapping[str, Any], seal: str) -> None:
+    """Refuse (naming the file) a signed-off version whose frozen bytes changed since they were
+    frozen: by the hash its outbox ``entry`` noted then (one SHA-256), or, for an entry queued before
+    hashes were noted, by reading them against ``seal``. A version with no frozen bytes on this
+    laptop has nothing to check."""
+    uuid, version = entry.get("uuid"), entry.get("version")
+    if not isinstance(uuid, str) or not isinstance(version, int):
+        return
+    try:
+        body = store.sealed(uuid, version)
+    except StoreError:
+        return
+    noted = entry.get("sha256")
+    intact = sha256_hex(body) == noted if isinstance(noted, str) else rules.frozen_bytes_hold(body, seal)
+    if not intact:
+        raise DomainError("seal.broken", file=str(store.sealed_file(uuid, version)), uuid=uuid[:8])

@@ -320,6 +320,10 @@ class Store:
     def _visit_path(self, uuid: str) -> Path:
         return self.root / "visits" / f"{uuid}.json"
 
+    def visit_file(self, uuid: str) -> Path:
+        """The visit's own file (named in messages about it)."""
+        return self._visit_path(uuid)
+
     def save_visit(self, visit: Visit) -> None:
         """Write the visit's own file atomically; append to the index only when its summary changes.
 
@@ -552,6 +556,10 @@ class Store:
         path = self._sealed_path(uuid, version)
         if not write_new_file(path, data) and path.read_bytes() != data:
             raise StoreError("sealed_differs", path)
+
+    def sealed_file(self, uuid: str, version: int) -> Path:
+        """The frozen bytes of a signed-off version (named in messages about them)."""
+        return self._sealed_path(uuid, version)
 
     def sealed_size(self, uuid: str, version: int) -> int:
         path = self._sealed_path(uuid, version)
@@ -792,6 +800,14 @@ class Store:
             staging.unlink(missing_ok=True)
             raise StoreError("evidence_unreadable", source, reason=error.strerror or str(error)) from None
         return Evidence(sha256=sha256, name=source.name, size=size)
+
+    def keep_evidence(self, sha256: str, data: bytes) -> Path:
+        """Keep a photo received from the bureau server under its SHA-256 (checked by the caller)."""
+        self._require_writable()
+        target = self.evidence_path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_new_file(target, data)
+        return target
 
     def iter_evidence(self) -> Iterator[Path]:
         for shard in (self.root / "evidence").iterdir():

@@ -203,6 +203,12 @@ class BureauClient:
     def put_photo(self, sha256: str, data: bytes) -> Receipt:
         return self._put(_path("photos", sha256), data, "application/octet-stream")
 
+    def photo(self, sha256: str) -> bytes:
+        """A stored photo's bytes (a finding's evidence, fetched when it is looked at)."""
+        response = self._call("GET", _path("photos", sha256))
+        self._raise_for(response)
+        return response.content
+
     def put_event(self, event_id: str, body: bytes) -> Receipt:
         return self._put(_path("events", event_id), body, "application/json")
 

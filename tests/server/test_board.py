@@ -6,12 +6,14 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from inspector.core.clock import local_date
+from inspector.core.clock import add_days, local_date
 from inspector.core.rectifications import FeedbackStatus, RectificationState
+from inspector.core.vocabulary import Result
 from inspector.server.board import bring_up_to_date, open_rectifications
 from inspector.services.rectifications import record_feedback, rectification_views
 from inspector.store.store import Store
 from tests.conftest import DEMO_TODAY
+from tests.rectifications.test_services import reinspect
 from tests.server.harness import Bureau
 from tests.server.test_crashes import _sync
 
@@ -73,3 +75,24 @@ def test_an_event_from_another_team_moves_the_item_on_the_board(bureau: Bureau, 
     assert {key: value for key, value in after.items() if key != target} == {
         key: value for key, value in before.items() if key != target
     }
+
+
+def test_a_failed_reinspection_is_one_item_on_the_board_as_on_the_laptop(
+    bureau: Bureau, laptop: Callable[..., Path]
+) -> None:
+    """The re-inspection's failed item is the record it re-opened, not a second one (the board
+    once counted ``<reinspection>/<visit>/<item>`` beside ``<visit>/<item>``)."""
+    root = laptop("a")
+    with Store.open(root) as store:
+        site = next(view.record.site_id for view in rectification_views(store) if view.is_open)
+        failed = next(view.id for view in rectification_views(store) if view.record.site_id == site and view.is_open)
+        reinspect(store, site, {failed: Result.FAIL}, days=0, deadline_days=5)
+    assert _sync(root, bureau.url, bureau.tokens["lead"]) == "synced"
+
+    with Store.open(root, readonly=True) as store:
+        views = [view for view in rectification_views(store) if view.state is not RectificationState.CLOSED]
+    on_laptop = {view.id: (view.state.value, view.due, view.days_overdue(TODAY)) for view in views}
+    board = open_rectifications(bureau.database, TODAY)
+    assert {row.id: (row.state, row.due, row.days_overdue(TODAY)) for row in board} == on_laptop
+    assert len(board) == len({row.id for row in board}) == len(on_laptop)
+    assert on_laptop[failed][0] == RectificationState.OPEN.value and on_laptop[failed][1] == add_days(TODAY, 5)

@@ -54,6 +54,7 @@ def _event(rectification_id: str, kind: EventKind, **fields: Any) -> dict[str, A
             "date": "2026-11-28",
             "status": "done",
         },
+        EventKind.ISSUED: {"notice_number": "鲁民督〔2026〕99号"},
         EventKind.CLOSED: {},
     }
     return {
@@ -84,8 +85,9 @@ def test_another_lead_cannot_forge_events_and_the_owners_lands_signed(
     intruder = bureau.enrol("另一组组长", Role.LEAD)
     before = _feed_events(bureau)
     forgeries = [
-        # feedback in the owning team's name, and a signature of the intruder's choosing
-        (_event(rectification_id, EventKind.FEEDBACK, signed_by="lead-user"), 403, "event_forbidden"),
+        # a notice in the owning team's name, and a signature of the intruder's choosing (the
+        # unit's feedback any lead may type in: its form goes to whichever team comes back)
+        (_event(rectification_id, EventKind.ISSUED, signed_by="lead-user"), 403, "event_forbidden"),
         # closing what no one re-inspected
         (_event(rectification_id, EventKind.CLOSED), 409, "state_forbids"),
         # a re-inspection reported with the owning team's visit

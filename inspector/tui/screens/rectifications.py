@@ -272,13 +272,16 @@ class RectificationBoardScreen(_RectificationScreen):
     @staticmethod
     def _cells(view: RectificationView, today: date) -> dict[str, str]:
         state = t("rect.overdue", days=view.days_overdue(today)) if view.overdue_on(today) else label(view.state)
+        finding = view.record.note
+        if view.record.found_by:  # another team's: the team that goes back is often not the one that found it
+            finding = f"{t('rect.found_by_other', team=view.record.found_by)}{finding}"
         return {
             "due": view.due.isoformat(),
             "state": state,
             "site": view.record.site_name,
             "area": label(view.record.area),
             "severity": label(view.record.severity),
-            "finding": view.record.note,
+            "finding": finding,
         }
 
     def selected_view(self) -> RectificationView | None:
