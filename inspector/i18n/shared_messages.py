@@ -12,7 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sync.report.records": (
         "其他检查组发现的问题：收到 {count} 次检查的整改事项。",
-        "Findings of other teams: the rectifications of {count} visits received.",
+        "Findings of other teams: the rectifications of {count} {count:visit|visits} received.",
     ),
     "rect.found_by_us": ("本组", "this team"),
     "rect.found_by_other": ("〔{team}发现〕", "[found by {team}]"),
