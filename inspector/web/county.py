@@ -207,8 +207,19 @@ def light_of(state: RectificationState, due: date, today: date) -> tuple[str, in
     return "open", (due - today).days
 
 
+class _RecordFields(msgspec.Struct):
+    """The fields of a board row's record its listing needs (the rest are skipped unread)."""
+
+    area: str
+    visit_uuid: str
+    note: str = ""
+
+
+_read_record_fields = msgspec.json.Decoder(_RecordFields).decode
+
+
 def board_item(row: Any, today: date) -> BoardItem:
-    record = json.loads(row.record)
+    record = _read_record_fields(row.record)
     state = RectificationState(row.state)
     due = date.fromisoformat(row.due)
     light, days = light_of(state, due, today)
@@ -217,14 +228,14 @@ def board_item(row: Any, today: date) -> BoardItem:
         site_id=row.site_id,
         site_name=row.site_name,
         township=row.township,
-        area=Area(record["area"]),
+        area=Area(record.area),
         item_text=row.item_text,
-        note=record.get("note", ""),
+        note=record.note,
         severity=Severity(row.severity),
         due=due,
         state=state,
         source=row.source,
-        visit_uuid=record["visit_uuid"],
+        visit_uuid=record.visit_uuid,
         light=light,
         days=days,
     )
