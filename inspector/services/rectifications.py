@@ -16,9 +16,15 @@ visit held here. Whose each is: ``Rectification.found_by`` (empty for this lapto
 
 from __future__ import annotations
 
+import functools
+import gc
+import hashlib
+import json
+import sys
 import uuid as uuid_module
 from collections import ChainMap, defaultdict
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +32,7 @@ from typing import Any
 
 import msgspec
 
-from inspector import wire
+from inspector import __version__, wire
 from inspector.core import rectifications as rules
 from inspector.core.checklists import Item
 from inspector.core.clock import local_date, now
@@ -43,9 +49,11 @@ from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
 from inspector.store.errors import StoreError
-from inspector.store.journal import GONE, Journal
+from inspector.store.journal import GONE, Journal, JournalPosition
 from inspector.store.migrations import EVENTS_FILE
+from inspector.store.migrations import INDEX_FILE as VISIT_INDEX_FILE
 from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
+from inspector.store.snapshot import growth_since, read_snapshot, write_snapshot
 from inspector.store.store import Store
 
 _CHECKED = "\x00checked"
@@ -309,8 +317,209 @@ def _event_of(item: dict[str, Any]) -> RectificationEvent:
 
 def rectification_views(store: Store) -> list[RectificationView]:
     """Every rectification with its current state, sorted by due date (the most pressing first)."""
-    views = _fold_views(store).values()
+    views = _all_views(store).values()
     return sorted(views, key=lambda view: (view.due, view.record.site_id, view.id))
+
+
+# -- the persisted fold --------------------------------------------------------------------------
+#
+# Every command is a new process, and folding every rectification again costs seconds at 10,000
+# visits (~75,000 events parsed and checked). So the views of all rectifications are kept in
+# ``SNAPSHOT_FILE`` (``store.snapshot``) with the position of each journal they were folded from.
+# On the next reading:
+# - every journal exactly as then: the views as they are (no journal is even parsed);
+# - only new events appended (feedback, reminders, receipts, events pulled from the server), the
+#   visit index grown without a seal changing (answers saved, visits started): the snapshot's
+#   views, each rectification named by a new event folded again from its history plus the new
+#   events (``fold`` is a function of the set of events, so this is the fold from scratch);
+# - anything else (a visit signed off or amended, records from other teams, a compaction, a
+#   rebuilt index, a restore, visit files added by hand, another program version, a damaged or
+#   missing snapshot): everything folded from the journals, as without a snapshot.
+# It is written (atomically) after a fold from the journals, and after ``_REWRITE_AFTER`` lines
+# folded on top of it, by the program holding the folder, or by a read-only command when nobody
+# holds it (``Store.as_writer``: then it is this command that writes, under the lock); a command
+# that cannot write uses it all the same. Within one process the same state is kept in
+# ``store.memo`` and brought up to date the same way.
+
+SNAPSHOT_FILE = "rectification-views.snapshot"
+_SNAPSHOT_KIND = "rectification-views"
+_FOLD_STATE = "rectification-fold"
+_REWRITE_AFTER = 1000
+"""Lines folded on top of the snapshot before it is written again (~20 ms of folding each run)."""
+_VIEWS_DECODER = msgspec.msgpack.Decoder(
+    dict[str, RectificationView],
+    dec_hook=lambda kind, value: DomainError(value["code"], **value["params"]) if kind is DomainError else value,
+)
+_VIEWS_ENCODER = msgspec.msgpack.Encoder(
+    enc_hook=lambda value: {"code": value.code, "params": value.params} if isinstance(value, DomainError) else value
+)
+
+
+@dataclass
+class _FoldState:
+    """All views with what they were folded from: each journal's position, the seal of each
+    signed-off visit in the visit index, and the names of the visit files."""
+
+    positions: dict[str, JournalPosition]
+    sealed: dict[str, str]
+    visit_files: str
+    views: dict[str, RectificationView]
+    unsaved: int = 0
+    """Lines folded since the snapshot file was written (all of them when it was not)."""
+
+
+@functools.cache
+def _program() -> str:
+    """What wrote a snapshot: this version and the source of the fold's rules (when it can be read),
+    so that a snapshot written by any other program is folded again rather than trusted."""
+    digest = hashlib.sha256(f"{__version__}/{INDEX_FORMAT}".encode())
+    for module in (rules, sys.modules[__name__], sys.modules[Rectification.__module__]):
+        with suppress(OSError, TypeError):
+            digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
+def _all_views(store: Store) -> dict[str, RectificationView]:
+    state = store.memo.get(_FOLD_STATE) or _read_fold_snapshot(store)
+    current = _brought_up_to_date(store, state) if state is not None else None
+    if current is None:
+        views, current = _folded_from_journals(store)
+        if current is None:
+            store.memo.pop(_FOLD_STATE, None)
+            return views
+    if current.unsaved >= _REWRITE_AFTER:
+        _write_fold_snapshot(store, current)
+    store.memo[_FOLD_STATE] = current
+    return current.views
+
+
+def _read_fold_snapshot(store: Store) -> _FoldState | None:
+    snapshot = read_snapshot(store.root / SNAPSHOT_FILE, kind=_SNAPSHOT_KIND, program=_program())
+    if snapshot is None:
+        return None
+    # some 30,000 views are ~1 million objects: the cyclic collector would pass over them several
+    # times while they are made, for nothing (they hold no cycles)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        views = _VIEWS_DECODER.decode(snapshot.payload)
+        context = snapshot.context
+        return _FoldState(snapshot.positions, dict(context["sealed"]), str(context["visit_files"]), views)
+    except (msgspec.DecodeError, DomainError, KeyError, TypeError, ValueError):
+        return None  # written by this program, digest intact: only a bug could get here; fold anew
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_fold_snapshot(store: Store, state: _FoldState) -> None:
+    def write() -> None:
+        write_snapshot(
+            store.root / SNAPSHOT_FILE,
+            kind=_SNAPSHOT_KIND,
+            program=_program(),
+            positions=state.positions,
+            context={"sealed": state.sealed, "visit_files": state.visit_files},
+            payload=_VIEWS_ENCODER.encode(state.views),
+        )
+        state.unsaved = 0
+
+    store.as_writer(write)
+
+
+def _folded_from_journals(store: Store) -> tuple[dict[str, RectificationView], _FoldState | None]:
+    """Every view folded from the journals, and the state to keep: None when the records in memory
+    are not what the files say (a read-only command corrected them and could not write)."""
+    visit_files = store.visit_files_digest()  # before reading: a file added meanwhile is seen next time
+    views = _fold_views(store)
+    positions = {
+        VISIT_INDEX_FILE: store.visit_index_position(),
+        INDEX_FILE: _index(store).position(),
+        REMOTE_FILE: _remote(store).position(),
+        EVENTS_FILE: _events(store).position(),
+    }
+    known = {name: position for name, position in positions.items() if position is not None}
+    if len(known) < len(positions):
+        return views, None
+    sealed = {s.uuid: s.seal or "" for s in store.visit_summaries() if s.status is VisitStatus.SIGNED_OFF}
+    return views, _FoldState(known, sealed, visit_files, views, unsaved=_REWRITE_AFTER)
+
+
+def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
+    """``state`` with the events appended since folded in, when nothing else that the views
+    depend on changed; None when they must be folded from the journals."""
+    if store.index_rebuild_pending() or store.visit_files_digest() != state.visit_files:
+        return None
+    growths = {}
+    for name in (VISIT_INDEX_FILE, INDEX_FILE, REMOTE_FILE, EVENTS_FILE):
+        position = state.positions.get(name)
+        growth = growth_since(store.root / name, position) if position is not None else None
+        if growth is None:
+            return None
+        growths[name] = growth
+    visit_index, events = growths[VISIT_INDEX_FILE], growths[EVENTS_FILE]
+    if growths[INDEX_FILE].tail or growths[REMOTE_FILE].tail:
+        return None
+    if not visit_index.tail and not events.tail:
+        return state
+    if not _same_seals(visit_index.lines(), state.sealed):
+        return None
+    views = _with_new_events(state.views, events.lines())
+    if views is None:
+        return None
+    positions = {name: growth.position for name, growth in growths.items()}
+    added = len(visit_index.lines()) + len(events.lines())
+    return _FoldState(positions, state.sealed, state.visit_files, views, state.unsaved + added)
+
+
+def _same_seals(lines: list[bytes], sealed: dict[str, str]) -> bool:
+    """Whether the visit index's new lines leave every signed-off visit's seal as it was."""
+    rows = _parsed_lines(lines)
+    if rows is None:
+        return False
+    for row in rows:
+        uuid = row.get("uuid")
+        signed = not row.get(GONE) and row.get("status") == VisitStatus.SIGNED_OFF.value
+        if not isinstance(uuid, str) or sealed.get(uuid) != ((row.get("seal") or "") if signed else None):
+            return False
+    return True
+
+
+def _with_new_events(views: dict[str, RectificationView], lines: list[bytes]) -> dict[str, RectificationView] | None:
+    """``views`` with the events of these journal lines folded in; None when a line is not an
+    event as ``_append`` stores it, or says something else about an event already folded (only
+    its receipt time may come later)."""
+    rows = _parsed_lines(lines)
+    if rows is None:
+        return None
+    arrived: dict[str, dict[str, RectificationEvent]] = defaultdict(dict)
+    try:
+        for row in rows:
+            if row.get(GONE) or row["id"] != row["event"]["id"]:
+                return None
+            rectification_id = row["event"]["rectification_id"]
+            if rectification_id in views:  # as from scratch: events of no known record are left out
+                arrived[rectification_id][row["id"]] = _event_of(row)
+    except (KeyError, TypeError, ValueError):
+        return None
+    updated = dict(views)
+    for rectification_id, new_events in arrived.items():
+        view = views[rectification_id]
+        before = [step.event for step in view.history]
+        if any(event.id in new_events and new_events[event.id] != event for event in before):
+            return None
+        # the newer row of an event goes first: for equal events ``fold`` keeps the first seen
+        kept = [*new_events.values(), *(event for event in before if event.id not in new_events)]
+        updated[rectification_id] = rules.fold(view.record, kept)
+    return updated
+
+
+def _parsed_lines(lines: list[bytes]) -> list[dict[str, Any]] | None:
+    try:
+        rows = [json.loads(line) for line in lines]
+    except ValueError:
+        return None
+    return rows if all(isinstance(row, dict) for row in rows) else None
 
 
 def rectification_view(store: Store, rectification_id: str) -> RectificationView:

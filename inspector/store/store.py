@@ -55,8 +55,9 @@ from inspector.store.atomic import (
     write_new_file,
 )
 from inspector.store.errors import DataDirLocked, StoreError, UnreadableFile
-from inspector.store.journal import GONE, Journal, JournalDamaged
+from inspector.store.journal import GONE, Journal, JournalDamaged, JournalPosition
 from inspector.store.migrations import INDEX_FILE, OUTBOX_ARCHIVE, OUTBOX_FILE, REBUILD_MARKER, SCHEMA_VERSION, migrate
+from inspector.store.snapshot import names_digest
 from inspector.store.tinydb_storage import AtomicJSONStorage, decode, encode
 
 APP_NAME = "inspector"
@@ -98,6 +99,8 @@ class Store:
         self._visits: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._summaries: list[VisitSummary] | None = None
         self.problems: list[StoreProblem] = []
+        self.memo: dict[str, Any] = {}
+        """What services derived from the files during this opening, kept for their next call."""
 
     # -- opening and closing -------------------------------------------------------------------
 
@@ -429,6 +432,18 @@ class Store:
         """Changes with every change to the visit index (in this process): what was derived from
         the summaries at one version still holds while it is the same."""
         return self._visit_index().version
+
+    def visit_index_position(self) -> JournalPosition | None:
+        """How much of the visit index file the summaries reflect (``Journal.position``)."""
+        return self._visit_index().position()
+
+    def visit_files_digest(self) -> str:
+        """Changes when visit files are added or removed by hand (``snapshot.names_digest``)."""
+        return names_digest(self.root / "visits", ".json")
+
+    def index_rebuild_pending(self) -> bool:
+        """Whether the visit index is marked to be made again from the visit files on its next reading."""
+        return (self.root / REBUILD_MARKER).exists()
 
     def visit_uuids(self) -> list[str]:
         return list(self._visit_index().records())
