@@ -106,17 +106,3 @@ def growth_since(path: Path, position: JournalPosition) -> Growth | None:
         return None
     digest.update(view[position.size : end])
     return Growth(raw[position.size : end], JournalPosition(end, digest.hexdigest()))
-
-
-def names_digest(folder: Path, suffix: str) -> str:
-    """A digest of the names of the files in ``folder`` ending in ``suffix`` (not temporary ones):
-    tells a folder whose files were added or removed by hand since."""
-    try:
-        names = sorted(
-            entry.name
-            for entry in Path(folder).iterdir()
-            if entry.name.endswith(suffix) and not entry.name.startswith(".")
-        )
-    except FileNotFoundError:
-        names = []
-    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()

@@ -47,6 +47,7 @@ from inspector.core.checklists import Checklist
 from inspector.core.clock import now
 from inspector.core.sites import Site
 from inspector.core.visits import Evidence, Visit, VisitSummary
+from inspector.core.vocabulary import VisitStatus
 from inspector.store.atomic import (
     atomic_write_bytes,
     durable_replace,
@@ -55,9 +56,8 @@ from inspector.store.atomic import (
     write_new_file,
 )
 from inspector.store.errors import DataDirLocked, StoreError, UnreadableFile
-from inspector.store.journal import GONE, Journal, JournalDamaged, JournalPosition
+from inspector.store.journal import GONE, Journal, JournalDamaged
 from inspector.store.migrations import INDEX_FILE, OUTBOX_ARCHIVE, OUTBOX_FILE, REBUILD_MARKER, SCHEMA_VERSION, migrate
-from inspector.store.snapshot import names_digest
 from inspector.store.tinydb_storage import AtomicJSONStorage, decode, encode
 
 APP_NAME = "inspector"
@@ -433,17 +433,14 @@ class Store:
         the summaries at one version still holds while it is the same."""
         return self._visit_index().version
 
-    def visit_index_position(self) -> JournalPosition | None:
-        """How much of the visit index file the summaries reflect (``Journal.position``)."""
-        return self._visit_index().position()
-
-    def visit_files_digest(self) -> str:
-        """Changes when visit files are added or removed by hand (``snapshot.names_digest``)."""
-        return names_digest(self.root / "visits", ".json")
-
-    def index_rebuild_pending(self) -> bool:
-        """Whether the visit index is marked to be made again from the visit files on its next reading."""
-        return (self.root / REBUILD_MARKER).exists()
+    def signed_off_seals(self) -> dict[str, str]:
+        """The seal of every signed-off visit in the index, by uuid: what a fold of the
+        rectifications depends on in the index (``services.rectifications``)."""
+        return {
+            uuid: row.get("seal") or ""
+            for uuid, row in self._visit_index().records().items()
+            if row.get("status") == VisitStatus.SIGNED_OFF.value
+        }
 
     def visit_uuids(self) -> list[str]:
         return list(self._visit_index().records())
