@@ -316,7 +316,15 @@ def _event_of(item: dict[str, Any]) -> RectificationEvent:
 
 def rectification_views(store: Store) -> list[RectificationView]:
     """Every rectification with its current state, sorted by due date (the most pressing first)."""
-    views = _all_views(store).values()
+    state = _fold_state(store)
+    if state is None:
+        return _by_due(_fold_views(store).values())
+    if state.ordered is None:
+        state.ordered = _by_due(state.views.values())
+    return list(state.ordered)
+
+
+def _by_due(views: Iterable[RectificationView]) -> list[RectificationView]:
     return sorted(views, key=lambda view: (view.due, view.record.site_id, view.id))
 
 
@@ -366,6 +374,10 @@ class _FoldState:
     views: dict[str, RectificationView]
     unsaved: int = 0
     """Lines folded since the snapshot file was written (``_REWRITE_AFTER`` when it never was)."""
+    ordered: list[RectificationView] | None = None
+    """The views by due date, once asked for."""
+    seals_checked_at: int | None = None
+    """The visit index's version (``Store.index_version``) the seals were last found the same at."""
 
 
 @functools.cache
@@ -379,36 +391,47 @@ def _program() -> str:
     return digest.hexdigest()
 
 
-def _all_views(store: Store) -> dict[str, RectificationView]:
-    state = store.memo.get(_FOLD_STATE) or _read_fold_snapshot(store)
+def _fold_state(store: Store) -> _FoldState | None:
+    """Every view, from the snapshot or this process's memory brought up to date, else folded from
+    the journals; None when what was folded cannot be kept (a read-only command that corrected
+    the records in memory): then ``_fold_views`` has its own memory."""
+    state = store.memo.get(_FOLD_STATE)
+    if state is not None and _current_here(store, state):
+        return state
+    state = state or _read_fold_snapshot(store)
     current = _brought_up_to_date(store, state) if state is not None else None
     if current is None:
-        views, current = _folded_from_journals(store)
+        current = _folded_from_journals(store)
         if current is None:
             store.memo.pop(_FOLD_STATE, None)
-            return views
+            return None
     if current.unsaved >= _REWRITE_AFTER:
         _write_fold_snapshot(store, current)
     store.memo[_FOLD_STATE] = current
-    return current.views
+    return current
 
 
 def _read_fold_snapshot(store: Store) -> _FoldState | None:
     snapshot = read_snapshot(store.root / SNAPSHOT_FILE, kind=_SNAPSHOT_KIND, program=_program())
     if snapshot is None:
         return None
-    # some 30,000 views are ~1 million objects: the cyclic collector would pass over them several
-    # times while they are made, for nothing (they hold no cycles); 0.55 s becomes 0.15 s
+    # some 30,000 views are over a million objects: the cyclic collector would pass over them
+    # while they are made and in each of its young generations after, for nothing (they hold no
+    # cycles; refcounting frees them when they go): made with it off, then put straight into its
+    # oldest generation (``freeze`` then ``unfreeze``), which it goes through only rarely
     collecting = gc.isenabled()
     gc.disable()
     try:
         views = _VIEWS_DECODER.decode(snapshot.payload)
-        return _FoldState(snapshot.positions, dict(snapshot.context["sealed"]), views)
+        state = _FoldState(snapshot.positions, dict(snapshot.context["sealed"]), views)
     except (msgspec.DecodeError, DomainError, KeyError, TypeError, ValueError):
         return None  # written by this program, digest intact: only a bug could get here; fold anew
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if collecting:
             gc.enable()
+    return state
 
 
 def _write_fold_snapshot(store: Store, state: _FoldState) -> None:
@@ -426,9 +449,9 @@ def _write_fold_snapshot(store: Store, state: _FoldState) -> None:
     store.as_writer(write)
 
 
-def _folded_from_journals(store: Store) -> tuple[dict[str, RectificationView], _FoldState | None]:
-    """Every view folded from the journals, and the state to keep: None when the records in memory
-    are not what the files say (a read-only command corrected them and could not write)."""
+def _folded_from_journals(store: Store) -> _FoldState | None:
+    """Every view folded from the journals, with what they were folded from; None when the records
+    in memory are not what the files say (a read-only command corrected them, could not write)."""
     views = _fold_views(store)
     positions = {
         INDEX_FILE: _index(store).position(),
@@ -437,8 +460,41 @@ def _folded_from_journals(store: Store) -> tuple[dict[str, RectificationView], _
     }
     known = {name: position for name, position in positions.items() if position is not None}
     if len(known) < len(positions):
-        return views, None
-    return views, _FoldState(known, store.signed_off_seals(), views, unsaved=_REWRITE_AFTER)
+        return None
+    return _FoldState(known, store.signed_off_seals(), views, unsaved=_REWRITE_AFTER)
+
+
+def _current_here(store: Store, state: _FoldState) -> bool:
+    """Whether ``state`` is current without reading a file: in the program holding the folder
+    (nobody else writes) every journal it has read is where the state says, and so are the seals.
+    Its own appends of events keep the state current as they go (``_append_event_rows``)."""
+    if store.readonly:
+        return False
+    for name in _FOLDED_FROM:
+        journal = store.loaded_journal(name)
+        if journal is not None and journal.position() != state.positions[name]:
+            return False
+    if state.seals_checked_at != store.index_version():
+        if store.signed_off_seals() != state.sealed:
+            return False
+        state.seals_checked_at = store.index_version()
+    return True
+
+
+def _append_event_rows(store: Store, rows: list[dict[str, Any]]) -> None:
+    """Append event rows to the journal, and fold them into this process's state when it was
+    current for the journal until now (else the next reading finds them in the file)."""
+    journal = _events(store)
+    before = journal.position()
+    journal.append(rows)
+    state = store.memo.get(_FOLD_STATE)
+    after = journal.position()
+    if state is None or before is None or after is None or state.positions[EVENTS_FILE] != before:
+        return
+    views = _with_new_events(state.views, rows)
+    if views is not None:
+        positions = {**state.positions, EVENTS_FILE: after}
+        store.memo[_FOLD_STATE] = _FoldState(positions, state.sealed, views, state.unsaved + len(rows))
 
 
 def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
@@ -458,15 +514,19 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
     events = growths[EVENTS_FILE].lines()
     if not events:
         return state
-    views = _with_new_events(state.views, events)
+    try:
+        rows = [json.loads(line) for line in events]
+    except ValueError:
+        return None
+    views = _with_new_events(state.views, rows)
     if views is None:
         return None
     positions = {name: growth.position for name, growth in growths.items()}
     return _FoldState(positions, state.sealed, views, state.unsaved + len(events))
 
 
-def _with_new_events(views: dict[str, RectificationView], lines: list[bytes]) -> dict[str, RectificationView] | None:
-    """``views`` with the events of these journal lines folded in; None when a line is not an
+def _with_new_events(views: dict[str, RectificationView], rows: list[Any]) -> dict[str, RectificationView] | None:
+    """``views`` with the events of these journal rows folded in; None when a row is not an
     event as ``_append`` stores it, or says something else about an event already folded.
 
     A rectification's history holds every event its fold chose, one per id, refused ones too; so
@@ -475,7 +535,6 @@ def _with_new_events(views: dict[str, RectificationView], lines: list[bytes]) ->
     event stored under the id of another (a derived one) with another content, whose winner a
     fold decides from both; that is left to the fold from the journals."""
     try:
-        rows = [json.loads(line) for line in lines]
         arrived: dict[str, dict[str, RectificationEvent]] = defaultdict(dict)
         for row in rows:
             if row.get(GONE) or row["id"] != row["event"]["id"]:
@@ -498,7 +557,11 @@ def _with_new_events(views: dict[str, RectificationView], lines: list[bytes]) ->
 
 
 def rectification_view(store: Store, rectification_id: str) -> RectificationView:
-    view = _fold_views(store, [rectification_id]).get(rectification_id)
+    state = store.memo.get(_FOLD_STATE)
+    if state is not None and _current_here(store, state):
+        view = state.views.get(rectification_id)
+    else:  # one rectification: its record and events, not a snapshot of all
+        view = _fold_views(store, [rectification_id]).get(rectification_id)
     if view is None:
         raise DomainError("rectification.unknown", text=rectification_id)
     return view
@@ -603,14 +666,17 @@ def _append(
         return 0
     receipts = received_at or {}
     unqueued = _unqueued_local_events(store) if origin == LOCAL else []
-    journal.append(
-        {
-            "id": event.id,
-            "origin": origin,
-            "event": event.to_dict(),
-            **({"received_at": receipts[event.id]} if event.id in receipts else {}),
-        }
-        for event in fresh.values()
+    _append_event_rows(
+        store,
+        [
+            {
+                "id": event.id,
+                "origin": origin,
+                "event": event.to_dict(),
+                **({"received_at": receipts[event.id]} if event.id in receipts else {}),
+            }
+            for event in fresh.values()
+        ],
     )
     if origin == LOCAL:
         _queue(store, [*unqueued, *(event.to_dict() for event in fresh.values())])
@@ -770,7 +836,7 @@ def _note_receipts(store: Store, received_at: Mapping[str, str]) -> None:
         if row is not None and not row.get("received_at"):
             late.append({**row, "received_at": at})
     if late:
-        journal.append(late)
+        _append_event_rows(store, late)
 
 
 # -- re-inspection (复查) ------------------------------------------------------------------------

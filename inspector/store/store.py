@@ -304,6 +304,10 @@ class Store:
             self._journals[name] = journal
         return journal
 
+    def loaded_journal(self, name: str) -> Journal | None:
+        """The journal when this opening has read it already (never reads it)."""
+        return self._journals.get(name)
+
     def _replace_whole(self, name: str, data: dict[str, Any]) -> None:
         """Write several tables of one file in a single atomic write (all or nothing).
 
