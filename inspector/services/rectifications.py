@@ -17,7 +17,6 @@ visit held here. Whose each is: ``Rectification.found_by`` (empty for this lapto
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import json
 import sys
@@ -49,7 +48,7 @@ from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
 from inspector.store.errors import StoreError
-from inspector.store.journal import GONE, Journal, JournalPosition
+from inspector.store.journal import GONE, Journal, JournalPosition, many_new_objects
 from inspector.store.migrations import EVENTS_FILE
 from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
 from inspector.store.snapshot import growth_since, read_snapshot, write_snapshot
@@ -415,23 +414,12 @@ def _read_fold_snapshot(store: Store) -> _FoldState | None:
     snapshot = read_snapshot(store.root / SNAPSHOT_FILE, kind=_SNAPSHOT_KIND, program=_program())
     if snapshot is None:
         return None
-    # some 30,000 views are over a million objects: the cyclic collector would pass over them
-    # while they are made and in each of its young generations after, for nothing (they hold no
-    # cycles; refcounting frees them when they go): made with it off, then put straight into its
-    # oldest generation (``freeze`` then ``unfreeze``), which it goes through only rarely
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        views = _VIEWS_DECODER.decode(snapshot.payload)
-        state = _FoldState(snapshot.positions, dict(snapshot.context["sealed"]), views)
+        with many_new_objects():  # some 30,000 views: over a million objects
+            views = _VIEWS_DECODER.decode(snapshot.payload)
+        return _FoldState(snapshot.positions, dict(snapshot.context["sealed"]), views)
     except (msgspec.DecodeError, DomainError, KeyError, TypeError, ValueError):
         return None  # written by this program, digest intact: only a bug could get here; fold anew
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if collecting:
-            gc.enable()
-    return state
 
 
 def _write_fold_snapshot(store: Store, state: _FoldState) -> None:
