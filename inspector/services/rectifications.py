@@ -6,7 +6,8 @@ it is missing or behind); their life is the events, appended one line each to
 ``rectification-events.jsonl`` and never rewritten. Both are journals (``store.journal``): recording
 a feedback costs one appended line, however many years of events there are. Every event recorded
 here is also queued in the outbox for the bureau server; events pulled from the server come in
-through ``apply_remote_events``.
+through ``apply_remote_events``. The fold of them all is kept between runs in a snapshot, a cache
+checked against the journals' bytes (see "the persisted fold" below).
 
 Other teams' records (the county's open findings, for 回头看) come from the server's feed through
 ``apply_remote_records`` into ``remote-rectifications.jsonl``, one appended line per visit; every

@@ -13,6 +13,7 @@ Layout of a data dir::
     outbox-sent.jsonl       what the server acknowledged, moved out of the outbox: appended only
     rectification-events.jsonl  rectification events (feedback, re-inspection, closing): appended only
     rectification-index.jsonl   each signed-off visit's rectifications, kept up to date from the seals
+    rectification-views.snapshot  every rectification folded, a cache (``snapshot``): deleting it loses nothing
     sync.json               the server login and the change feed's checkpoint
     counters.json           numbers handed out (document numbers): append-only
     settings.json           remembered team, language, server

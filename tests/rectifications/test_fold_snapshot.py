@@ -3,6 +3,7 @@ journals, every listing is exactly the fold from scratch."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import subprocess
@@ -27,6 +28,8 @@ from inspector.core.vocabulary import VisitStatus
 from inspector.services import rectifications as services
 from inspector.services.visits import sign_off_visit, start_visit
 from inspector.store.atomic import TEMP_SUFFIX
+from inspector.store.journal import Journal, JournalPosition
+from inspector.store.snapshot import growth_since
 from inspector.store.store import Store
 from tests.conftest import DEMO_TODAY
 from tests.rectifications.helpers import PAYLOADS, START, event
@@ -307,3 +310,25 @@ def test_an_event_stored_under_a_derived_events_id_is_folded_from_the_journals(d
         later = {**derived, "at": "2026-11-28T16:00:00+08:00"}
         services._events(store).append([{"id": derived["id"], "origin": "remote", "event": later}])
     assert listed(demo_dir) == from_scratch(demo_dir)
+
+
+def test_a_journals_position_is_the_digest_of_the_whole_lines_its_records_reflect(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    journal = Journal(path, "events", "id", readonly=False)
+    journal.append([{"id": "a", "n": 1}])
+    first = journal.position()
+    assert first == JournalPosition(path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+    journal.append([{"id": "b", "n": 2}])
+    with path.open("ab") as handle:
+        handle.write(b'{"id": "c", "n"')  # a torn append, never acknowledged
+    reread = Journal(path, "events", "id", readonly=True)
+    assert reread.records().keys() == {"a", "b"}
+    assert reread.position() == journal.position()
+    grown = growth_since(path, first)
+    assert grown is not None and grown.lines() == [b'{"id":"b","n":2}'] and grown.position == journal.position()
+    reread.patch_in_memory("a", None)
+    assert reread.position() is None  # what it holds is no longer what the file says
+    journal.append([{"id": "a", "n": 3}])
+    assert growth_since(path, first) is not None
+    journal.compact()  # rewritten without the superseded line: the bytes before are not those any more
+    assert growth_since(path, first) is None
