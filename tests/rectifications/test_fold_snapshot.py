@@ -43,16 +43,38 @@ def encoded(views: list[RectificationView] | dict[str, RectificationView]) -> di
     return {view.id: services._VIEWS_ENCODER.encode(view) for view in values}
 
 
+FILTERS = (
+    services.RectificationFilter(overdue=True),
+    services.RectificationFilter(state=services.RectificationState.FEEDBACK_RECEIVED),
+    services.RectificationFilter(township="露峰"),
+)
+
+
 def from_scratch(root: Path) -> dict[str, bytes]:
-    """The fold from the journals alone, as without any snapshot (read-only: it writes nothing)."""
+    """The fold from the journals alone, as without any snapshot (read-only: it writes nothing),
+    and what each of ``FILTERS`` keeps of it, in order."""
     with Store.open(root, readonly=True) as store:
-        return encoded(services._fold_views(store))
+        views = services._by_due(services._fold_views(store).values())
+    kept = {
+        f"{n}": b"".join(encoded([v for v in views if f.matches(v, DEMO_TODAY.date())]).values())
+        for n, f in enumerate(FILTERS)
+    }
+    return {**encoded(views), **kept}
 
 
 def listed(root: Path) -> dict[str, bytes]:
     """What a new process lists (it may read and write the snapshot)."""
     with Store.open(root) as store:
-        return encoded(services.rectification_views(store))
+        return listing(store)
+
+
+def listing(store: Store) -> dict[str, bytes]:
+    """Filtered first, as the command line does (from the views' heads when it can), then all."""
+    kept = {
+        f"{n}": b"".join(encoded(services.find_rectifications(store, f, today=DEMO_TODAY.date())).values())
+        for n, f in enumerate(FILTERS)
+    }
+    return {**encoded(services.rectification_views(store)), **kept}
 
 
 def _feedback(store: Store, rectification_id: str) -> None:
@@ -88,9 +110,10 @@ def test_a_new_process_folds_only_the_events_appended_since(demo_dir: Path, monk
 
     monkeypatch.setattr(services, "_fold_views", refold)
     with Store.open(demo_dir) as store:
+        got = listing(store)
         views = services.rectification_views(store)
     monkeypatch.undo()
-    assert encoded(views) == from_scratch(demo_dir)
+    assert got == from_scratch(demo_dir)
     assert {view.id: view.state for view in views if view.id in some} == dict.fromkeys(
         some, services.RectificationState.FEEDBACK_RECEIVED
     )
@@ -139,10 +162,10 @@ def test_a_read_only_command_writes_the_snapshot_only_when_nobody_holds_the_fold
     (demo_dir / SNAPSHOT).unlink()  # the demo wrote one when it was filled
     with Store.open(demo_dir):
         with Store.open(demo_dir, readonly=True) as reader:
-            held = encoded(services.rectification_views(reader))
+            held = listing(reader)
         assert not (demo_dir / SNAPSHOT).exists()
     with Store.open(demo_dir, readonly=True) as reader:
-        alone = encoded(services.rectification_views(reader))
+        alone = listing(reader)
     assert (demo_dir / SNAPSHOT).exists()
     assert held == alone == from_scratch(demo_dir)
 
@@ -186,7 +209,7 @@ def test_after_any_history_the_listing_is_the_fold_from_scratch(
                 if step[0] == "new process":
                     store.close()
                     store = Store.open(root)
-                assert encoded(services.rectification_views(store)) == from_scratch(root), step
+                assert listing(store) == from_scratch(root), step
                 if (root / SNAPSHOT).exists():
                     snapshots.append((root / SNAPSHOT).read_bytes())
         finally:
@@ -293,7 +316,7 @@ def test_a_kill_while_the_snapshot_is_written_leaves_a_usable_store(demo_dir: Pa
         expected = from_scratch(demo_dir)
         with Store.open(demo_dir) as store:
             assert not store.problems
-            assert encoded(services.rectification_views(store)) == expected
+            assert listing(store) == expected
         assert not [path for path in demo_dir.iterdir() if path.name.endswith(TEMP_SUFFIX)]
 
 
