@@ -139,8 +139,9 @@ def run_command(code: Path, name: str, data: Path) -> dict[str, Any]:
     return {"median": seconds, "mib": rss / 1024}
 
 
-def prepared(base: Path, size: int, cache: Path) -> tuple[Path, Path]:
-    """Two copies of the same generated data: schema 2 for this code, schema 1 for the code before."""
+def prepared(base: Path, size: int, cache: Path, *, before_schema: int = 1) -> tuple[Path, Path]:
+    """Two copies of the same generated data: schema 2 for this code, for the code before schema 1
+    (before the journals) or the same (a later "before", e.g. before the persisted fold)."""
     from bench.population import as_version_1, generate
 
     source = cache / f"scale-{size}"
@@ -149,24 +150,36 @@ def prepared(base: Path, size: int, cache: Path) -> tuple[Path, Path]:
         generate(source, size)
     ours, before = base / f"ours-{size}", base / f"before-{size}"
     shutil.copytree(source, ours)
-    as_version_1(source, before)
+    if before_schema == 1:
+        as_version_1(source, before)
+    else:
+        shutil.copytree(source, before)
     return ours, before
 
 
-def measure(before_code: Path | None, sizes: list[int], cache: Path, actions: list[str]) -> dict:
+def measure(
+    before_code: Path | None,
+    sizes: list[int],
+    cache: Path,
+    actions: list[str],
+    *,
+    before_schema: int = 1,
+    command_runs: int | None = None,
+) -> dict:
+    """Each action's best run (and all runs, ``samples``) by action, size and code."""
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as temp:
         for size in sizes:
-            ours_data, before_data = prepared(Path(temp), size, cache)
+            ours_data, before_data = prepared(Path(temp), size, cache, before_schema=before_schema)
             for action in actions:
                 for label, code, data in (("before", before_code, before_data), ("ours", OURS, ours_data)):
                     if code is None:
                         continue
                     runner = run_child if action in IN_PROCESS else run_command
-                    runs = 1 if action in IN_PROCESS else 3 if size <= 1000 else 1
+                    runs = 1 if action in IN_PROCESS else command_runs or (3 if size <= 1000 else 1)
                     samples = [runner(code, action, data) for _ in range(runs)]
                     best = min(samples, key=lambda sample: sample["median"])
-                    results.setdefault(action, {}).setdefault(size, {})[label] = best
+                    results.setdefault(action, {}).setdefault(size, {})[label] = {**best, "samples": samples}
                     print(size, action, label, best, flush=True)
             shutil.rmtree(ours_data)
             shutil.rmtree(before_data)
@@ -277,6 +290,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--render", type=Path, help="write RESULTS.md's section from saved raw results")
     parser.add_argument("--open", type=Path, help="saved raw results of the same run on data with every item open")
+    parser.add_argument("--before-schema", type=int, choices=(1, 2), default=1, help="the data layout --before reads")
+    parser.add_argument("--command-runs", type=int, help="runs of each command (the first may write caches)")
+    parser.add_argument("--table-only", action="store_true", help="print the table; leave RESULTS.md alone")
     args = parser.parse_args()
     if args.child:
         child(*args.child)  # the code measured is the one PYTHONPATH names
@@ -287,9 +303,19 @@ def main() -> None:
     if args.render:
         results = json.loads(args.render.read_text(encoding="utf-8"))
     else:
-        results = measure(args.before, args.sizes, args.cache, args.actions)
+        results = measure(
+            args.before,
+            args.sizes,
+            args.cache,
+            args.actions,
+            before_schema=args.before_schema,
+            command_runs=args.command_runs,
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if args.table_only:
+        print(render(results))
+        return
     body = BODY.format(runs=RUNS, table=render(results))
     if args.open:
         every_open = json.loads(args.open.read_text(encoding="utf-8"))

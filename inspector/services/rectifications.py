@@ -6,7 +6,8 @@ it is missing or behind); their life is the events, appended one line each to
 ``rectification-events.jsonl`` and never rewritten. Both are journals (``store.journal``): recording
 a feedback costs one appended line, however many years of events there are. Every event recorded
 here is also queued in the outbox for the bureau server; events pulled from the server come in
-through ``apply_remote_events``.
+through ``apply_remote_events``. The fold of them all is kept between runs in a snapshot, a cache
+checked against the journals' bytes (see "the persisted fold" below).
 
 Other teams' records (the county's open findings, for 回头看) come from the server's feed through
 ``apply_remote_records`` into ``remote-rectifications.jsonl``, one appended line per visit; every
@@ -16,9 +17,14 @@ visit held here. Whose each is: ``Rectification.found_by`` (empty for this lapto
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import sys
 import uuid as uuid_module
 from collections import ChainMap, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +32,7 @@ from typing import Any
 
 import msgspec
 
-from inspector import wire
+from inspector import __version__, wire
 from inspector.core import rectifications as rules
 from inspector.core.checklists import Item
 from inspector.core.clock import local_date, now
@@ -43,9 +49,10 @@ from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
 from inspector.store.errors import StoreError
-from inspector.store.journal import GONE, Journal
+from inspector.store.journal import GONE, Journal, JournalPosition, many_new_objects
 from inspector.store.migrations import EVENTS_FILE
 from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
+from inspector.store.snapshot import growth_since, read_snapshot, write_snapshot
 from inspector.store.store import Store
 
 _CHECKED = "\x00checked"
@@ -309,12 +316,319 @@ def _event_of(item: dict[str, Any]) -> RectificationEvent:
 
 def rectification_views(store: Store) -> list[RectificationView]:
     """Every rectification with its current state, sorted by due date (the most pressing first)."""
-    views = _fold_views(store).values()
+    state = _fold_state(store)
+    return _by_due(_fold_views(store).values()) if state is None else _ordered(state)
+
+
+def _ordered(state: _FoldState) -> list[RectificationView]:
+    if state.ordered is None:
+        with many_new_objects():  # views still to be decoded from the snapshot: maybe all of them
+            state.ordered = _by_due(state.views.values())
+    return list(state.ordered)
+
+
+def _by_due(views: Iterable[RectificationView]) -> list[RectificationView]:
     return sorted(views, key=lambda view: (view.due, view.record.site_id, view.id))
 
 
+# -- the persisted fold --------------------------------------------------------------------------
+#
+# Every command is a new process, and folding every rectification again costs seconds at 10,000
+# visits (~75,000 events parsed and checked). So the views of all rectifications are kept in
+# ``SNAPSHOT_FILE`` (``store.snapshot``) with what they were folded from: the position of each of
+# the three journals they come from (the rectification index, other teams' records, the events)
+# and the seal of every signed-off visit (all that the views take from the visit index, which the
+# store reads and checks against the visit files whenever it opens). On the next reading:
+# - the journals exactly as then and the same seals: the views as they are (no journal parsed);
+# - only events appended (feedback, reminders, notices, receipts, events pulled from the server)
+#   and the same seals (answers saved, visits started): the snapshot's views, each rectification
+#   named by a new event folded again from its history plus its new events (``fold`` is a function
+#   of the set of events: this is the fold from scratch, see ``_with_new_events``);
+# - anything else (a visit signed off or amended, records from other teams, a compaction, a
+#   restore, another program version, a damaged, foreign or missing snapshot): everything folded
+#   from the journals as without a snapshot, and the snapshot written again.
+# It is written (atomically) after a fold from the journals and after ``_REWRITE_AFTER`` lines
+# folded on top of it, by the program holding the folder, or by a read-only command when nobody
+# holds it (``Store.as_writer``: it then writes under the lock like any writer); a read-only
+# command facing a writer uses the snapshot but leaves it to the writer. Within one process the
+# state is kept in ``store.memo`` and brought up to date the same way.
+
+SNAPSHOT_FILE = "rectification-views.snapshot"
+_SNAPSHOT_KIND = "rectification-views"
+_FOLD_STATE = "rectification-fold"
+_FOLDED_FROM = (INDEX_FILE, REMOTE_FILE, EVENTS_FILE)
+_REWRITE_AFTER = 1000
+"""Lines folded on top of the snapshot before it is written again (~20 ms of folding each run)."""
+_VIEWS_ENCODER = msgspec.msgpack.Encoder(
+    enc_hook=lambda value: {"code": value.code, "params": value.params} if isinstance(value, DomainError) else value
+)
+
+
+class _RecordHead(msgspec.Struct):
+    township: str
+    site_id: str
+    site_name: str
+    area: Area
+    severity: Severity
+
+
+class _ViewHead(msgspec.Struct):
+    """What ``RectificationFilter`` asks of a view, decoded from its bytes without the rest (the
+    history): a listing of 5,000 overdue items of 30,000 decodes 5,000 views, not 30,000."""
+
+    record: _RecordHead
+    state: RectificationState
+    due: date
+    overdue_on = RectificationView.overdue_on
+
+
+def _refusal_of(kind: type, value: Any) -> Any:
+    """A history step's refusal (``DomainError``) as the snapshot holds it: its code and params."""
+    return DomainError(value["code"], **value["params"]) if kind is DomainError else value
+
+
+_VIEW_DECODER = msgspec.msgpack.Decoder(RectificationView, dec_hook=_refusal_of)
+
+
+class _Views(Mapping[str, RectificationView]):
+    """The snapshot's views by id, each decoded when first asked for, with every one's head."""
+
+    def __init__(self, encoded: dict[str, msgspec.Raw], heads: dict[str, _ViewHead]) -> None:
+        self.encoded = encoded
+        self.heads = heads
+        self._decoded: dict[str, RectificationView] = {}
+
+    @classmethod
+    def of(cls, payload: bytes) -> _Views:
+        return cls(
+            msgspec.msgpack.decode(payload, type=dict[str, msgspec.Raw]),
+            msgspec.msgpack.decode(payload, type=dict[str, _ViewHead]),
+        )
+
+    def __getitem__(self, key: str) -> RectificationView:
+        view = self._decoded.get(key)
+        if view is None:
+            view = self._decoded[key] = _VIEW_DECODER.decode(self.encoded[key])
+        return view
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.encoded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.encoded)
+
+    def __len__(self) -> int:
+        return len(self.encoded)
+
+    def changed(self, views: Mapping[str, RectificationView]) -> _Views:
+        """These views with ``views`` in place of (or beside) theirs; the rest still undecoded."""
+        encoded = {key: msgspec.Raw(_VIEWS_ENCODER.encode(view)) for key, view in views.items()}
+        heads = {key: msgspec.msgpack.decode(data, type=_ViewHead) for key, data in encoded.items()}
+        changed = _Views({**self.encoded, **encoded}, {**self.heads, **heads})
+        changed._decoded = {**self._decoded, **views}
+        return changed
+
+
+def _with_changes(
+    views: Mapping[str, RectificationView], changes: dict[str, RectificationView]
+) -> Mapping[str, RectificationView]:
+    return views.changed(changes) if isinstance(views, _Views) else {**views, **changes}
+
+
+def _encoded_views(views: Mapping[str, RectificationView]) -> bytes:
+    """The snapshot's payload: a map of id to view (those not decoded are copied as they came)."""
+    if isinstance(views, _Views):
+        return msgspec.msgpack.encode(views.encoded)
+    return _VIEWS_ENCODER.encode(views)
+
+
+@dataclass
+class _FoldState:
+    """All views with what they were folded from (see above)."""
+
+    positions: dict[str, JournalPosition]
+    sealed: dict[str, str]
+    views: Mapping[str, RectificationView]
+    """A dict, or the snapshot's ``_Views`` decoded as asked for."""
+    unsaved: int = 0
+    """Lines folded since the snapshot file was written (``_REWRITE_AFTER`` when it never was)."""
+    ordered: list[RectificationView] | None = None
+    """The views by due date, once asked for."""
+    seals_checked_at: int | None = None
+    """The visit index's version (``Store.index_version``) the seals were last found the same at."""
+
+
+@functools.cache
+def _program() -> str:
+    """What wrote a snapshot: this version and the source of the fold's rules (when it can be read),
+    so that a snapshot written by any other program is folded again rather than trusted."""
+    digest = hashlib.sha256(f"{__version__}/{INDEX_FORMAT}".encode())
+    for module in (rules, sys.modules[__name__], sys.modules[Rectification.__module__]):
+        with suppress(OSError, TypeError):
+            digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
+def _fold_state(store: Store) -> _FoldState | None:
+    """Every view, from the snapshot or this process's memory brought up to date, else folded from
+    the journals; None when what was folded cannot be kept (a read-only command that corrected
+    the records in memory): then ``_fold_views`` has its own memory."""
+    state = store.memo.get(_FOLD_STATE)
+    if state is not None and _current_here(store, state):
+        return state
+    state = state or _read_fold_snapshot(store)
+    current = _brought_up_to_date(store, state) if state is not None else None
+    if current is None:
+        current = _folded_from_journals(store)
+        if current is None:
+            store.memo.pop(_FOLD_STATE, None)
+            return None
+    if current.unsaved >= _REWRITE_AFTER:
+        _write_fold_snapshot(store, current)
+    store.memo[_FOLD_STATE] = current
+    return current
+
+
+def _read_fold_snapshot(store: Store) -> _FoldState | None:
+    snapshot = read_snapshot(store.root / SNAPSHOT_FILE, kind=_SNAPSHOT_KIND, program=_program())
+    if snapshot is None:
+        return None
+    try:
+        views = _Views.of(snapshot.payload)
+        return _FoldState(snapshot.positions, dict(snapshot.context["sealed"]), views)
+    except (msgspec.DecodeError, DomainError, KeyError, TypeError, ValueError):
+        return None  # written by this program, digest intact: only a bug could get here; fold anew
+
+
+def _write_fold_snapshot(store: Store, state: _FoldState) -> None:
+    def write() -> None:
+        write_snapshot(
+            store.root / SNAPSHOT_FILE,
+            kind=_SNAPSHOT_KIND,
+            program=_program(),
+            positions=state.positions,
+            context={"sealed": state.sealed},
+            payload=_encoded_views(state.views),
+        )
+        state.unsaved = 0
+
+    store.as_writer(write)
+
+
+def _folded_from_journals(store: Store) -> _FoldState | None:
+    """Every view folded from the journals, with what they were folded from; None when the records
+    in memory are not what the files say (a read-only command corrected them, could not write)."""
+    views = _fold_views(store)
+    positions = {
+        INDEX_FILE: _index(store).position(),
+        REMOTE_FILE: _remote(store).position(),
+        EVENTS_FILE: _events(store).position(),
+    }
+    known = {name: position for name, position in positions.items() if position is not None}
+    if len(known) < len(positions):
+        return None
+    return _FoldState(known, store.signed_off_seals(), views, unsaved=_REWRITE_AFTER)
+
+
+def _current_here(store: Store, state: _FoldState) -> bool:
+    """Whether ``state`` is current without reading a file: in the program holding the folder
+    (nobody else writes) every journal it has read is where the state says, and so are the seals.
+    Its own appends of events keep the state current as they go (``_append_event_rows``)."""
+    if store.readonly:
+        return False
+    for name in _FOLDED_FROM:
+        journal = store.loaded_journal(name)
+        if journal is not None and journal.position() != state.positions[name]:
+            return False
+    if state.seals_checked_at != store.index_version():
+        if store.signed_off_seals() != state.sealed:
+            return False
+        state.seals_checked_at = store.index_version()
+    return True
+
+
+def _append_event_rows(store: Store, rows: list[dict[str, Any]]) -> None:
+    """Append event rows to the journal, and fold them into this process's state when it was
+    current for the journal until now (else the next reading finds them in the file)."""
+    journal = _events(store)
+    before = journal.position()
+    journal.append(rows)
+    state = store.memo.get(_FOLD_STATE)
+    after = journal.position()
+    if state is None or before is None or after is None or state.positions[EVENTS_FILE] != before:
+        return
+    changes = _with_new_events(state.views, rows)
+    if changes is not None:
+        positions = {**state.positions, EVENTS_FILE: after}
+        views = _with_changes(state.views, changes)
+        store.memo[_FOLD_STATE] = _FoldState(positions, state.sealed, views, state.unsaved + len(rows))
+
+
+def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
+    """``state`` with the events appended since folded in, when nothing else that the views
+    depend on changed; None when they must be folded from the journals."""
+    if store.signed_off_seals() != state.sealed:
+        return None
+    growths = {}
+    for name in _FOLDED_FROM:
+        position = state.positions.get(name)
+        growth = growth_since(store.root / name, position) if position is not None else None
+        if growth is None:
+            return None
+        growths[name] = growth
+    if growths[INDEX_FILE].tail or growths[REMOTE_FILE].tail:
+        return None
+    events = growths[EVENTS_FILE].lines()
+    if not events:
+        return state
+    try:
+        rows = [json.loads(line) for line in events]
+    except ValueError:
+        return None
+    changes = _with_new_events(state.views, rows)
+    if changes is None:
+        return None
+    positions = {name: growth.position for name, growth in growths.items()}
+    return _FoldState(positions, state.sealed, _with_changes(state.views, changes), state.unsaved + len(events))
+
+
+def _with_new_events(views: Mapping[str, RectificationView], rows: list[Any]) -> dict[str, RectificationView] | None:
+    """The views the events of these journal rows change, folded again; None when a row is not an
+    event as ``_append`` stores it, or says something else about an event already folded.
+
+    A rectification's history holds every event its fold chose, one per id, refused ones too; so
+    its fold from scratch is the fold of those events and the new ones, where a newer row of the
+    same event (its receipt time added) replaces the one before. The one case that is not: an
+    event stored under the id of another (a derived one) with another content, whose winner a
+    fold decides from both; that is left to the fold from the journals."""
+    try:
+        arrived: dict[str, dict[str, RectificationEvent]] = defaultdict(dict)
+        for row in rows:
+            if row.get(GONE) or row["id"] != row["event"]["id"]:
+                return None
+            rectification_id = row["event"]["rectification_id"]
+            if rectification_id in views:  # as from scratch: events of no known record are left out
+                arrived[rectification_id][row["id"]] = _event_of(row)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    updated = {}
+    for rectification_id, new_events in arrived.items():
+        view = views[rectification_id]
+        before = [step.event for step in view.history]
+        if any(event.id in new_events and new_events[event.id] != event for event in before):
+            return None
+        # the newer row of an event goes first: for equal events ``fold`` keeps the first seen
+        kept = [*new_events.values(), *(event for event in before if event.id not in new_events)]
+        updated[rectification_id] = rules.fold(view.record, kept)
+    return updated
+
+
 def rectification_view(store: Store, rectification_id: str) -> RectificationView:
-    view = _fold_views(store, [rectification_id]).get(rectification_id)
+    state = store.memo.get(_FOLD_STATE)
+    if state is not None and _current_here(store, state):
+        view = state.views.get(rectification_id)
+    else:  # one rectification: its record and events, not a snapshot of all
+        view = _fold_views(store, [rectification_id]).get(rectification_id)
     if view is None:
         raise DomainError("rectification.unknown", text=rectification_id)
     return view
@@ -353,7 +667,7 @@ class RectificationFilter:
     state: RectificationState | None = None
     overdue: bool = False
 
-    def matches(self, view: RectificationView, today: date) -> bool:
+    def matches(self, view: RectificationView | _ViewHead, today: date) -> bool:
         record = view.record
         return (
             (self.township is None or self.township in record.township)
@@ -371,7 +685,13 @@ def find_rectifications(
     """The rectifications matching ``wanted``, by due date; overdue as of ``today`` in Asia/Shanghai."""
     day = today or local_date(now())
     wanted = wanted or RectificationFilter()
-    return [view for view in rectification_views(store) if wanted.matches(view, day)]
+    state = _fold_state(store)
+    if state is None:
+        return [view for view in _by_due(_fold_views(store).values()) if wanted.matches(view, day)]
+    if state.ordered is None and isinstance(state.views, _Views):  # decode only what is kept
+        views = state.views
+        return _by_due(views[key] for key, head in views.heads.items() if wanted.matches(head, day))
+    return [view for view in _ordered(state) if wanted.matches(view, day)]
 
 
 @dataclass(frozen=True)
@@ -419,14 +739,17 @@ def _append(
         return 0
     receipts = received_at or {}
     unqueued = _unqueued_local_events(store) if origin == LOCAL else []
-    journal.append(
-        {
-            "id": event.id,
-            "origin": origin,
-            "event": event.to_dict(),
-            **({"received_at": receipts[event.id]} if event.id in receipts else {}),
-        }
-        for event in fresh.values()
+    _append_event_rows(
+        store,
+        [
+            {
+                "id": event.id,
+                "origin": origin,
+                "event": event.to_dict(),
+                **({"received_at": receipts[event.id]} if event.id in receipts else {}),
+            }
+            for event in fresh.values()
+        ],
     )
     if origin == LOCAL:
         _queue(store, [*unqueued, *(event.to_dict() for event in fresh.values())])
@@ -586,7 +909,7 @@ def _note_receipts(store: Store, received_at: Mapping[str, str]) -> None:
         if row is not None and not row.get("received_at"):
             late.append({**row, "received_at": at})
     if late:
-        journal.append(late)
+        _append_event_rows(store, late)
 
 
 # -- re-inspection (复查) ------------------------------------------------------------------------

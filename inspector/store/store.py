@@ -13,6 +13,7 @@ Layout of a data dir::
     outbox-sent.jsonl       what the server acknowledged, moved out of the outbox: appended only
     rectification-events.jsonl  rectification events (feedback, re-inspection, closing): appended only
     rectification-index.jsonl   each signed-off visit's rectifications, kept up to date from the seals
+    rectification-views.snapshot  every rectification folded, a cache (``snapshot``): deleting it loses nothing
     sync.json               the server login and the change feed's checkpoint
     counters.json           numbers handed out (document numbers): append-only
     settings.json           remembered team, language, server
@@ -47,6 +48,7 @@ from inspector.core.checklists import Checklist
 from inspector.core.clock import now
 from inspector.core.sites import Site
 from inspector.core.visits import Evidence, Visit, VisitSummary
+from inspector.core.vocabulary import VisitStatus
 from inspector.store.atomic import (
     atomic_write_bytes,
     durable_replace,
@@ -98,6 +100,8 @@ class Store:
         self._visits: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._summaries: list[VisitSummary] | None = None
         self.problems: list[StoreProblem] = []
+        self.memo: dict[str, Any] = {}
+        """What services derived from the files during this opening, kept for their next call."""
 
     # -- opening and closing -------------------------------------------------------------------
 
@@ -301,6 +305,10 @@ class Store:
             self._journals[name] = journal
         return journal
 
+    def loaded_journal(self, name: str) -> Journal | None:
+        """The journal when this opening has read it already (never reads it)."""
+        return self._journals.get(name)
+
     def _replace_whole(self, name: str, data: dict[str, Any]) -> None:
         """Write several tables of one file in a single atomic write (all or nothing).
 
@@ -429,6 +437,15 @@ class Store:
         """Changes with every change to the visit index (in this process): what was derived from
         the summaries at one version still holds while it is the same."""
         return self._visit_index().version
+
+    def signed_off_seals(self) -> dict[str, str]:
+        """The seal of every signed-off visit in the index, by uuid: what a fold of the
+        rectifications depends on in the index (``services.rectifications``)."""
+        return {
+            uuid: row.get("seal") or ""
+            for uuid, row in self._visit_index().records().items()
+            if row.get("status") == VisitStatus.SIGNED_OFF.value
+        }
 
     def visit_uuids(self) -> list[str]:
         return list(self._visit_index().records())
