@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from inspector.core.rectifications import EventKind
+from inspector.core.rectifications import EventKind, RectificationView
 
 DEFAULT_REMINDER_DAYS = 3
 MAX_REMINDER_DAYS = 60
@@ -55,6 +55,25 @@ def urgency(due: date, today: date, within: int = DEFAULT_REMINDER_DAYS) -> Urge
 
 def days_of(due: date, today: date) -> int:
     return abs((due - today).days)
+
+
+def chase(view: RectificationView, team: str, today: date, within: int) -> Chased | None:
+    """The rectification as an item owed (``team`` found it), or None when it is closed or not near its date."""
+    level = urgency(view.due, today, within) if view.is_open else None
+    if level is None:
+        return None
+    record = view.record
+    return Chased(
+        rectification_id=view.id,
+        township=record.township,
+        team=team,
+        site_name=record.site_name,
+        item_text=record.note or record.item_text,
+        due=view.due,
+        urgency=level,
+        days=days_of(view.due, today),
+        notice_number=view.notice_number,
+    )
 
 
 def grouped(items: Iterable[Chased], key: Callable[[Chased], str]) -> dict[str, list[Chased]]:

@@ -26,7 +26,7 @@ from inspector.core.rectifications import (
     record_from_dict,
     refusal,
 )
-from inspector.core.reminders import Chased, Urgency, chase_event_id, days_of, urgency
+from inspector.core.reminders import Chased, Urgency, chase, chase_event_id
 from inspector.server.accounts import Account, Role, list_accounts
 from inspector.server.board import UNREADABLE, bring_up_to_date
 from inspector.server.db import Database, board_events, board_rows, feed
@@ -65,26 +65,8 @@ def _views(database: Database) -> list[tuple[RectificationView, str]]:
 
 def chased(database: Database, today: date, within: int) -> list[Chased]:
     """The open rectifications due within ``within`` days or overdue, as of ``today``."""
-    found = []
-    for view, team in _views(database):
-        level = urgency(view.due, today, within) if view.is_open else None
-        if level is None:
-            continue
-        record = view.record
-        found.append(
-            Chased(
-                rectification_id=view.id,
-                township=record.township,
-                team=team,
-                site_name=record.site_name,
-                item_text=record.note or record.item_text,
-                due=view.due,
-                urgency=level,
-                days=days_of(view.due, today),
-                notice_number=view.notice_number,
-            )
-        )
-    return found
+    owed = (chase(view, team, today, within) for view, team in _views(database))
+    return [item for item in owed if item is not None]
 
 
 def issuing_account(database: Database, name: str) -> Account:

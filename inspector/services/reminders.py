@@ -8,7 +8,7 @@ from datetime import date
 
 from inspector.core.errors import DomainError
 from inspector.core.rectifications import RectificationView
-from inspector.core.reminders import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Chased, Urgency, days_of, urgency
+from inspector.core.reminders import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Chased, Urgency, chase, urgency
 from inspector.i18n import t
 from inspector.services.rectifications import find_rectifications
 from inspector.store.store import Store
@@ -31,28 +31,19 @@ def set_reminder_days(store: Store, days: int) -> None:
 def chased_on_laptop(store: Store, today: date, within: int) -> list[Chased]:
     """The open rectifications this laptop holds that are due within ``within`` days or overdue."""
     leads: dict[str, str] = {}
+
+    def lead_of(visit_uuid: str) -> str:
+        if visit_uuid not in leads:
+            summary = store.visit_summary(visit_uuid)
+            leads[visit_uuid] = summary.lead if summary else ""
+        return leads[visit_uuid]
+
     found = []
     for view in find_rectifications(store, today=today):
-        level = urgency(view.due, today, within) if view.is_open else None
-        if level is None:
-            continue
-        record = view.record
-        if record.visit_uuid not in leads:
-            summary = store.visit_summary(record.visit_uuid)
-            leads[record.visit_uuid] = summary.lead if summary else ""
-        found.append(
-            Chased(
-                rectification_id=view.id,
-                township=record.township,
-                team=leads[record.visit_uuid],
-                site_name=record.site_name,
-                item_text=record.note or record.item_text,
-                due=view.due,
-                urgency=level,
-                days=days_of(view.due, today),
-                notice_number=view.notice_number,
-            )
-        )
+        if view.is_open and urgency(view.due, today, within) is not None:
+            item = chase(view, lead_of(view.record.visit_uuid), today, within)
+            if item is not None:
+                found.append(item)
     return found
 
 
