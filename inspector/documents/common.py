@@ -101,6 +101,13 @@ def start_document(profile: BureauProfile, title: str, subject: str, day: date) 
     return OfficialDocument(properties(profile, title, subject, day))
 
 
+def sign(document: OfficialDocument, profile: BureauProfile, day: date) -> None:
+    """The issuing organ and the date, with the profile's contact under them when it has one."""
+    contact = profile.contact_person or profile.contact_phone
+    note = t("doc.contact", person=profile.contact_person, phone=profile.contact_phone) if contact else ""
+    document.signature(profile.organ_name, long_date(day), note=note)
+
+
 def close_document(document: OfficialDocument, profile: BureauProfile, day: date, *, pages_before: int = 0) -> bytes:
     """版记 at the foot of the last page (``pages_before`` 0) or on a page of its own, the next even
     one (any other number; see ``OfficialDocument.back_matter``), then the bytes."""

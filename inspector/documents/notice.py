@@ -29,6 +29,7 @@ from inspector.documents.common import (
     deadline_text,
     issue_day,
     long_date,
+    sign,
     start_document,
     title_segments,
     township_government,
@@ -147,9 +148,7 @@ def build_notice(
     else:
         lines = [t("doc.problem_list.title_plain"), form_title]
         document.attachment_notes(lines)
-    contact = profile.contact_person or profile.contact_phone
-    note = t("doc.contact", person=profile.contact_person, phone=profile.contact_phone) if contact else ""
-    document.signature(profile.organ_name, long_date(issue.issued), note=note)
+    sign(document, profile, issue.issued)
     if not in_body:
         document.attachment(t("doc.attachment_numbered", number=1), title_segments("doc.problem_list.title"))
         _problems_table(document, visit, found, issue.issued, follow_up)

@@ -16,6 +16,7 @@ from inspector.documents.common import (
     long_date,
     safe_file_name,
     short_date,
+    sign,
     start_document,
     title_segments,
 )
@@ -103,9 +104,7 @@ def build_publication(
     ]
     document.table(columns, rows, header_size=WUHAO)
     document.text(t("doc.round.objection", days=OBJECTION_DAYS), keep_next=True)
-    contact = profile.contact_person or profile.contact_phone
-    note = t("doc.contact", person=profile.contact_person, phone=profile.contact_phone) if contact else ""
-    document.signature(profile.organ_name, long_date(publication.issued), note=note)
+    sign(document, profile, publication.issued)
     return close_document(document, profile, publication.issued, pages_before=pages_before_back_matter)
 
 

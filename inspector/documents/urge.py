@@ -13,6 +13,7 @@ from inspector.documents.common import (
     long_date,
     safe_file_name,
     short_date,
+    sign,
     start_document,
     title_segments,
     township_government,
@@ -77,9 +78,7 @@ def build_urge_notice(
     document.table(columns, rows, header_size=WUHAO)
     document.text(t("doc.urge.requirement", reply_by=long_date(scope.reply_by)))
     document.text(t("doc.urge.closing"), keep_next=True)
-    contact = profile.contact_person or profile.contact_phone
-    note = t("doc.contact", person=profile.contact_person, phone=profile.contact_phone) if contact else ""
-    document.signature(profile.organ_name, long_date(scope.issued), note=note)
+    sign(document, profile, scope.issued)
     return close_document(document, profile, scope.issued, pages_before=pages_before_back_matter)
 
 
