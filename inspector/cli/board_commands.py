@@ -43,11 +43,8 @@ def register(
 def run_duplicates(args: argparse.Namespace, *, open_database: Callable[[argparse.Namespace], Database]) -> int:
     from inspector.server.numbers import duplicate_numbers
 
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         found = duplicate_numbers(database)
-    finally:
-        database.dispose()
     if args.json:
         emit_json([item.__dict__ for item in found])
         return 0
@@ -71,11 +68,8 @@ def run_board(args: argparse.Namespace, *, open_database: Callable[[argparse.Nam
     from inspector.server.board import open_rectifications
 
     today = local_date(now())
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         rows = open_rectifications(database, today, overdue_only=args.overdue, source=args.source)
-    finally:
-        database.dispose()
     if args.json:
         emit_json(
             [{**row.__dict__, "due": row.due.isoformat(), "days_overdue": row.days_overdue(today)} for row in rows]

@@ -68,11 +68,8 @@ def run_parked(
     from inspector.server.forwarding import drop_parked, retry_parked
 
     kind, seq = args.item
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         changed = (retry_parked if action == "retry" else drop_parked)(database, kind, seq, args.target)
-    finally:
-        database.dispose()
     if not changed:
         raise CommandError(t("server.forwarding.no_such_parked", item=f"{kind}:{seq}"))
     say(t(f"server.forwarding.{action}_done", item=f"{kind}:{seq}", count=changed))
@@ -128,11 +125,8 @@ def _token(path: Path | None) -> str:
 def run_status(args: argparse.Namespace, *, open_database: Callable[[argparse.Namespace], Database]) -> int:
     from inspector.server.forwarding import forwarding_status
 
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         states = forwarding_status(database)
-    finally:
-        database.dispose()
     if args.json:
         emit_json(states)
         return 0

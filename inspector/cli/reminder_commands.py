@@ -110,14 +110,11 @@ def run_server_reminders(args: argparse.Namespace, *, open_database: OpenDatabas
 
     today = local_date(now())
     within = DEFAULT_REMINDER_DAYS if args.within is None else args.within
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         recorded = None
         if args.record:
             recorded = record_reminders(database, issuing_account(database, args.record), today, within)
         items = chased(database, today, within)
-    finally:
-        database.dispose()
     _say_chased(items, by_team=args.by_team, as_json=args.json)
     if recorded is not None and not args.json:
         say(t("cli.server.reminders.recorded", count=recorded))
@@ -132,8 +129,7 @@ def run_urge(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
     output = args.output
     if not output.is_dir():
         raise CommandError(t("cli.no_such_folder", folder=output.absolute(), path=output))
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         issued = issue_urges(
             database,
             issuing_account(database, args.by),
@@ -142,8 +138,6 @@ def run_urge(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
             township_order=register_townships(database),
             townships=args.township,
         )
-    finally:
-        database.dispose()
     for urge in issued:
         say(t("cli.server.urge.line", number=urge.number, township=urge.township, count=urge.items, path=urge.path))
     say(t("cli.server.urge.done", count=len(issued)))

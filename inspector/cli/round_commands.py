@@ -145,8 +145,7 @@ def run_create(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
     from inspector.server.rounds import create_round
 
     inspectors = _inspectors(args.inspectors)
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         record = create_round(
             database,
             name=args.name,
@@ -161,8 +160,6 @@ def run_create(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
             inspectors=inspectors,
             drawn_by=args.by,
         )
-    finally:
-        database.dispose()
     if args.json:
         emit_json(record.to_dict())
         return 0
@@ -174,11 +171,8 @@ def run_create(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
 def run_list(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
     from inspector.server.rounds import list_rounds
 
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         rows = list_rounds(database)
-    finally:
-        database.dispose()
     if args.json:
         emit_json([row.__dict__ for row in rows])
         return 0
@@ -193,12 +187,9 @@ def run_show(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
     from inspector.core.rounds import RoundRecord
     from inspector.server.rounds import find_round, version_bodies
 
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         row = find_round(database, args.round)
         bodies = version_bodies(database, row.round_id)
-    finally:
-        database.dispose()
     if args.json:
         emit_json(bodies[-1])
         return 0
@@ -232,11 +223,8 @@ def run_verify(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
         else:  # one version (``show --json``): its seal and draw
             checks = [VersionCheck(int(versions.get("version") or 0), verify(versions), True)]
     else:
-        database = open_database(args)
-        try:
+        with open_database(args) as database:
             bodies = version_bodies(database, find_round(database, args.round).round_id)
-        finally:
-            database.dispose()
         checks = verify_versions(bodies)
     for check in checks:
         verdict = check.verdict
@@ -266,11 +254,8 @@ def run_redraw(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
     from inspector.server.rounds import redraw
 
     inspectors = _inspectors(args.inspectors) if args.inspectors else None
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         record = redraw(database, args.round, reason=args.reason, drawn_by=args.by, inspectors=inspectors)
-    finally:
-        database.dispose()
     _say_record(record)
     say(t("cli.rounds.redrawn", version=record.version))
     return 0
@@ -283,13 +268,10 @@ def run_close(args: argparse.Namespace, *, open_database: OpenDatabase) -> int:
 
     if not args.output.is_dir():
         raise CommandError(t("cli.no_such_folder", folder=args.output.absolute(), path=args.output))
-    database = open_database(args)
-    try:
+    with open_database(args) as database:
         account = issuing_account(database, args.by)
         row = close_round(database, args.round)
         published = publish_round(database, row.round_id, account, args.output)
-    finally:
-        database.dispose()
     say(t("cli.rounds.closed", name=row.name, at=row.closed_at or ""))
     say(t("cli.rounds.published", number=published.number, document=published.document, workbook=published.workbook))
     return 0

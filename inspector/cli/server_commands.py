@@ -132,7 +132,7 @@ def run_serve(args: argparse.Namespace) -> int:
     for path in (args.tls_cert, args.tls_key):
         if path is not None and not path.is_file():
             raise CommandError(t("server.tls_missing", path=path))
-    _open_database(args).dispose()
+    _open_database(args).dispose()  # migrates, and says now what is wrong with the database
     from inspector.server.app import serve
 
     forward = forwarding_commands.forward_settings(args)
@@ -151,13 +151,11 @@ def _account_error(error: Exception) -> CommandError:
 def run_users_add(args: argparse.Namespace) -> int:
     from inspector.server.accounts import AccountError, Role, add_account
 
-    database = _open_database(args)
-    try:
-        account, token = add_account(database, args.name, Role(args.role), valid_days=args.days)
-    except AccountError as error:
-        raise _account_error(error) from None
-    finally:
-        database.dispose()
+    with _open_database(args) as database:
+        try:
+            account, token = add_account(database, args.name, Role(args.role), valid_days=args.days)
+        except AccountError as error:
+            raise _account_error(error) from None
     if args.json:
         emit_json({"name": account.name, "role": account.role.value, "expires_at": account.expires_at, "token": token})
         return 0
@@ -178,11 +176,8 @@ def run_users_list(args: argparse.Namespace) -> int:
     from inspector.core.clock import now
     from inspector.server.accounts import list_accounts
 
-    database = _open_database(args)
-    try:
+    with _open_database(args) as database:
         accounts = list_accounts(database)
-    finally:
-        database.dispose()
     moment = now()
     if args.json:
         emit_json([account.to_dict(moment) for account in accounts])
@@ -199,13 +194,11 @@ def run_users_list(args: argparse.Namespace) -> int:
 def run_users_revoke(args: argparse.Namespace) -> int:
     from inspector.server.accounts import AccountError, revoke_account
 
-    database = _open_database(args)
-    try:
-        count = revoke_account(database, args.name)
-    except AccountError as error:
-        raise _account_error(error) from None
-    finally:
-        database.dispose()
+    with _open_database(args) as database:
+        try:
+            count = revoke_account(database, args.name)
+        except AccountError as error:
+            raise _account_error(error) from None
     say(t("server.users.revoked", name=args.name, count=count))
     return 0
 
@@ -227,13 +220,11 @@ def run_users_passwd(args: argparse.Namespace) -> int:
     from inspector.server.accounts import AccountError, set_password
 
     password = _read_password()
-    database = _open_database(args)
-    try:
-        count = set_password(database, args.name, password)
-    except AccountError as error:
-        raise _account_error(error) from None
-    finally:
-        database.dispose()
+    with _open_database(args) as database:
+        try:
+            count = set_password(database, args.name, password)
+        except AccountError as error:
+            raise _account_error(error) from None
     say(t("server.users.password_set", name=args.name, count=count))
     return 0
 
@@ -241,9 +232,8 @@ def run_users_passwd(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace, publish: Any, items: list[Any]) -> tuple[int, int]:
     from inspector.server.errors import ApiError
 
-    database = _open_database(args)
     created = already = 0
-    try:
+    with _open_database(args) as database:
         for item in items:
             try:
                 stored = publish(database, item)
@@ -251,8 +241,6 @@ def _publish(args: argparse.Namespace, publish: Any, items: list[Any]) -> tuple[
                 raise CommandError(t("server.publish.refused", code=error.code, detail=error.detail)) from None
             created += stored.created
             already += not stored.created
-    finally:
-        database.dispose()
     return created, already
 
 
@@ -305,11 +293,8 @@ def run_server_profile_show(args: argparse.Namespace) -> int:
     from inspector.cli.document_commands import show_profile
     from inspector.server.records import bureau_profile
 
-    database = _open_database(args)
-    try:
+    with _open_database(args) as database:
         show_profile(bureau_profile(database), as_json=args.json)
-    finally:
-        database.dispose()
     return 0
 
 
@@ -319,12 +304,9 @@ def run_server_profile_set(args: argparse.Namespace) -> int:
     from inspector.core.profile import with_value
     from inspector.server.records import bureau_profile, publish_profile
 
-    database = _open_database(args)
-    try:
+    with _open_database(args) as database:
         profile = with_value(bureau_profile(database), args.key, args.value)
         publish_profile(database, None, profile)
-    finally:
-        database.dispose()
     say_profile_saved(profile, args.key)
     say(t("cli.server.profile.published"))
     return 0

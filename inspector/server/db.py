@@ -473,6 +473,12 @@ class Database:
         self._group.stop()
         self.engine.dispose()
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.dispose()
+
 
 class _GroupCommit:
     """One thread that commits the queued works in batches (see ``Database.write_together``)."""
