@@ -54,7 +54,7 @@ def make_visit(site, checklist, number: int, answers: int, *, sign: bool = True)
     )
     items = visit.checklist.items
     failures = number % 7
-    for offset in range(answers):
+    for offset in range(max(answers, len(items))):  # fewer would leave the visit unsignable
         item = items[offset % len(items)]
         failed = offset % len(items) < failures  # the items answered twice keep their result
         visit = rules.record_answer(
@@ -140,7 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("root", type=Path)
     parser.add_argument("--visits", type=int, default=10_000)
-    parser.add_argument("--answers", type=int, default=60)
+    parser.add_argument("--answers", type=int, default=60, help="answers per visit (at least one per item)")
     parser.add_argument("--closed", type=float, default=CLOSED_SHARE, help="share of old items closed")
     args = parser.parse_args()
     began = time.perf_counter()
