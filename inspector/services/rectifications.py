@@ -49,10 +49,10 @@ from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
 from inspector.store.errors import StoreError
-from inspector.store.journal import GONE, Journal, JournalPosition, many_new_objects
+from inspector.store.journal import GONE, Journal, JournalPosition, is_header, many_new_objects
 from inspector.store.migrations import EVENTS_FILE
 from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
-from inspector.store.snapshot import Snapshot, SnapshotChanged, growth_since, read_snapshot, write_snapshot
+from inspector.store.snapshot import Growth, Snapshot, SnapshotChanged, growth_since, read_snapshot, write_snapshot
 from inspector.store.store import Store
 
 _CHECKED = "\x00checked"
@@ -696,7 +696,11 @@ def _append_event_rows(store: Store, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _json_rows(lines: list[bytes]) -> list[Any] | None:
+def _json_rows(name: str, growth: Growth, since: JournalPosition) -> list[Any] | None:
+    """The records a journal's growth adds (a journal created since starts with its header)."""
+    lines = growth.lines()
+    if since.size == 0 and lines and is_header(lines[0], name.removesuffix(".jsonl")):
+        lines = lines[1:]
     try:
         return [json.loads(line) for line in lines]
     except ValueError:
@@ -718,7 +722,7 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
         if growth is None:
             return None
         growths[name] = growth
-    added = {name: _json_rows(growth.lines()) for name, growth in growths.items()}
+    added = {name: _json_rows(name, growth, state.positions[name]) for name, growth in growths.items()}
     index_rows, remote_rows, event_rows = added[INDEX_FILE], added[REMOTE_FILE], added[EVENTS_FILE]
     if index_rows is None or remote_rows is None or event_rows is None:
         return None

@@ -184,7 +184,7 @@ class Journal:
             return
         end = raw.rfind(b"\n") + 1  # a torn last line (no newline yet) was never acknowledged
         lines = raw[:end].split(b"\n")[:-1]
-        if not lines or not _is_header(lines[0], self.name):
+        if not lines or not is_header(lines[0], self.name):
             raise JournalDamaged(self.path, f"not a '{self.name}' journal (no header line)")
         records: dict[str, dict[str, Any]] = {}
         last: dict[str, Any] | None = None
@@ -358,7 +358,7 @@ def whole_lines_size(path: Path) -> int:
     return 0
 
 
-def _is_header(line: bytes, name: str) -> bool:
+def is_header(line: bytes, name: str) -> bool:
     try:
         header = json.loads(line)
     except ValueError:

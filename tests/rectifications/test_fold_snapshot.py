@@ -22,11 +22,13 @@ from hypothesis import strategies as st
 
 from inspector import wire
 from inspector.core import rectifications as rules
+from inspector.core import visits as visit_rules
 from inspector.core.errors import DomainError
 from inspector.core.rectifications import FeedbackStatus, RectificationView
-from inspector.core.vocabulary import VisitStatus
+from inspector.core.visits import Answer
+from inspector.core.vocabulary import Result, VisitStatus
 from inspector.services import rectifications as services
-from inspector.services.visits import sign_off_visit, start_visit
+from inspector.services.visits import record_answer, sign_off_visit, start_visit
 from inspector.store.atomic import TEMP_SUFFIX
 from inspector.store.journal import SAMPLE_WINDOW, SAMPLE_WINDOWS, Journal, sample_spans
 from inspector.store.snapshot import growth_since
@@ -119,6 +121,86 @@ def test_a_new_process_folds_only_the_events_appended_since(demo_dir: Path, monk
     )
 
 
+def _no_fold_of_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail a fold of every rectification from the journals (one rectification's is allowed)."""
+    fold_views = services._fold_views
+
+    def fold_some(store: Store, wanted: object = None) -> dict[str, RectificationView]:
+        if wanted is None:
+            raise AssertionError("folded every rectification again")
+        return fold_views(store, wanted)
+
+    monkeypatch.setattr(services, "_fold_views", fold_some)
+
+
+def _sign_off_the_waiting_visit(root: Path) -> str:
+    with Store.open(root) as store:
+        waiting = next(s.uuid for s in store.visit_summaries() if s.status is VisitStatus.COMPLETED)
+        sign_off_visit(store, waiting, by="张建国", at=DEMO_TODAY)
+    return waiting
+
+
+def test_the_first_listing_after_a_sign_off_folds_only_that_visit(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed(demo_dir)
+    signed = _sign_off_the_waiting_visit(demo_dir)  # its index row is not written yet
+    expected = from_scratch(demo_dir)
+    assert any(key.startswith(signed) for key in expected)
+    _no_fold_of_everything(monkeypatch)
+    with Store.open(demo_dir) as holder:  # a reader while the folder is held: the row made in memory
+        with Store.open(demo_dir, readonly=True) as reader:
+            assert listing(reader) == expected
+        assert listing(holder) == expected  # the holder makes it, appends it, and lists the same
+    with Store.open(demo_dir, readonly=True) as reader:  # the row is in the index's tail now
+        assert listing(reader) == expected
+    monkeypatch.undo()
+    assert listed(demo_dir) == expected
+
+
+def test_a_signed_off_reinspection_is_brought_forward_as_new_events(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(demo_dir) as store:
+        site = next(view.record.site_id for view in services.rectification_views(store) if view.is_open)
+    before = listed(demo_dir)
+    with Store.open(demo_dir) as store:
+        at = DEMO_TODAY + timedelta(days=1)
+        visit = services.start_reinspection(store, site, lead="张建国", title="复查", arrived_at=at)
+        for number, item in enumerate(visit.checklist.items):
+            result = Result.FAIL if number == 0 else Result.PASS
+            record_answer(store, visit.uuid, item.id, result=result, note="仍未整改" if number == 0 else "", at=at)
+        sign_off_visit(store, visit.uuid, by="张建国", at=at)  # decided, not yet stored as events
+    expected = from_scratch(demo_dir)
+    assert expected != before  # passed items closed, the failed one re-opened
+    _no_fold_of_everything(monkeypatch)
+    with Store.open(demo_dir) as store:
+        assert listing(store) == expected
+
+
+def test_other_teams_records_of_visits_not_seen_before_are_folded_alone(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed(demo_dir)
+    with Store.open(demo_dir) as store:
+        model = next(view.id for view in services.rectification_views(store))
+        entry = _remote_entry(store, model, 1)
+        early = event("feedback", rectification_id=entry.records[0].id)  # its events came before it
+        services.store_remote_events(store, [early], {early.id: START.isoformat()})
+    listed(demo_dir)  # the snapshot keeps the event that names no rectification yet
+    with Store.open(demo_dir) as store:
+        services.apply_remote_records(store, [entry])
+    expected = from_scratch(demo_dir)
+    assert (
+        expected[entry.records[0].id]
+        != encoded([rules.initial_view(rules.record_from_dict(msgspec.to_builtins(entry.records[0])))])[
+            entry.records[0].id
+        ]
+    )
+    _no_fold_of_everything(monkeypatch)
+    assert listed(demo_dir) == expected
+
+
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "garbage", "foreign", "stale", "other_program"])
 def test_a_damaged_foreign_or_stale_snapshot_changes_nothing(
     demo_dir: Path, tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch
@@ -185,6 +267,8 @@ STEPS = st.one_of(
     st.tuples(st.just("new process")),
     st.tuples(st.just("start a visit")),
     st.tuples(st.just("sign off a visit")),
+    st.tuples(st.just("sign off a new visit"), st.integers(0, 6)),
+    st.tuples(st.just("edit a journal in place"), st.sampled_from(["events", "index"]), st.booleans()),
     st.tuples(st.just("another team's records"), st.integers(0, 1000), st.integers(1, 3)),
     st.tuples(st.just("compact the index")),
     st.tuples(st.just("snapshot"), st.sampled_from(["delete", "truncate", "restore an old one", "keep"])),
@@ -205,6 +289,10 @@ def test_after_any_history_the_listing_is_the_fold_from_scratch(
             ids = sorted(view.id for view in services.rectification_views(store))
             snapshots: list[bytes] = []
             for step in steps:
+                if step[0] == "edit a journal in place":  # between two processes: a writer owns its files
+                    store.close()
+                    _edit_a_journal(root, step[1], set_time_back=step[2], rng=rng)
+                    store = Store.open(root)
                 _play(store, root, step, ids, snapshots, rng)
                 if step[0] == "new process":
                     store.close()
@@ -241,6 +329,17 @@ def _play(store: Store, root: Path, step: tuple, ids: list[str], snapshots: list
         waiting = [s.uuid for s in store.visit_summaries() if s.status is VisitStatus.COMPLETED]
         if waiting:
             sign_off_visit(store, waiting[0], by=store.load_visit(waiting[0]).lead, at=DEMO_TODAY)
+    elif kind == "sign off a new visit":
+        at = DEMO_TODAY.isoformat()
+        visit = start_visit(store, "LS-EC-001", lead="张建国", members=[])
+        for number, item in enumerate(visit.checklist.items):
+            failed = number < step[1]
+            answer = Answer(
+                item.id, Result.FAIL if failed else Result.PASS, "张建国", at, note="未整改" if failed else ""
+            )
+            visit = visit_rules.record_answer(visit, answer)
+        store.save_visit(visit)
+        sign_off_visit(store, visit.uuid, by="张建国", at=DEMO_TODAY)
     elif kind == "another team's records":
         services.apply_remote_records(store, [_remote_entry(store, ids[step[1] % len(ids)], step[2])])
     elif kind == "compact the index":
@@ -255,6 +354,36 @@ def _play(store: Store, root: Path, step: tuple, ids: list[str], snapshots: list
             target.write_bytes(rng.choice(snapshots))
         # the next listing in this process goes by its memory; the file is for the next process
         store.memo.clear()
+
+
+_SAME_SIZE_EDITS = (("张建国".encode(), "李建国".encode()), (b'"open"', b'"OPEN"'), (b"2026-", b"2025-"))
+
+
+def _edit_a_journal(root: Path, which: str, *, set_time_back: bool, rng: random.Random) -> None:
+    """Change a journal's bytes where they lie (same file, same size): a same-size edit the checks
+    must catch whatever it hits (the demo's journals are small enough to be sampled whole)."""
+    path = root / (services.EVENTS_FILE if which == "events" else services.INDEX_FILE)
+    data = path.read_bytes()
+    if len(data) > SAMPLE_WINDOW * SAMPLE_WINDOWS:
+        return  # larger journals are sampled, not read whole: see the tests of ``growth_since`` above
+    found = [(at, new) for old, new in _SAME_SIZE_EDITS for at in _occurrences(data, old)]
+    if not found:
+        return
+    at, new = rng.choice(found)
+    before = path.stat()
+    with path.open("r+b") as handle:
+        handle.seek(at)
+        handle.write(new)
+    if set_time_back:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _occurrences(data: bytes, part: bytes) -> list[int]:
+    found, at = [], data.find(part)
+    while at >= 0:
+        found.append(at)
+        at = data.find(part, at + 1)
+    return found
 
 
 def _remote_entry(store: Store, model_id: str, version: int) -> wire.RectificationRecords:
