@@ -467,8 +467,11 @@ class _Views(Mapping[str, RectificationView]):
 
     def many(self, keys: list[str]) -> list[RectificationView]:
         """These views, their blocks read in one opening of the file."""
-        heads = (self._head(key) for key in keys if key not in self._changes and key not in self._decoded)
-        self._load(head.block for head in heads if head is not None)
+        pending = {key: self._head(key) for key in keys if key not in self._changes and key not in self._decoded}
+        self._load(head.block for head in pending.values() if head is not None)
+        for key, head in pending.items():
+            if head is not None:
+                self._decoded[key] = _VIEW_DECODER.decode(self._raw[key])
         return [self[key] for key in keys]
 
     def __getitem__(self, key: str) -> RectificationView:
@@ -548,6 +551,8 @@ class _FoldState:
     """A dict, or the snapshot's ``_Views`` decoded as asked for."""
     orphans: list[dict[str, Any]]
     """Stored event rows and derived events naming no rectification in ``views``."""
+    others: set[str]
+    """The visits of other teams whose records were folded (a row of one of them again replaces it)."""
     modified: dict[str, int] = field(default_factory=dict)
     """The journals' modification times the snapshot noted (``growth_since``)."""
     unsaved: int = 0
@@ -612,8 +617,8 @@ def _read_fold_snapshot(store: Store) -> _FoldState | None:
         return None
     try:
         orphans = _ORPHANS_DECODER.decode(snapshot.section(_ORPHANS))
-        sealed = dict(snapshot.context["sealed"])
-        return _FoldState(snapshot.positions, sealed, _Views(snapshot), orphans, modified=snapshot.modified)
+        sealed, others = dict(snapshot.context["sealed"]), set(snapshot.context["others"])
+        return _FoldState(snapshot.positions, sealed, _Views(snapshot), orphans, others, modified=snapshot.modified)
     except (msgspec.DecodeError, KeyError, TypeError, ValueError):
         return None  # written by this program, digest intact: only a bug could get here; fold anew
 
@@ -628,7 +633,7 @@ def _write_fold_snapshot(store: Store, state: _FoldState) -> None:
             kind=_SNAPSHOT_KIND,
             program=_program(),
             positions=state.positions,
-            context={"sealed": state.sealed},
+            context={"sealed": state.sealed, "others": sorted(state.others)},
             sections=_snapshot_sections(state.views, state.orphans),
         )
         state.unsaved = 0
@@ -651,7 +656,8 @@ def _folded_from_journals(store: Store) -> _FoldState | None:
         return None
     orphans = [row for row in _event_rows(store) if row["event"]["rectification_id"] not in views]
     orphans += [data for data in _derived_events(_record_rows(store)) if data["rectification_id"] not in views]
-    return _FoldState(known, store.signed_off_seals(), views, orphans, unsaved=_REWRITE_AFTER)
+    others = set(_remote(store).records())
+    return _FoldState(known, store.signed_off_seals(), views, orphans, others, unsaved=_REWRITE_AFTER)
 
 
 def _current_here(store: Store, state: _FoldState) -> bool:
@@ -732,7 +738,7 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
     rows = _rows_signed_off(store, seals, signed, index_rows, remote_rows, state)
     if rows is None:
         return None
-    visit_rows, made = rows
+    visit_rows, made, others = rows
     in_files = state.in_files
     if made:
         written = _append_index_rows(store, list(made.values()), positions[INDEX_FILE])
@@ -748,6 +754,7 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
         {**state.sealed, **signed},
         _with_changes(state.views, changes),
         orphans,
+        state.others | others,
         unsaved=state.unsaved + lines,
         in_files=in_files,
     )
@@ -760,12 +767,12 @@ def _rows_signed_off(
     index_rows: list[Any],
     remote_rows: list[Any],
     state: _FoldState,
-) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]] | None:
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], set[str]] | None:
     """The record rows of the visits new to ``state``, by uuid (its own signed off since, other
-    teams' not seen before), and those of them made here from their visit file (the index's tail
-    lacked them); None when the tails say anything else (a row of a visit already folded, a drop,
-    another team's newer version of a visit already folded, a visit held here that other teams'
-    records were folded for)."""
+    teams' not seen before), those of them made here from their visit file (the index's tail
+    lacked them) and the other teams' visits among them; None when the tails say anything else
+    (a row of a visit already folded, a drop, another team's newer version of a visit already
+    folded, a visit held here that other teams' records were folded for)."""
     try:
         from_index = {}
         for row in index_rows:
@@ -774,15 +781,16 @@ def _rows_signed_off(
                 return None
             from_index[uuid] = row
         from_others = {}
+        others = set()
         for row in remote_rows:
             if row.get(GONE) or not isinstance(row["records"], list):
                 return None
+            others.add(row["uuid"])
             if row["uuid"] not in seals:  # a visit held here speaks for itself
                 from_others[row["uuid"]] = row
     except (KeyError, TypeError, AttributeError):
         return None
-    folded = {key.partition("/")[0] for key in state.views} if signed or from_others else set()
-    if folded & (signed.keys() | from_others.keys()):
+    if state.others & (signed.keys() | others):
         return None
     made = {}
     for uuid in signed.keys() - from_index.keys():
@@ -792,7 +800,7 @@ def _rows_signed_off(
             return None  # damaged: the fold from the journals deals with it (sets it aside, says so)
         if made[uuid]["seal"] != signed[uuid]:
             return None
-    return {**from_others, **from_index, **made}, made
+    return {**from_others, **from_index, **made}, made, others
 
 
 def _append_index_rows(store: Store, rows: list[dict[str, Any]], end: JournalPosition) -> JournalPosition | None:
