@@ -601,9 +601,12 @@ def _fold_state(store: Store) -> _FoldState | None:
 
 
 def _with_fold_state(store: Store, use: Callable[[_FoldState], T], otherwise: Callable[[], T]) -> T:
-    """``use`` the fold state; ``otherwise`` when there is none or its snapshot changed under it."""
-    state = _fold_state(store)
-    if state is not None:
+    """``use`` the fold state; ``otherwise`` when there is none. A snapshot replaced under a reader
+    (by the writer, between reading its header and a section) is read again, once."""
+    for _ in range(2):
+        state = _fold_state(store)
+        if state is None:
+            break
         try:
             return use(state)
         except SnapshotChanged:

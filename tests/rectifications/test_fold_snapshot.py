@@ -240,6 +240,19 @@ def test_a_damaged_foreign_or_stale_snapshot_changes_nothing(
     assert listed(demo_dir) == expected  # and again, from the snapshot written meanwhile
 
 
+def test_a_snapshot_replaced_while_a_reader_reads_it_is_never_mixed_with_the_new(demo_dir: Path) -> None:
+    listed(demo_dir)
+    with Store.open(demo_dir, readonly=True) as reader:
+        state = services._fold_state(reader)  # the header read; the sections not yet
+        assert state is not None and isinstance(state.views, services._Views)
+        with Store.open(demo_dir) as writer:
+            views = services.rectification_views(writer)
+            for view in [view for view in views if view.is_open][:2]:
+                _feedback(writer, view.id)
+            services._write_fold_snapshot(writer, writer.memo[services._FOLD_STATE])
+        assert listing(reader) == from_scratch(demo_dir)
+
+
 def test_a_read_only_command_writes_the_snapshot_only_when_nobody_holds_the_folder(demo_dir: Path) -> None:
     (demo_dir / SNAPSHOT).unlink()  # the demo wrote one when it was filled
     with Store.open(demo_dir):
