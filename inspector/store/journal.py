@@ -17,6 +17,11 @@ When superseded lines outnumber the live records, ``compact`` rewrites the file 
 live record in one atomic write (temporary file, fsync, rename): the cost of a rewrite is spread
 over as many appends as there are records, so it stays constant per change. A file missing its
 header (an empty or cut file, or another program's) is not a journal: ``JournalDamaged``.
+
+A journal is only ever appended to, or replaced whole by an atomic write (a new file): so where
+the records read or written end (``Journal.end``, a ``JournalPosition``) names which file and how
+far, with samples of its bytes, and a cache derived from the records can later tell from a few
+reads whether the file has only grown since (``store.snapshot.growth_since``).
 """
 
 from __future__ import annotations
