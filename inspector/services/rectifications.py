@@ -442,9 +442,13 @@ class _Views(Mapping[str, RectificationView]):
             part = self._parts[name] = _HEADS_DECODER.decode(self.snapshot.section(name))
         return part
 
-    def heads(self, *, closed: bool = True) -> dict[str, _ViewHead | RectificationView]:
-        """Every view's head by id (the items not closed alone, unless ``closed``); a view changed
-        since the snapshot stands as its own head."""
+    @property
+    def heads(self) -> dict[str, _ViewHead | RectificationView]:
+        """Every view's head by id; a view changed since the snapshot stands as its own head."""
+        return self.heads_where(closed=True)
+
+    def heads_where(self, *, closed: bool) -> dict[str, _ViewHead | RectificationView]:
+        """The heads of the items not closed, and of the closed ones when ``closed``."""
         merged: dict[str, _ViewHead | RectificationView] = {**self._part(_OPEN_HEADS)}
         if closed:
             merged.update(self._part(_CLOSED_HEADS))
@@ -488,10 +492,10 @@ class _Views(Mapping[str, RectificationView]):
         return key in self._changes or (isinstance(key, str) and self._head(key) is not None)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.heads())
+        return iter(self.heads)
 
     def __len__(self) -> int:
-        return len(self.heads())
+        return len(self.heads)
 
     def changed(self, views: Mapping[str, RectificationView]) -> _Views:
         """These views with ``views`` in place of (or beside) theirs; what was read is shared."""
@@ -1001,7 +1005,7 @@ def find_rectifications(
     def kept(state: _FoldState) -> list[RectificationView]:
         views = state.views
         if state.ordered is None and isinstance(views, _Views):  # decode only what is kept
-            heads = views.heads(closed=wanted.may_keep_closed)
+            heads = views.heads_where(closed=wanted.may_keep_closed)
             return _by_due(views.many([key for key, head in heads.items() if wanted.matches(head, day)]))
         return [view for view in _ordered(state) if wanted.matches(view, day)]
 
