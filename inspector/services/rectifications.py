@@ -1006,7 +1006,11 @@ def find_rectifications(
         views = state.views
         if state.ordered is None and isinstance(views, _Views):  # decode only what is kept
             heads = views.heads_where(closed=wanted.may_keep_closed)
-            return _by_due(views.many([key for key, head in heads.items() if wanted.matches(head, day)]))
+            # ordered as ``_by_due`` orders views, from the heads (a view's id is its key)
+            found = sorted(
+                (head.due, head.record.site_id, key) for key, head in heads.items() if wanted.matches(head, day)
+            )
+            return views.many([key for _, _, key in found])
         return [view for view in _ordered(state) if wanted.matches(view, day)]
 
     return _with_fold_state(
