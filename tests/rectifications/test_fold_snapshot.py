@@ -423,8 +423,11 @@ _WRITER = """
 import sys
 from datetime import date
 from pathlib import Path
+from inspector.core import visits as rules
 from inspector.core.rectifications import FeedbackStatus
+from inspector.core.vocabulary import Result
 from inspector.services import rectifications as services
+from inspector.services.visits import sign_off_visit, start_visit
 from inspector.store.store import Store
 
 store = Store.open(Path(sys.argv[1]))
@@ -438,6 +441,13 @@ while True:
                                  status=FeedbackStatus.DONE, by="张建国")
     except Exception:
         pass
+    if n % 3 == 0:  # a visit signed off: its rectifications brought forward, its row appended
+        visit = start_visit(store, "LS-EC-001", lead="张建国", members=[])
+        for number, item in enumerate(visit.checklist.items):
+            result = Result.FAIL if number < n % 5 else Result.PASS
+            visit = rules.record_answer(visit, rules.Answer(item.id, result, "张建国", visit.arrived_at, note="未整改"))
+        store.save_visit(visit)
+        sign_off_visit(store, visit.uuid, by="张建国")
     services.rectification_views(store)
     services._write_fold_snapshot(store, store.memo[services._FOLD_STATE])
 """
@@ -452,6 +462,7 @@ def test_a_kill_while_the_snapshot_is_written_leaves_a_usable_store(demo_dir: Pa
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "READY"
         time.sleep(rng.uniform(0.05, 0.6))
+        assert child.poll() is None  # still writing: it did not stop on an error of its own
         child.kill()  # SIGKILL; TerminateProcess on Windows
         child.wait()
         child.stdout.close()
