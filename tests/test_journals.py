@@ -81,6 +81,7 @@ def test_a_damaged_line_is_skipped_reported_and_copied_aside(store: Store) -> No
 
 
 def test_sent_entries_move_to_an_archive_that_is_only_appended_to(store: Store) -> None:
+    store.unsent_outbox()  # read first, as the sync does before it records receipts
     for n in range(100):
         store.put_outbox({"kind": "visit", "key": f"v{n}", "state": "pending"})
     store.put_outbox_many({"kind": "visit", "key": f"v{n}", "state": "sent", "receipt": n} for n in range(100))
@@ -97,6 +98,21 @@ def test_sent_entries_move_to_an_archive_that_is_only_appended_to(store: Store) 
     assert len(store.outbox()) == 100 + 3 * 70
     assert store.outbox_entry("visit", "v7") == {"kind": "visit", "key": "v7", "state": "sent", "receipt": 7}
     assert len((store.root / "outbox.jsonl").read_bytes().splitlines()) < 140
+
+
+def test_an_outbox_not_read_is_appended_to_without_reading_it_and_compacted_once_read(tmp_path: Path) -> None:
+    """A sign-off queues its version without parsing the whole queue; whoever reads the outbox
+    (the sync, before recording receipts) finds every entry and compacts it as it appends."""
+    with Store.open(tmp_path / "data") as writer:
+        writer.put_outbox_many({"kind": "visit", "key": f"v{n}", "state": "pending"} for n in range(100))
+    with Store.open(tmp_path / "data") as writer:
+        for n in range(100):
+            writer.put_outbox({"kind": "visit", "key": f"v{n}", "state": "sent", "receipt": n})
+        assert writer.loaded_journal("outbox.jsonl") is None
+        assert len(writer.unsent_outbox()) == 0 and len(writer.outbox()) == 100
+        writer.put_outbox({"kind": "visit", "key": "w", "state": "pending"})  # read now: compacted
+        assert len((writer.root / "outbox.jsonl").read_bytes().splitlines()) < 10
+        assert len(writer.outbox()) == 101
 
 
 # -- the visit index: empty, cut, stale --------------------------------------------------------

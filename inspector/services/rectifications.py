@@ -23,12 +23,12 @@ import json
 import sys
 import uuid as uuid_module
 from collections import ChainMap, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -49,10 +49,10 @@ from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
 from inspector.store.errors import StoreError
-from inspector.store.journal import GONE, Journal, JournalPosition, many_new_objects
+from inspector.store.journal import GONE, Journal, JournalPosition, is_header, many_new_objects
 from inspector.store.migrations import EVENTS_FILE
 from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
-from inspector.store.snapshot import growth_since, read_snapshot, write_snapshot
+from inspector.store.snapshot import Growth, Snapshot, SnapshotChanged, growth_since, read_snapshot, write_snapshot
 from inspector.store.store import Store
 
 _CHECKED = "\x00checked"
@@ -63,6 +63,7 @@ OUTBOX_KIND = "rect_event"
 LOCAL, REMOTE = "local", "remote"
 REMOTE_FILE = "remote-rectifications.jsonl"
 REMOTE_ITEMS_FILE = "remote-checklist-items.jsonl"
+T = TypeVar("T")
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -316,14 +317,14 @@ def _event_of(item: dict[str, Any]) -> RectificationEvent:
 
 def rectification_views(store: Store) -> list[RectificationView]:
     """Every rectification with its current state, sorted by due date (the most pressing first)."""
-    state = _fold_state(store)
-    return _by_due(_fold_views(store).values()) if state is None else _ordered(state)
+    return _with_fold_state(store, _ordered, lambda: _by_due(_fold_views(store).values()))
 
 
 def _ordered(state: _FoldState) -> list[RectificationView]:
     if state.ordered is None:
+        views = state.views
         with many_new_objects():  # views still to be decoded from the snapshot: maybe all of them
-            state.ordered = _by_due(state.views.values())
+            state.ordered = _by_due(views.many(list(views)) if isinstance(views, _Views) else views.values())
     return list(state.ordered)
 
 
@@ -336,35 +337,56 @@ def _by_due(views: Iterable[RectificationView]) -> list[RectificationView]:
 # Every command is a new process, and folding every rectification again costs seconds at 10,000
 # visits (~75,000 events parsed and checked). So the views of all rectifications are kept in
 # ``SNAPSHOT_FILE`` (``store.snapshot``) with what they were folded from: the position of each of
-# the three journals they come from (the rectification index, other teams' records, the events)
-# and the seal of every signed-off visit (all that the views take from the visit index, which the
-# store reads and checks against the visit files whenever it opens). On the next reading:
+# the three journals they come from (the rectification index, other teams' records, the events),
+# the seal of every signed-off visit (all that the views take from the visit index, which the
+# store reads and checks against the visit files whenever it opens), and the stored or derived
+# events that named no rectification known then (``orphans``: a rectification that arrives later
+# takes them up, as a fold from scratch would). On the next reading:
 # - the journals exactly as then and the same seals: the views as they are (no journal parsed);
-# - only events appended (feedback, reminders, notices, receipts, events pulled from the server)
-#   and the same seals (answers saved, visits started): the snapshot's views, each rectification
-#   named by a new event folded again from its history plus its new events (``fold`` is a function
-#   of the set of events: this is the fold from scratch, see ``_with_new_events``);
-# - anything else (a visit signed off or amended, records from other teams, a compaction, a
-#   restore, another program version, a damaged, foreign or missing snapshot): everything folded
-#   from the journals as without a snapshot, and the snapshot written again.
-# It is written (atomically) after a fold from the journals and after ``_REWRITE_AFTER`` lines
-# folded on top of it, by the program holding the folder, or by a read-only command when nobody
-# holds it (``Store.as_writer``: it then writes under the lock like any writer); a read-only
-# command facing a writer uses the snapshot but leaves it to the writer. Within one process the
-# state is kept in ``store.memo`` and brought up to date the same way.
+# - the journals only grown (``growth_since``: proven from sizes, file identities and samples,
+#   not by hashing years of history), no seal changed or gone: the snapshot's views, brought
+#   forward by what was added (``_brought_up_to_date``):
+#   - events appended (feedback, reminders, notices, receipts, events pulled from the server):
+#     each rectification they name folded again from its history plus its new events (``fold``
+#     is a function of the set of events: this is the fold from scratch, ``_with_new_events``);
+#   - visits signed off since (new seals): each one's index row, from the index's tail when the
+#     writer appended it already, else made from that one visit file (and appended, when this
+#     program may write); its rectifications folded from their events (orphans and new events),
+#     its re-inspection decisions applied like new events;
+#   - other teams' records for visits not seen before: folded the same way;
+# - anything else (a visit amended or gone, a newer version of another team's visit, a
+#   compaction, a restore, another program version, a damaged, foreign or missing snapshot):
+#   everything folded from the journals as without a snapshot, and the snapshot written again.
+# So the first command after a sign-off folds that visit's few rectifications, not all of them.
+# The snapshot is written (atomically) after a fold from the journals and after
+# ``_REWRITE_AFTER`` lines brought forward, by the program holding the folder, or by a read-only
+# command when nobody holds it (``Store.as_writer``: it then writes under the lock like any
+# writer); a read-only command facing a writer uses the snapshot but leaves it to the writer.
+# Within one process the state is kept in ``store.memo`` and brought up to date the same way.
+#
+# Its layout serves the commonest reading, a filtered listing: the views' heads (what a filter
+# asks: state, due date, site, area, severity) in two small sections, the open items' and the
+# closed ones', and the views themselves in blocks of ``_BLOCK``, open items first by due date;
+# each section with its own digest, read and checked only when needed. Listing the overdue items
+# reads the open heads and the blocks holding the overdue views, not the closed years.
+# Assumed, as everywhere in this module: an event's id names one rectification (ids are random
+# uuids, and a stored event is only ever stored again with its receipt time).
 
 SNAPSHOT_FILE = "rectification-views.snapshot"
 _SNAPSHOT_KIND = "rectification-views"
 _FOLD_STATE = "rectification-fold"
 _FOLDED_FROM = (INDEX_FILE, REMOTE_FILE, EVENTS_FILE)
 _REWRITE_AFTER = 1000
-"""Lines folded on top of the snapshot before it is written again (~20 ms of folding each run)."""
+"""Lines brought forward on top of the snapshot before it is written again (~20 ms of folding each run)."""
+_BLOCK = 256
+"""Views per section of the snapshot (~400 KB): a listing reads the blocks holding what it keeps."""
+_OPEN_HEADS, _CLOSED_HEADS, _ORPHANS = "heads/open", "heads/closed", "orphans"
 _VIEWS_ENCODER = msgspec.msgpack.Encoder(
     enc_hook=lambda value: {"code": value.code, "params": value.params} if isinstance(value, DomainError) else value
 )
 
 
-class _RecordHead(msgspec.Struct):
+class _RecordHead(msgspec.Struct, array_like=True):
     township: str
     site_id: str
     site_name: str
@@ -372,14 +394,22 @@ class _RecordHead(msgspec.Struct):
     severity: Severity
 
 
-class _ViewHead(msgspec.Struct):
-    """What ``RectificationFilter`` asks of a view, decoded from its bytes without the rest (the
-    history): a listing of 5,000 overdue items of 30,000 decodes 5,000 views, not 30,000."""
+class _ViewHead(msgspec.Struct, array_like=True):
+    """What ``RectificationFilter`` asks of a view, kept apart from the view (its history is most
+    of its bytes): a listing of 5,000 overdue items of 30,000 decodes 5,000 views, not 30,000."""
 
     record: _RecordHead
     state: RectificationState
     due: date
+    block: int
+    """The section holding the view (``views/<block>``)."""
     overdue_on = RectificationView.overdue_on
+
+
+def _head_of(view: RectificationView, block: int = -1) -> _ViewHead:
+    record = view.record
+    brief = _RecordHead(record.township, record.site_id, record.site_name, record.area, record.severity)
+    return _ViewHead(brief, view.state, view.due, block)
 
 
 def _refusal_of(kind: type, value: Any) -> Any:
@@ -388,45 +418,104 @@ def _refusal_of(kind: type, value: Any) -> Any:
 
 
 _VIEW_DECODER = msgspec.msgpack.Decoder(RectificationView, dec_hook=_refusal_of)
+_HEADS_DECODER = msgspec.msgpack.Decoder(dict[str, _ViewHead])
+_BLOCK_DECODER = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])
+_ORPHANS_DECODER = msgspec.msgpack.Decoder(list[dict[str, Any]])
 
 
 class _Views(Mapping[str, RectificationView]):
-    """The snapshot's views by id, each decoded when first asked for, with every one's head."""
+    """The snapshot's views by id, with views folded since on top (``changed``): the heads read
+    per section as asked for, each view decoded from its block when first asked for. Reading a
+    section may raise ``SnapshotChanged`` (the file replaced since its header was read)."""
 
-    def __init__(self, encoded: dict[str, msgspec.Raw], heads: dict[str, _ViewHead]) -> None:
-        self.encoded = encoded
-        self.heads = heads
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._parts: dict[str, dict[str, _ViewHead]] = {}
+        self._raw: dict[str, msgspec.Raw] = {}
+        self._blocks: set[int] = set()
         self._decoded: dict[str, RectificationView] = {}
+        self._changes: dict[str, RectificationView] = {}
 
-    @classmethod
-    def of(cls, payload: bytes) -> _Views:
-        return cls(
-            msgspec.msgpack.decode(payload, type=dict[str, msgspec.Raw]),
-            msgspec.msgpack.decode(payload, type=dict[str, _ViewHead]),
-        )
+    def _part(self, name: str) -> dict[str, _ViewHead]:
+        part = self._parts.get(name)
+        if part is None:
+            part = self._parts[name] = _HEADS_DECODER.decode(self.snapshot.section(name))
+        return part
+
+    @property
+    def heads(self) -> dict[str, _ViewHead | RectificationView]:
+        """Every view's head by id; a view changed since the snapshot stands as its own head."""
+        return self.heads_where(closed=True)
+
+    def heads_where(self, *, closed: bool) -> dict[str, _ViewHead | RectificationView]:
+        """The heads of the items not closed, and of the closed ones when ``closed``."""
+        merged: dict[str, _ViewHead | RectificationView] = {**self._part(_OPEN_HEADS)}
+        if closed:
+            merged.update(self._part(_CLOSED_HEADS))
+        for key, view in self._changes.items():
+            if closed or view.state is not RectificationState.CLOSED:
+                merged[key] = view
+            else:
+                merged.pop(key, None)
+        return merged
+
+    def _head(self, key: str) -> _ViewHead | None:
+        return self._part(_OPEN_HEADS).get(key) or self._part(_CLOSED_HEADS).get(key)
+
+    def _load(self, blocks: Iterable[int]) -> None:
+        missing = sorted(set(blocks) - self._blocks)
+        if missing:
+            for data in self.snapshot.sections_at([f"views/{block}" for block in missing]).values():
+                self._raw.update(_BLOCK_DECODER.decode(data))
+            self._blocks.update(missing)
+
+    def many(self, keys: list[str]) -> list[RectificationView]:
+        """These views, their blocks read in one opening of the file."""
+        pending = {key: self._head(key) for key in keys if key not in self._changes and key not in self._decoded}
+        self._load(head.block for head in pending.values() if head is not None)
+        for key, head in pending.items():
+            if head is not None:
+                self._decoded[key] = _VIEW_DECODER.decode(self._raw[key])
+        return [self[key] for key in keys]
 
     def __getitem__(self, key: str) -> RectificationView:
-        view = self._decoded.get(key)
+        view = self._changes.get(key) or self._decoded.get(key)
         if view is None:
-            view = self._decoded[key] = _VIEW_DECODER.decode(self.encoded[key])
+            head = self._head(key)
+            if head is None:
+                raise KeyError(key)
+            self._load([head.block])
+            view = self._decoded[key] = _VIEW_DECODER.decode(self._raw[key])
         return view
 
     def __contains__(self, key: object) -> bool:
-        return key in self.encoded
+        return key in self._changes or (isinstance(key, str) and self._head(key) is not None)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.encoded)
+        return iter(self.heads)
 
     def __len__(self) -> int:
-        return len(self.encoded)
+        return len(self.heads)
 
     def changed(self, views: Mapping[str, RectificationView]) -> _Views:
-        """These views with ``views`` in place of (or beside) theirs; the rest still undecoded."""
-        encoded = {key: msgspec.Raw(_VIEWS_ENCODER.encode(view)) for key, view in views.items()}
-        heads = {key: msgspec.msgpack.decode(data, type=_ViewHead) for key, data in encoded.items()}
-        changed = _Views({**self.encoded, **encoded}, {**self.heads, **heads})
-        changed._decoded = {**self._decoded, **views}
+        """These views with ``views`` in place of (or beside) theirs; what was read is shared."""
+        changed = _Views(self.snapshot)
+        changed._parts, changed._raw, changed._blocks, changed._decoded = (
+            self._parts,
+            self._raw,
+            self._blocks,
+            self._decoded,
+        )
+        changed._changes = {**self._changes, **views}
         return changed
+
+    def entries(self) -> list[tuple[str, _ViewHead, bytes]]:
+        """Every view as (id, head, encoded bytes): those not changed copied as they were read."""
+        heads = {**self._part(_OPEN_HEADS), **self._part(_CLOSED_HEADS)}
+        self._load({head.block for key, head in heads.items() if key not in self._changes})
+        entries = [(key, head, bytes(self._raw[key])) for key, head in heads.items() if key not in self._changes]
+        entries += [(key, _head_of(view), _VIEWS_ENCODER.encode(view)) for key, view in self._changes.items()]
+        return entries
 
 
 def _with_changes(
@@ -435,11 +524,25 @@ def _with_changes(
     return views.changed(changes) if isinstance(views, _Views) else {**views, **changes}
 
 
-def _encoded_views(views: Mapping[str, RectificationView]) -> bytes:
-    """The snapshot's payload: a map of id to view (those not decoded are copied as they came)."""
+def _snapshot_sections(views: Mapping[str, RectificationView], orphans: list[dict[str, Any]]) -> dict[str, bytes]:
+    """The snapshot's sections: the heads (open, closed), the orphans, then the views in blocks,
+    the items not closed first, by due date (a listing of overdue items reads the first blocks)."""
     if isinstance(views, _Views):
-        return msgspec.msgpack.encode(views.encoded)
-    return _VIEWS_ENCODER.encode(views)
+        entries = views.entries()
+    else:
+        entries = [(key, _head_of(view), _VIEWS_ENCODER.encode(view)) for key, view in views.items()]
+    entries.sort(key=lambda entry: (entry[1].state is RectificationState.CLOSED, entry[1].due, entry[0]))
+    heads: dict[str, dict[str, _ViewHead]] = {_OPEN_HEADS: {}, _CLOSED_HEADS: {}}
+    blocks = {}
+    for start in range(0, len(entries), _BLOCK):
+        block = start // _BLOCK
+        chosen = entries[start : start + _BLOCK]
+        blocks[f"views/{block}"] = msgspec.msgpack.encode({key: msgspec.Raw(data) for key, _, data in chosen})
+        for key, head, _ in chosen:
+            part = _CLOSED_HEADS if head.state is RectificationState.CLOSED else _OPEN_HEADS
+            heads[part][key] = msgspec.structs.replace(head, block=block)
+    encoded = {name: msgspec.msgpack.encode(part) for name, part in heads.items()}
+    return {**encoded, _ORPHANS: msgspec.msgpack.encode(orphans), **blocks}
 
 
 @dataclass
@@ -450,12 +553,21 @@ class _FoldState:
     sealed: dict[str, str]
     views: Mapping[str, RectificationView]
     """A dict, or the snapshot's ``_Views`` decoded as asked for."""
+    orphans: list[dict[str, Any]]
+    """Stored event rows and derived events naming no rectification in ``views``."""
+    others: set[str]
+    """The visits of other teams whose records were folded (a row of one of them again replaces it)."""
+    modified: dict[str, int] = field(default_factory=dict)
+    """The journals' modification times the snapshot noted (``growth_since``)."""
     unsaved: int = 0
     """Lines folded since the snapshot file was written (``_REWRITE_AFTER`` when it never was)."""
     ordered: list[RectificationView] | None = None
     """The views by due date, once asked for."""
     seals_checked_at: int | None = None
     """The visit index's version (``Store.index_version``) the seals were last found the same at."""
+    in_files: bool = True
+    """False when index rows were made in memory that the index file lacks (a reader facing a
+    writer): then it is not written as a snapshot, whose positions would not cover them."""
 
 
 @functools.cache
@@ -476,8 +588,11 @@ def _fold_state(store: Store) -> _FoldState | None:
     state = store.memo.get(_FOLD_STATE)
     if state is not None and _current_here(store, state):
         return state
-    state = state or _read_fold_snapshot(store)
-    current = _brought_up_to_date(store, state) if state is not None else None
+    try:
+        state = state or _read_fold_snapshot(store)
+        current = _brought_up_to_date(store, state) if state is not None else None
+    except SnapshotChanged:  # replaced since its header was read: fold from the journals
+        current = None
     if current is None:
         current = _folded_from_journals(store)
         if current is None:
@@ -489,30 +604,49 @@ def _fold_state(store: Store) -> _FoldState | None:
     return current
 
 
+def _with_fold_state(store: Store, use: Callable[[_FoldState], T], otherwise: Callable[[], T]) -> T:
+    """``use`` the fold state; ``otherwise`` when there is none. A snapshot replaced under a reader
+    (by the writer, between reading its header and a section) is read again, once."""
+    for _ in range(2):
+        state = _fold_state(store)
+        if state is None:
+            break
+        try:
+            return use(state)
+        except SnapshotChanged:
+            store.memo.pop(_FOLD_STATE, None)
+    return otherwise()
+
+
 def _read_fold_snapshot(store: Store) -> _FoldState | None:
     snapshot = read_snapshot(store.root / SNAPSHOT_FILE, kind=_SNAPSHOT_KIND, program=_program())
     if snapshot is None:
         return None
     try:
-        views = _Views.of(snapshot.payload)
-        return _FoldState(snapshot.positions, dict(snapshot.context["sealed"]), views)
-    except (msgspec.DecodeError, DomainError, KeyError, TypeError, ValueError):
+        orphans = _ORPHANS_DECODER.decode(snapshot.section(_ORPHANS))
+        sealed, others = dict(snapshot.context["sealed"]), set(snapshot.context["others"])
+        return _FoldState(snapshot.positions, sealed, _Views(snapshot), orphans, others, modified=snapshot.modified)
+    except (msgspec.DecodeError, KeyError, TypeError, ValueError):
         return None  # written by this program, digest intact: only a bug could get here; fold anew
 
 
 def _write_fold_snapshot(store: Store, state: _FoldState) -> None:
+    if not state.in_files:
+        return
+
     def write() -> None:
         write_snapshot(
             store.root / SNAPSHOT_FILE,
             kind=_SNAPSHOT_KIND,
             program=_program(),
             positions=state.positions,
-            context={"sealed": state.sealed},
-            payload=_encoded_views(state.views),
+            context={"sealed": state.sealed, "others": sorted(state.others)},
+            sections=_snapshot_sections(state.views, state.orphans),
         )
         state.unsaved = 0
 
-    store.as_writer(write)
+    with suppress(SnapshotChanged):  # the views' blocks could not be read: the next reading writes it
+        store.as_writer(write)
 
 
 def _folded_from_journals(store: Store) -> _FoldState | None:
@@ -527,7 +661,10 @@ def _folded_from_journals(store: Store) -> _FoldState | None:
     known = {name: position for name, position in positions.items() if position is not None}
     if len(known) < len(positions):
         return None
-    return _FoldState(known, store.signed_off_seals(), views, unsaved=_REWRITE_AFTER)
+    orphans = [row for row in _event_rows(store) if row["event"]["rectification_id"] not in views]
+    orphans += [data for data in _derived_events(_record_rows(store)) if data["rectification_id"] not in views]
+    others = set(_remote(store).records())
+    return _FoldState(known, store.signed_off_seals(), views, orphans, others, unsaved=_REWRITE_AFTER)
 
 
 def _current_here(store: Store, state: _FoldState) -> bool:
@@ -557,77 +694,250 @@ def _append_event_rows(store: Store, rows: list[dict[str, Any]]) -> None:
     after = journal.position()
     if state is None or before is None or after is None or state.positions[EVENTS_FILE] != before:
         return
-    changes = _with_new_events(state.views, rows)
-    if changes is not None:
-        positions = {**state.positions, EVENTS_FILE: after}
-        views = _with_changes(state.views, changes)
-        store.memo[_FOLD_STATE] = _FoldState(positions, state.sealed, views, state.unsaved + len(rows))
+    try:
+        brought = _with_new_events(state.views, state.orphans, rows)
+    except SnapshotChanged:
+        brought = None
+    if brought is None:
+        store.memo.pop(_FOLD_STATE, None)
+        return
+    changes, orphans = brought
+    positions = {**state.positions, EVENTS_FILE: after}
+    views = _with_changes(state.views, changes)
+    store.memo[_FOLD_STATE] = replace(
+        state, positions=positions, views=views, orphans=orphans, unsaved=state.unsaved + len(rows), ordered=None
+    )
+
+
+def _json_rows(name: str, growth: Growth, since: JournalPosition) -> list[Any] | None:
+    """The records a journal's growth adds (a journal created since starts with its header)."""
+    lines = growth.lines()
+    if since.size == 0 and lines and is_header(lines[0], name.removesuffix(".jsonl")):
+        lines = lines[1:]
+    try:
+        return [json.loads(line) for line in lines]
+    except ValueError:
+        return None
 
 
 def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
-    """``state`` with the events appended since folded in, when nothing else that the views
-    depend on changed; None when they must be folded from the journals."""
-    if store.signed_off_seals() != state.sealed:
-        return None
+    """``state`` with what was appended since folded in (events; visits signed off; other teams'
+    records of visits not seen before), when nothing else that the views depend on changed;
+    None when they must be folded from the journals (see "the persisted fold" above)."""
+    seals = store.signed_off_seals()
+    if len(seals) < len(state.sealed) or any(seals.get(uuid) != seal for uuid, seal in state.sealed.items()):
+        return None  # a visit amended or gone
+    signed = {uuid: seal for uuid, seal in seals.items() if uuid not in state.sealed}
     growths = {}
     for name in _FOLDED_FROM:
         position = state.positions.get(name)
-        growth = growth_since(store.root / name, position) if position is not None else None
+        growth = growth_since(store.root / name, position, state.modified.get(name, 0)) if position else None
         if growth is None:
             return None
         growths[name] = growth
-    if growths[INDEX_FILE].tail or growths[REMOTE_FILE].tail:
-        return None
-    events = growths[EVENTS_FILE].lines()
-    if not events:
-        return state
-    try:
-        rows = [json.loads(line) for line in events]
-    except ValueError:
-        return None
-    changes = _with_new_events(state.views, rows)
-    if changes is None:
+    added = {name: _json_rows(name, growth, state.positions[name]) for name, growth in growths.items()}
+    index_rows, remote_rows, event_rows = added[INDEX_FILE], added[REMOTE_FILE], added[EVENTS_FILE]
+    if index_rows is None or remote_rows is None or event_rows is None:
         return None
     positions = {name: growth.position for name, growth in growths.items()}
-    return _FoldState(positions, state.sealed, _with_changes(state.views, changes), state.unsaved + len(events))
+    if not (signed or index_rows or remote_rows or event_rows):
+        return state
+    rows = _rows_signed_off(store, seals, signed, index_rows, remote_rows, state)
+    if rows is None:
+        return None
+    visit_rows, made, others = rows
+    in_files = state.in_files
+    if made:
+        written = _append_index_rows(store, list(made.values()), positions[INDEX_FILE])
+        in_files = in_files and written is not None
+        positions[INDEX_FILE] = written or positions[INDEX_FILE]
+    brought = _with_new_records(state, visit_rows, event_rows)
+    if brought is None:
+        return None
+    changes, orphans = brought
+    lines = len(signed) + len(index_rows) + len(remote_rows) + len(event_rows)
+    return _FoldState(
+        positions,
+        {**state.sealed, **signed},
+        _with_changes(state.views, changes),
+        orphans,
+        state.others | others,
+        unsaved=state.unsaved + lines,
+        in_files=in_files,
+    )
 
 
-def _with_new_events(views: Mapping[str, RectificationView], rows: list[Any]) -> dict[str, RectificationView] | None:
-    """The views the events of these journal rows change, folded again; None when a row is not an
-    event as ``_append`` stores it, or says something else about an event already folded.
+def _rows_signed_off(
+    store: Store,
+    seals: dict[str, str],
+    signed: dict[str, str],
+    index_rows: list[Any],
+    remote_rows: list[Any],
+    state: _FoldState,
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], set[str]] | None:
+    """The record rows of the visits new to ``state``, by uuid (its own signed off since, other
+    teams' not seen before), those of them made here from their visit file (the index's tail
+    lacked them) and the other teams' visits among them; None when the tails say anything else
+    (a row of a visit already folded, a drop, another team's newer version of a visit already
+    folded, a visit held here that other teams' records were folded for)."""
+    try:
+        from_index = {}
+        for row in index_rows:
+            uuid = row["uuid"]
+            if row.get(GONE) or uuid not in signed or not _is_current(row, signed[uuid]):
+                return None
+            from_index[uuid] = row
+        from_others = {}
+        others = set()
+        for row in remote_rows:
+            if row.get(GONE) or not isinstance(row["records"], list):
+                return None
+            others.add(row["uuid"])
+            if row["uuid"] not in seals:  # a visit held here speaks for itself
+                from_others[row["uuid"]] = row
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if state.others & (signed.keys() | others):
+        return None
+    made = {}
+    for uuid in signed.keys() - from_index.keys():
+        try:
+            made[uuid] = _index_row(store.load_visit(uuid))
+        except StoreError:
+            return None  # damaged: the fold from the journals deals with it (sets it aside, says so)
+        if made[uuid]["seal"] != signed[uuid]:
+            return None
+    return {**from_others, **from_index, **made}, made, others
+
+
+def _append_index_rows(store: Store, rows: list[dict[str, Any]], end: JournalPosition) -> JournalPosition | None:
+    """Append index rows made from their visits, when this program may write and nobody appended
+    since ``end``, without reading the index; where it then ends, or None when not written."""
+    written: list[JournalPosition | None] = [None]
+
+    def write() -> None:
+        written[0] = store.append_to_journal(INDEX_FILE, "uuid", rows, ending_at=end)
+
+    store.as_writer(write)
+    return written[0]
+
+
+def _with_new_records(
+    state: _FoldState, visit_rows: dict[str, dict[str, Any]], event_rows: list[Any]
+) -> tuple[dict[str, RectificationView], list[dict[str, Any]]] | None:
+    """The views that new visits' records and new events make or change, and the orphans left;
+    None when a fold from the journals must decide (see ``_with_new_events``)."""
+    try:
+        records = {data["id"]: data for row in visit_rows.values() for data in row["records"]}
+        derived = [data for row in visit_rows.values() for data in row["derived"]]
+    except (KeyError, TypeError):
+        return None
+    if not records:
+        return _with_new_events(state.views, state.orphans, [*event_rows, *derived])
+    # the new rectifications, each from the events that named it before it was known and its new ones
+    stored: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    decided: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    waiting, fresh = [], []
+    try:
+        for number, item in enumerate([*state.orphans, *event_rows, *derived]):
+            if "origin" in item and (item.get(GONE) or item["id"] != item["event"]["id"]):
+                return None
+            rectification_id = _names(item)
+            if rectification_id not in records:
+                (waiting if number < len(state.orphans) else fresh).append(item)
+            elif "origin" in item:
+                stored[rectification_id][item["id"]] = item  # a later row of the event wins
+            else:
+                decided[rectification_id].append(item)
+        made = {}
+        for key, data in records.items():
+            events = [_event_of(item) for item in (*stored[key].values(), *decided[key])]
+            record = rules.record_from_dict(data)
+            made[key] = rules.fold(record, events) if events else rules.initial_view(record)
+    except (AttributeError, KeyError, TypeError, ValueError, DomainError):
+        return None
+    brought = _with_new_events(state.views, waiting, fresh)
+    if brought is None:
+        return None
+    changes, orphans = brought
+    return {**changes, **made}, orphans
+
+
+def _names(item: dict[str, Any]) -> Any:
+    """The rectification a stored event row or a derived event names."""
+    return item["event"]["rectification_id"] if "origin" in item else item["rectification_id"]
+
+
+def _with_new_events(
+    views: Mapping[str, RectificationView], orphans: list[dict[str, Any]], items: list[Any]
+) -> tuple[dict[str, RectificationView], list[dict[str, Any]]] | None:
+    """The views that these stored event rows and derived events change, folded again, and the
+    orphans with those naming no view added; None when a row is not an event as ``_append`` stores
+    it, or says something else about an event already folded.
 
     A rectification's history holds every event its fold chose, one per id, refused ones too; so
     its fold from scratch is the fold of those events and the new ones, where a newer row of the
-    same event (its receipt time added) replaces the one before. The one case that is not: an
-    event stored under the id of another (a derived one) with another content, whose winner a
-    fold decides from both; that is left to the fold from the journals."""
+    same event (its receipt time added) replaces the one before. Where one id comes twice with
+    equal content, ``fold`` keeps the first seen, as from scratch: stored rows before the history,
+    derived events after it. The one case that is not: an event stored under the id of another
+    (a derived one) with another content, whose winner a fold decides from both; that is left to
+    the fold from the journals."""
+    rows: dict[str, dict[str, RectificationEvent]] = defaultdict(dict)
+    decided: dict[str, dict[str, RectificationEvent]] = defaultdict(dict)
+    strays = []
+    superseded = set()
     try:
-        arrived: dict[str, dict[str, RectificationEvent]] = defaultdict(dict)
-        for row in rows:
-            if row.get(GONE) or row["id"] != row["event"]["id"]:
+        for item in items:
+            if item.get(GONE):
                 return None
-            rectification_id = row["event"]["rectification_id"]
-            if rectification_id in views:  # as from scratch: events of no known record are left out
-                arrived[rectification_id][row["id"]] = _event_of(row)
+            if "origin" in item:
+                if item["id"] != item["event"]["id"]:
+                    return None
+                superseded.add(item["id"])
+            rectification_id = _names(item)
+            if rectification_id not in views:  # as from scratch: events of no known record wait
+                strays.append(item)
+            elif "origin" in item:
+                rows[rectification_id][item["id"]] = _event_of(item)
+            else:
+                decided[rectification_id][item["id"]] = _event_of(item)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
     updated = {}
-    for rectification_id, new_events in arrived.items():
+    for rectification_id in rows.keys() | decided.keys():
         view = views[rectification_id]
         before = [step.event for step in view.history]
+        new_events = {**decided[rectification_id], **rows[rectification_id]}
         if any(event.id in new_events and new_events[event.id] != event for event in before):
             return None
-        # the newer row of an event goes first: for equal events ``fold`` keeps the first seen
-        kept = [*new_events.values(), *(event for event in before if event.id not in new_events)]
+        if any(
+            key in rows[rectification_id] and event != rows[rectification_id][key]
+            for key, event in decided[rectification_id].items()
+        ):
+            return None
+        kept = [
+            *rows[rectification_id].values(),
+            *(event for event in before if event.id not in rows[rectification_id]),
+            *(event for key, event in decided[rectification_id].items() if key not in rows[rectification_id]),
+        ]
         updated[rectification_id] = rules.fold(view.record, kept)
-    return updated
+    # a later row of a waiting event replaces it, as in the journal
+    waiting = [item for item in orphans if not ("origin" in item and item["id"] in superseded)]
+    return updated, [*waiting, *strays]
 
 
 def rectification_view(store: Store, rectification_id: str) -> RectificationView:
     state = store.memo.get(_FOLD_STATE)
-    if state is not None and _current_here(store, state):
-        view = state.views.get(rectification_id)
-    else:  # one rectification: its record and events, not a snapshot of all
+    view = None
+    try:
+        if state is not None and _current_here(store, state):
+            view = state.views.get(rectification_id)
+        else:  # one rectification: its record and events, not a snapshot of all
+            state = None
+    except SnapshotChanged:
+        store.memo.pop(_FOLD_STATE, None)
+        state = None
+    if state is None:
         view = _fold_views(store, [rectification_id]).get(rectification_id)
     if view is None:
         raise DomainError("rectification.unknown", text=rectification_id)
@@ -667,6 +977,12 @@ class RectificationFilter:
     state: RectificationState | None = None
     overdue: bool = False
 
+    @property
+    def may_keep_closed(self) -> bool:
+        """Whether a closed rectification may match (a listing of open or overdue ones reads only
+        the heads of those not closed)."""
+        return not self.overdue and self.state in (None, RectificationState.CLOSED)
+
     def matches(self, view: RectificationView | _ViewHead, today: date) -> bool:
         record = view.record
         return (
@@ -685,13 +1001,21 @@ def find_rectifications(
     """The rectifications matching ``wanted``, by due date; overdue as of ``today`` in Asia/Shanghai."""
     day = today or local_date(now())
     wanted = wanted or RectificationFilter()
-    state = _fold_state(store)
-    if state is None:
-        return [view for view in _by_due(_fold_views(store).values()) if wanted.matches(view, day)]
-    if state.ordered is None and isinstance(state.views, _Views):  # decode only what is kept
+
+    def kept(state: _FoldState) -> list[RectificationView]:
         views = state.views
-        return _by_due(views[key] for key, head in views.heads.items() if wanted.matches(head, day))
-    return [view for view in _ordered(state) if wanted.matches(view, day)]
+        if state.ordered is None and isinstance(views, _Views):  # decode only what is kept
+            heads = views.heads_where(closed=wanted.may_keep_closed)
+            # ordered as ``_by_due`` orders views, from the heads (a view's id is its key)
+            found = sorted(
+                (head.due, head.record.site_id, key) for key, head in heads.items() if wanted.matches(head, day)
+            )
+            return views.many([key for _, _, key in found])
+        return [view for view in _ordered(state) if wanted.matches(view, day)]
+
+    return _with_fold_state(
+        store, kept, lambda: [view for view in _by_due(_fold_views(store).values()) if wanted.matches(view, day)]
+    )
 
 
 @dataclass(frozen=True)

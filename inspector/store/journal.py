@@ -17,6 +17,11 @@ When superseded lines outnumber the live records, ``compact`` rewrites the file 
 live record in one atomic write (temporary file, fsync, rename): the cost of a rewrite is spread
 over as many appends as there are records, so it stays constant per change. A file missing its
 header (an empty or cut file, or another program's) is not a journal: ``JournalDamaged``.
+
+A journal is only ever appended to, or replaced whole by an atomic write (a new file): so where
+the records read or written end (``Journal.end``, a ``JournalPosition``) names which file and how
+far, with samples of its bytes, and a cache derived from the records can later tell from a few
+reads whether the file has only grown since (``store.snapshot.growth_since``).
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
+
+import msgspec
 
 from inspector.store.atomic import atomic_write_bytes
 from inspector.store.errors import UnreadableFile
@@ -40,10 +47,56 @@ _COMPACT_SLACK = 64
 
 
 class JournalPosition(NamedTuple):
-    """A point in a journal file: its first ``size`` bytes (whole lines) and their SHA-256."""
+    """A point in a journal file: its first ``size`` bytes (whole lines), which file they are in
+    (``file_id``: the volume and file number, ``os.stat``'s ``st_dev`` and ``st_ino``, which Windows
+    fills from the volume serial and the file index) and a digest of samples of those bytes
+    (``sample_digest``). Together they let a later reader prove cheaply that the file has only
+    grown since (``growth_since`` in ``store.snapshot``), without hashing what it already knew."""
 
     size: int
-    sha256: str
+    file_id: str
+    sample: str
+
+
+SAMPLE_WINDOW = 4096
+SAMPLE_WINDOWS = 8
+"""Bytes sampled from a journal's prefix to recognise it: 8 windows of 4 KiB, the last one ending
+where the prefix ends (so it covers the lines appended last), the others spread evenly from the
+header on; 32 KiB read at most, whatever the file's size."""
+
+
+def sample_spans(size: int) -> list[tuple[int, int]]:
+    """The (offset, length) windows of the first ``size`` bytes that ``sample_digest`` reads."""
+    if size <= SAMPLE_WINDOW * SAMPLE_WINDOWS:
+        return [(0, size)]
+    step = (size - SAMPLE_WINDOW) // (SAMPLE_WINDOWS - 1)
+    return [(n * step, SAMPLE_WINDOW) for n in range(SAMPLE_WINDOWS - 1)] + [(size - SAMPLE_WINDOW, SAMPLE_WINDOW)]
+
+
+def sample_digest(read: Callable[[int, int], bytes], size: int) -> str:
+    """SHA-256 of the size and the windows of ``sample_spans``, read with ``read(offset, length)``."""
+    digest = hashlib.sha256(str(size).encode())
+    for offset, length in sample_spans(size):
+        digest.update(read(offset, length))
+    return digest.hexdigest()
+
+
+def file_id(status: os.stat_result) -> str:
+    """Which file this is on its volume; "" where the file system gives no number (then no position
+    taken in it is ever proven again: what was derived from it is derived anew)."""
+    return f"{status.st_dev}:{status.st_ino}" if status.st_ino else ""
+
+
+def read_at(handle: BinaryIO) -> Callable[[int, int], bytes]:
+    def read(offset: int, length: int) -> bytes:
+        handle.seek(offset)
+        return handle.read(length)
+
+    return read
+
+
+NO_FILE = JournalPosition(0, "", sample_digest(lambda offset, length: b"", 0))
+"""The position in a journal that does not exist: nothing, which any file starts with."""
 
 
 class JournalDamaged(UnreadableFile):
@@ -82,9 +135,11 @@ class Journal:
         """Line numbers that did not parse (not the torn tail), for the store to report."""
         self.version = 0
         """Counts the changes this object has seen (appends, rewrites, corrections in memory)."""
-        self._digest: Any = None
-        """SHA-256 of the file's first ``_good_size`` bytes while the records are exactly what those
-        bytes say (None once corrected in memory, or when never read): see ``position``."""
+        self.end: JournalPosition | None = None
+        """Where the file ended when this object last read, wrote or appended to it."""
+        self._in_step = False
+        """Whether the records are exactly what the file says up to ``end`` (not once corrected in
+        memory, nor when appended to without being read): see ``position``."""
         self.memo: dict[str, Any] = {}
         """What a user of the journal derived from its records, to check against them by identity
         (a record is replaced, never changed in place, so the same object means the same record)."""
@@ -109,14 +164,11 @@ class Journal:
         return self._last
 
     def position(self) -> JournalPosition | None:
-        """How far into the file the records in memory reach, and a digest of the bytes up to
-        there; None when they are not what the file says (corrected in memory, started empty
-        over a damaged file, never read). A cache derived from the records (``store.snapshot``)
-        keeps this to tell later whether the file has only grown since."""
-        if self._digest is None:
-            return None
-        # no size yet only when the file was missing when read (an append learns it from the file)
-        return JournalPosition(self._good_size or 0, self._digest.hexdigest())
+        """How far into the file the records in memory reach (with what proves it later); None
+        when they are not what the file says (corrected in memory, started empty over a damaged
+        file, never read). A cache derived from the records (``store.snapshot``) keeps this to
+        tell later whether the file has only grown since."""
+        return self.end if self._in_step and self._records is not None else None
 
     @property
     def loaded(self) -> bool:
@@ -125,19 +177,21 @@ class Journal:
     def start_empty(self) -> None:
         """Hold no records without reading the file (a reader facing a missing or damaged file)."""
         self._records, self._last, self._lines, self._kept = {}, None, 0, 0
-        self._digest = None
+        self._in_step = False
         self.version += 1
 
     def _load(self) -> None:
         try:
-            raw = self.path.read_bytes()
+            with open(self.path, "rb") as handle:
+                status = os.fstat(handle.fileno())  # of the very bytes read, even if replaced meanwhile
+                raw = handle.read()
         except FileNotFoundError:
             self.start_empty()
-            self._digest = hashlib.sha256()  # no file: no records is exactly what it says
+            self.end, self._in_step = NO_FILE, True  # no file: no records is exactly what it says
             return
         end = raw.rfind(b"\n") + 1  # a torn last line (no newline yet) was never acknowledged
         lines = raw[:end].split(b"\n")[:-1]
-        if not lines or not _is_header(lines[0], self.name):
+        if not lines or not is_header(lines[0], self.name):
             raise JournalDamaged(self.path, f"not a '{self.name}' journal (no header line)")
         records: dict[str, dict[str, Any]] = {}
         last: dict[str, Any] | None = None
@@ -157,7 +211,8 @@ class Journal:
         self._last = last
         self._lines = len(lines) - 1
         self._good_size = end
-        self._digest = hashlib.sha256(raw[:end])
+        self.end = JournalPosition(end, file_id(status), sample_digest(_slicer(raw), end))
+        self._in_step = True
         self._kept = sum(1 for record in records.values() if not self.moves_out(record))
         self.version += 1
 
@@ -174,7 +229,8 @@ class Journal:
         self._lines = len(kept)
         self._kept = sum(1 for record in kept.values() if not self.moves_out(record))
         self._good_size = len(data)
-        self._digest = hashlib.sha256(data)
+        self.end = JournalPosition(len(data), file_id(self.path.stat()), sample_digest(_slicer(data), len(data)))
+        self._in_step = True
         self.skipped = []
 
     def append(self, records: Iterable[dict[str, Any]]) -> None:
@@ -186,21 +242,24 @@ class Journal:
         if not self.path.exists():
             self.create()
         if self._good_size is None:
-            self._good_size = _whole_lines_size(self.path)
-            self._digest = None  # appended to without being read: what comes before is unknown
+            self._good_size = whole_lines_size(self.path)
+            self._in_step = False  # appended to without being read: what comes before is unknown
         data = b"".join(map(encode_line, batch))
         if self._good_size == 0:  # cut before its header was whole: the header goes first again
             data = encode_line({"journal": self.name, "format": FORMAT}) + data
         with open(self.path, "r+b") as handle:
             # cut a torn tail left by a crash, so that the new lines start on a line of their own
-            handle.truncate(self._good_size)
+            # (only then: a truncate is a change of the file's size for the fsync to write too)
+            if handle.seek(0, os.SEEK_END) != self._good_size:
+                handle.truncate(self._good_size)
             handle.seek(self._good_size)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        self._good_size += len(data)
-        if self._digest is not None:
-            self._digest.update(data)
+            self._good_size += len(data)
+            self.end = JournalPosition(
+                self._good_size, file_id(os.fstat(handle.fileno())), sample_digest(read_at(handle), self._good_size)
+            )
         self._lines += len(batch)
         self._last = batch[-1]
         self.version += 1
@@ -226,7 +285,7 @@ class Journal:
             current.pop(key, None)
         else:
             current[key] = record
-        self._digest = None
+        self._in_step = False
         self.version += 1
 
     def drop(self, keys: Iterable[str]) -> None:
@@ -269,13 +328,14 @@ def many_new_objects() -> Iterator[None]:
 
 def _parsed(lines: list[bytes]) -> list[Any]:
     """Each line's JSON (None for a line that does not parse). The lines are parsed as one JSON
-    array, several times faster than line by line; only when that fails, one by one."""
+    array, several times faster than line by line, by msgspec (another 40% faster than the
+    standard library, the same values); only when that fails, one by one."""
     try:
         with many_new_objects():
-            parsed = json.loads(b"[" + b",".join(lines) + b"]")
+            parsed = msgspec.json.decode(b"[" + b",".join(lines) + b"]")
         if len(parsed) == len(lines):
             return parsed
-    except ValueError:
+    except (msgspec.DecodeError, ValueError):
         pass
     return [_parsed_line(line) for line in lines]
 
@@ -287,7 +347,11 @@ def _parsed_line(line: bytes) -> Any:
         return None
 
 
-def _whole_lines_size(path: Path) -> int:
+def _slicer(data: bytes) -> Callable[[int, int], bytes]:
+    return lambda offset, length: data[offset : offset + length]
+
+
+def whole_lines_size(path: Path) -> int:
     """The length of the file up to its last newline: what a torn write left after it is cut."""
     with open(path, "rb") as handle:
         end = handle.seek(0, os.SEEK_END)
@@ -302,7 +366,7 @@ def _whole_lines_size(path: Path) -> int:
     return 0
 
 
-def _is_header(line: bytes, name: str) -> bool:
+def is_header(line: bytes, name: str) -> bool:
     try:
         header = json.loads(line)
     except ValueError:

@@ -57,7 +57,7 @@ from inspector.store.atomic import (
     write_new_file,
 )
 from inspector.store.errors import DataDirLocked, StoreError, UnreadableFile
-from inspector.store.journal import GONE, Journal, JournalDamaged
+from inspector.store.journal import GONE, Journal, JournalDamaged, JournalPosition, file_id, whole_lines_size
 from inspector.store.migrations import INDEX_FILE, OUTBOX_ARCHIVE, OUTBOX_FILE, REBUILD_MARKER, SCHEMA_VERSION, migrate
 from inspector.store.tinydb_storage import AtomicJSONStorage, decode, encode
 
@@ -308,6 +308,31 @@ class Store:
     def loaded_journal(self, name: str) -> Journal | None:
         """The journal when this opening has read it already (never reads it)."""
         return self._journals.get(name)
+
+    def append_to_journal(
+        self, name: str, key: str, records: list[dict[str, Any]], *, ending_at: JournalPosition
+    ) -> JournalPosition | None:
+        """Append records to a journal without reading it (a cache brought forward by a few lines
+        must not parse years of them), only when the file still ends at ``ending_at``: the caller
+        then knows every line up to the new end, which is returned. None (nothing written) when
+        the file ends elsewhere or is another file now."""
+        self._require_writable()
+        path = self.root / name
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            return None
+        if file_id(status) != ending_at.file_id or whole_lines_size(path) != ending_at.size:
+            return None
+        journal = self._appendable(name, key)
+        journal.append(records)
+        return journal.end
+
+    def _appendable(self, name: str, key: str) -> Journal:
+        """The journal to append to: the one this opening read already (its records kept up to
+        date), else one that appends without reading the file, which a later reading finds whole.
+        Compacting waits for a writer that has read it."""
+        return self._journals.get(name) or Journal(self.root / name, name.removesuffix(".jsonl"), key, readonly=False)
 
     def _replace_whole(self, name: str, data: dict[str, Any]) -> None:
         """Write several tables of one file in a single atomic write (all or nothing).
@@ -574,6 +599,9 @@ class Store:
         if not write_new_file(path, data) and path.read_bytes() != data:
             raise StoreError("sealed_differs", path)
 
+    def has_sealed(self, uuid: str, version: int) -> bool:
+        return self._sealed_path(uuid, version).exists()
+
     def sealed_file(self, uuid: str, version: int) -> Path:
         """The frozen bytes of a signed-off version (named in messages about them)."""
         return self._sealed_path(uuid, version)
@@ -778,11 +806,14 @@ class Store:
     def put_outbox_many(self, entries: Iterable[dict[str, Any]]) -> None:
         """Add or update many outbox entries, keyed by (kind, key), in one appended write.
 
-        Sync records receipts in batches this way: a long upload costs one fsync per batch.
+        Sync records receipts in batches this way: a long upload costs one fsync per batch. An
+        outbox not read yet is appended to without reading it (a sign-off queues its version
+        without parsing the whole queue); the sync reads it, and compacts it then.
         """
         self._require_writable()
         wanted = {_outbox_key(entry["kind"], entry["key"]): entry for entry in entries}
-        self._outbox().append({**entry, OUTBOX_KEY: key} for key, entry in wanted.items())
+        journal = self._journals.get(OUTBOX_FILE) or self._appendable(OUTBOX_FILE, OUTBOX_KEY)
+        journal.append({**entry, OUTBOX_KEY: key} for key, entry in wanted.items())
 
     # -- evidence ------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ journals, every listing is exactly the fold from scratch."""
 
 from __future__ import annotations
 
-import hashlib
+import os
 import random
 import shutil
 import subprocess
@@ -22,13 +22,15 @@ from hypothesis import strategies as st
 
 from inspector import wire
 from inspector.core import rectifications as rules
+from inspector.core import visits as visit_rules
 from inspector.core.errors import DomainError
 from inspector.core.rectifications import FeedbackStatus, RectificationView
-from inspector.core.vocabulary import VisitStatus
+from inspector.core.visits import Answer
+from inspector.core.vocabulary import Result, VisitStatus
 from inspector.services import rectifications as services
-from inspector.services.visits import sign_off_visit, start_visit
+from inspector.services.visits import record_answer, sign_off_visit, start_visit
 from inspector.store.atomic import TEMP_SUFFIX
-from inspector.store.journal import Journal, JournalPosition
+from inspector.store.journal import SAMPLE_WINDOW, SAMPLE_WINDOWS, Journal, sample_spans
 from inspector.store.snapshot import growth_since
 from inspector.store.store import Store
 from tests.conftest import DEMO_TODAY
@@ -119,6 +121,86 @@ def test_a_new_process_folds_only_the_events_appended_since(demo_dir: Path, monk
     )
 
 
+def _no_fold_of_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail a fold of every rectification from the journals (one rectification's is allowed)."""
+    fold_views = services._fold_views
+
+    def fold_some(store: Store, wanted: object = None) -> dict[str, RectificationView]:
+        if wanted is None:
+            raise AssertionError("folded every rectification again")
+        return fold_views(store, wanted)
+
+    monkeypatch.setattr(services, "_fold_views", fold_some)
+
+
+def _sign_off_the_waiting_visit(root: Path) -> str:
+    with Store.open(root) as store:
+        waiting = next(s.uuid for s in store.visit_summaries() if s.status is VisitStatus.COMPLETED)
+        sign_off_visit(store, waiting, by="张建国", at=DEMO_TODAY)
+    return waiting
+
+
+def test_the_first_listing_after_a_sign_off_folds_only_that_visit(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed(demo_dir)
+    signed = _sign_off_the_waiting_visit(demo_dir)  # its index row is not written yet
+    expected = from_scratch(demo_dir)
+    assert any(key.startswith(signed) for key in expected)
+    _no_fold_of_everything(monkeypatch)
+    with Store.open(demo_dir) as holder:  # a reader while the folder is held: the row made in memory
+        with Store.open(demo_dir, readonly=True) as reader:
+            assert listing(reader) == expected
+        assert listing(holder) == expected  # the holder makes it, appends it, and lists the same
+    with Store.open(demo_dir, readonly=True) as reader:  # the row is in the index's tail now
+        assert listing(reader) == expected
+    monkeypatch.undo()
+    assert listed(demo_dir) == expected
+
+
+def test_a_signed_off_reinspection_is_brought_forward_as_new_events(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(demo_dir) as store:
+        site = next(view.record.site_id for view in services.rectification_views(store) if view.is_open)
+    before = listed(demo_dir)
+    with Store.open(demo_dir) as store:
+        at = DEMO_TODAY + timedelta(days=1)
+        visit = services.start_reinspection(store, site, lead="张建国", title="复查", arrived_at=at)
+        for number, item in enumerate(visit.checklist.items):
+            result = Result.FAIL if number == 0 else Result.PASS
+            record_answer(store, visit.uuid, item.id, result=result, note="仍未整改" if number == 0 else "", at=at)
+        sign_off_visit(store, visit.uuid, by="张建国", at=at)  # decided, not yet stored as events
+    expected = from_scratch(demo_dir)
+    assert expected != before  # passed items closed, the failed one re-opened
+    _no_fold_of_everything(monkeypatch)
+    with Store.open(demo_dir) as store:
+        assert listing(store) == expected
+
+
+def test_other_teams_records_of_visits_not_seen_before_are_folded_alone(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed(demo_dir)
+    with Store.open(demo_dir) as store:
+        model = next(view.id for view in services.rectification_views(store))
+        entry = _remote_entry(store, model, 1)
+        early = event("feedback", rectification_id=entry.records[0].id)  # its events came before it
+        services.store_remote_events(store, [early], {early.id: START.isoformat()})
+    listed(demo_dir)  # the snapshot keeps the event that names no rectification yet
+    with Store.open(demo_dir) as store:
+        services.apply_remote_records(store, [entry])
+    expected = from_scratch(demo_dir)
+    assert (
+        expected[entry.records[0].id]
+        != encoded([rules.initial_view(rules.record_from_dict(msgspec.to_builtins(entry.records[0])))])[
+            entry.records[0].id
+        ]
+    )
+    _no_fold_of_everything(monkeypatch)
+    assert listed(demo_dir) == expected
+
+
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "garbage", "foreign", "stale", "other_program"])
 def test_a_damaged_foreign_or_stale_snapshot_changes_nothing(
     demo_dir: Path, tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch
@@ -158,6 +240,19 @@ def test_a_damaged_foreign_or_stale_snapshot_changes_nothing(
     assert listed(demo_dir) == expected  # and again, from the snapshot written meanwhile
 
 
+def test_a_snapshot_replaced_while_a_reader_reads_it_is_never_mixed_with_the_new(demo_dir: Path) -> None:
+    listed(demo_dir)
+    with Store.open(demo_dir, readonly=True) as reader:
+        state = services._fold_state(reader)  # the header read; the sections not yet
+        assert state is not None and isinstance(state.views, services._Views)
+        with Store.open(demo_dir) as writer:
+            views = services.rectification_views(writer)
+            for view in [view for view in views if view.is_open][:2]:
+                _feedback(writer, view.id)
+            services._write_fold_snapshot(writer, writer.memo[services._FOLD_STATE])
+        assert listing(reader) == from_scratch(demo_dir)
+
+
 def test_a_read_only_command_writes_the_snapshot_only_when_nobody_holds_the_folder(demo_dir: Path) -> None:
     (demo_dir / SNAPSHOT).unlink()  # the demo wrote one when it was filled
     with Store.open(demo_dir):
@@ -185,6 +280,8 @@ STEPS = st.one_of(
     st.tuples(st.just("new process")),
     st.tuples(st.just("start a visit")),
     st.tuples(st.just("sign off a visit")),
+    st.tuples(st.just("sign off a new visit"), st.integers(0, 6)),
+    st.tuples(st.just("edit a journal in place"), st.sampled_from(["events", "index"]), st.booleans()),
     st.tuples(st.just("another team's records"), st.integers(0, 1000), st.integers(1, 3)),
     st.tuples(st.just("compact the index")),
     st.tuples(st.just("snapshot"), st.sampled_from(["delete", "truncate", "restore an old one", "keep"])),
@@ -205,6 +302,10 @@ def test_after_any_history_the_listing_is_the_fold_from_scratch(
             ids = sorted(view.id for view in services.rectification_views(store))
             snapshots: list[bytes] = []
             for step in steps:
+                if step[0] == "edit a journal in place":  # between two processes: a writer owns its files
+                    store.close()
+                    _edit_a_journal(root, step[1], set_time_back=step[2], rng=rng)
+                    store = Store.open(root)
                 _play(store, root, step, ids, snapshots, rng)
                 if step[0] == "new process":
                     store.close()
@@ -241,6 +342,17 @@ def _play(store: Store, root: Path, step: tuple, ids: list[str], snapshots: list
         waiting = [s.uuid for s in store.visit_summaries() if s.status is VisitStatus.COMPLETED]
         if waiting:
             sign_off_visit(store, waiting[0], by=store.load_visit(waiting[0]).lead, at=DEMO_TODAY)
+    elif kind == "sign off a new visit":
+        at = DEMO_TODAY.isoformat()
+        visit = start_visit(store, "LS-EC-001", lead="张建国", members=[])
+        for number, item in enumerate(visit.checklist.items):
+            failed = number < step[1]
+            answer = Answer(
+                item.id, Result.FAIL if failed else Result.PASS, "张建国", at, note="未整改" if failed else ""
+            )
+            visit = visit_rules.record_answer(visit, answer)
+        store.save_visit(visit)
+        sign_off_visit(store, visit.uuid, by="张建国", at=DEMO_TODAY)
     elif kind == "another team's records":
         services.apply_remote_records(store, [_remote_entry(store, ids[step[1] % len(ids)], step[2])])
     elif kind == "compact the index":
@@ -255,6 +367,36 @@ def _play(store: Store, root: Path, step: tuple, ids: list[str], snapshots: list
             target.write_bytes(rng.choice(snapshots))
         # the next listing in this process goes by its memory; the file is for the next process
         store.memo.clear()
+
+
+_SAME_SIZE_EDITS = (("张建国".encode(), "李建国".encode()), (b'"open"', b'"OPEN"'), (b"2026-", b"2025-"))
+
+
+def _edit_a_journal(root: Path, which: str, *, set_time_back: bool, rng: random.Random) -> None:
+    """Change a journal's bytes where they lie (same file, same size): a same-size edit the checks
+    must catch whatever it hits (the demo's journals are small enough to be sampled whole)."""
+    path = root / (services.EVENTS_FILE if which == "events" else services.INDEX_FILE)
+    data = path.read_bytes()
+    if len(data) > SAMPLE_WINDOW * SAMPLE_WINDOWS:
+        return  # larger journals are sampled, not read whole: see the tests of ``growth_since`` above
+    found = [(at, new) for old, new in _SAME_SIZE_EDITS for at in _occurrences(data, old)]
+    if not found:
+        return
+    at, new = rng.choice(found)
+    before = path.stat()
+    with path.open("r+b") as handle:
+        handle.seek(at)
+        handle.write(new)
+    if set_time_back:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _occurrences(data: bytes, part: bytes) -> list[int]:
+    found, at = [], data.find(part)
+    while at >= 0:
+        found.append(at)
+        at = data.find(part, at + 1)
+    return found
 
 
 def _remote_entry(store: Store, model_id: str, version: int) -> wire.RectificationRecords:
@@ -281,8 +423,11 @@ _WRITER = """
 import sys
 from datetime import date
 from pathlib import Path
+from inspector.core import visits as rules
 from inspector.core.rectifications import FeedbackStatus
+from inspector.core.vocabulary import Result
 from inspector.services import rectifications as services
+from inspector.services.visits import sign_off_visit, start_visit
 from inspector.store.store import Store
 
 store = Store.open(Path(sys.argv[1]))
@@ -296,6 +441,13 @@ while True:
                                  status=FeedbackStatus.DONE, by="张建国")
     except Exception:
         pass
+    if n % 3 == 0:  # a visit signed off: its rectifications brought forward, its row appended
+        visit = start_visit(store, "LS-EC-001", lead="张建国", members=[])
+        for number, item in enumerate(visit.checklist.items):
+            result = Result.FAIL if number < n % 5 else Result.PASS
+            visit = rules.record_answer(visit, rules.Answer(item.id, result, "张建国", visit.arrived_at, note="未整改"))
+        store.save_visit(visit)
+        sign_off_visit(store, visit.uuid, by="张建国")
     services.rectification_views(store)
     services._write_fold_snapshot(store, store.memo[services._FOLD_STATE])
 """
@@ -310,6 +462,7 @@ def test_a_kill_while_the_snapshot_is_written_leaves_a_usable_store(demo_dir: Pa
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "READY"
         time.sleep(rng.uniform(0.05, 0.6))
+        assert child.poll() is None  # still writing: it did not stop on an error of its own
         child.kill()  # SIGKILL; TerminateProcess on Windows
         child.wait()
         child.stdout.close()
@@ -335,12 +488,12 @@ def test_an_event_stored_under_a_derived_events_id_is_folded_from_the_journals(d
     assert listed(demo_dir) == from_scratch(demo_dir)
 
 
-def test_a_journals_position_is_the_digest_of_the_whole_lines_its_records_reflect(tmp_path: Path) -> None:
+def test_a_journals_position_is_proven_again_from_its_file_its_size_and_samples(tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
     journal = Journal(path, "events", "id", readonly=False)
     journal.append([{"id": "a", "n": 1}])
     first = journal.position()
-    assert first == JournalPosition(path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+    assert first is not None and first.size == path.stat().st_size
     journal.append([{"id": "b", "n": 2}])
     with path.open("ab") as handle:
         handle.write(b'{"id": "c", "n"')  # a torn append, never acknowledged
@@ -353,5 +506,79 @@ def test_a_journals_position_is_the_digest_of_the_whole_lines_its_records_reflec
     assert reread.position() is None  # what it holds is no longer what the file says
     journal.append([{"id": "a", "n": 3}])
     assert growth_since(path, first) is not None
-    journal.compact()  # rewritten without the superseded line: the bytes before are not those any more
+    journal.compact()  # rewritten without the superseded line: another file now
     assert growth_since(path, first) is None
+
+
+def _big_journal(path: Path, lines: int = 3000) -> Journal:
+    journal = Journal(path, "events", "id", readonly=False)
+    journal.append({"id": f"{n:05}", "text": "x" * 40} for n in range(lines))
+    return journal
+
+
+@pytest.mark.parametrize("where", ["first window", "last window", "middle window"])
+def test_a_change_in_place_in_a_sampled_window_is_caught_even_with_the_time_set_back(
+    tmp_path: Path, where: str
+) -> None:
+    path = tmp_path / "events.jsonl"
+    journal = _big_journal(path)
+    position = journal.position()
+    assert position is not None and position.size > SAMPLE_WINDOW * SAMPLE_WINDOWS
+    spans = sample_spans(position.size)
+    offset = {"first window": 0, "last window": spans[-1][0] + 10, "middle window": spans[3][0] + 10}[where]
+    _edit_in_place(path, offset)
+    assert growth_since(path, position) is None
+
+
+def test_a_same_size_edit_anywhere_is_caught_by_the_modification_time(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    journal = _big_journal(path)
+    position = journal.position()
+    assert position is not None
+    noted = path.stat().st_mtime_ns
+    assert growth_since(path, position, noted) is not None  # untouched
+    between = next(start + SAMPLE_WINDOW + 100 for start, _ in sample_spans(position.size))  # outside every window
+    assert not any(start <= between < start + length for start, length in sample_spans(position.size))
+    _edit_in_place(path, between, keep_time=False)
+    assert growth_since(path, position, noted) is None
+
+
+def test_what_is_not_caught_an_edit_in_place_outside_the_windows_with_the_time_set_back(tmp_path: Path) -> None:
+    """Documented in ``store.snapshot``: only a deliberate edit in place (this program and editors
+    never write a journal so) changes bytes between the windows and sets the time back."""
+    path = tmp_path / "events.jsonl"
+    journal = _big_journal(path)
+    position = journal.position()
+    assert position is not None
+    noted = path.stat().st_mtime_ns
+    between = sample_spans(position.size)[0][1] + 100
+    _edit_in_place(path, between)
+    assert growth_since(path, position, noted) is not None
+
+
+def test_a_journal_replaced_by_the_same_bytes_is_another_file(tmp_path: Path) -> None:
+    """A restore, a copy, an editor's save: a new file, whatever it holds; it is folded again."""
+    path = tmp_path / "events.jsonl"
+    journal = _big_journal(path)
+    position = journal.position()
+    assert position is not None
+    data = path.read_bytes()
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(data)
+    copy.replace(path)
+    assert growth_since(path, position) is None
+
+
+def _edit_in_place(path: Path, offset: int, *, keep_time: bool = True) -> None:
+    """Change one byte of the file where it lies (same file, same size), optionally setting its
+    modification time back as it was."""
+    before = path.stat()
+    with path.open("r+b") as handle:
+        handle.seek(offset)
+        byte = handle.read(1)
+        handle.seek(offset)
+        handle.write(b"y" if byte != b"y" else b"z")
+    if keep_time:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    else:  # a clock too coarse to see the change would hide it: move the time on explicitly
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
