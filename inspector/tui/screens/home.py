@@ -30,7 +30,7 @@ from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 
 if TYPE_CHECKING:  # the rectifications are read after the first frame, and their module imported then
-    from inspector.core.rectifications import RectificationView
+    from inspector.services.rectifications import NotClosed
 
 RECENT_SHOWN = 50
 HOME_ROWS = 200
@@ -224,26 +224,26 @@ class HomeScreen(InspectorScreen[None]):
 
     @work(thread=True, exclusive=True, group="rectifications")
     def load_rectifications(self) -> None:
-        """Rectifications with their state, from the rectification index (tens of ms at thousands of
-        visits, more when many visits came in since it was last brought up to date), so off the UI.
+        """The rectifications not closed, counted, and the first ``HOME_ROWS`` of them whole: from the
+        persisted fold tens of ms at 10,000 visits, seconds when it must be folded again from the
+        journals (after a sign-off), so off the UI.
 
         The worker only reads; files are replaced atomically, so it sees each one whole.
         """
-        from inspector.services.rectifications import find_rectifications
+        from inspector.services.rectifications import not_closed
 
-        views = find_rectifications(self.store, today=self.session.today())
+        pending = not_closed(self.store, whole=HOME_ROWS)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_rectifications, views)
+            self.app.call_from_thread(self._show_rectifications, pending)
 
-    def _show_rectifications(self, views: list[RectificationView]) -> None:
+    def _show_rectifications(self, pending: NotClosed) -> None:
         today = self.session.today()
-        from inspector.core.rectifications import RectificationState
-
-        open_views = [view for view in views if view.state is not RectificationState.CLOSED]
-        overdue = sum(1 for view in open_views if view.overdue_on(today))
+        overdue = sum(1 for standing in pending.standings if standing.overdue_on(today))
         from inspector.services.reminders import reminder_text
 
-        self.query_one("#home-title", Static).update(self.title_text + reminder_text(self.store, open_views, today))
+        self.query_one("#home-title", Static).update(
+            self.title_text + reminder_text(self.store, pending.standings, today)
+        )
         self.rectifications_loading.display = False
         self.rectifications.fill(
             # the finding last: it is long, and would push the due date and state off a narrow screen
@@ -261,16 +261,17 @@ class HomeScreen(InspectorScreen[None]):
                             view.record.item_text,
                         ],
                     )
-                    for view in open_views[:HOME_ROWS]
+                    for view in pending.first
                 ],
-                len(open_views),
+                len(pending.standings),
                 4,
             ),
         )
+        open_count = len(pending.standings)
         self.query_one(SectionBar).set_label(
             "tab-rectifications",
-            t("tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue),
-            t("tui.home.tab_short.rectifications", open=len(open_views), overdue=overdue),
+            t("tui.home.tab.rectifications_count", open=open_count, overdue=overdue),
+            t("tui.home.tab_short.rectifications", open=open_count, overdue=overdue),
         )
 
     # -- actions ---------------------------------------------------------------------------------
