@@ -130,6 +130,12 @@ class PtyChild:
         line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
         return int(line.split()[1]) * 1024
 
+    def cpu_seconds(self) -> float:
+        """The child's processor time so far, user and system (Linux: /proc/PID/stat): unlike the
+        wall time, hardly moved by other programs sharing the processors."""
+        fields = Path(f"/proc/{self.child.pid}/stat").read_text(encoding="utf-8").rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def finish(self, timeout: float) -> None:
         """Wait for the child to exit by itself; raise with what it wrote when it failed."""
         self.child.wait(timeout)
@@ -176,22 +182,25 @@ POPULATION_NOW = "2026-11-28T16:30:00+08:00"
 """The day ``bench/population.py`` makes its folders as of: the counts on home are those of that day."""
 
 
-def settled_start(data: Path) -> tuple[float, float, int]:
-    """The app on ``data``: seconds to its first frame, to home filled and settled, and its peak memory."""
+def settled_start(data: Path) -> tuple[float, float, int, float]:
+    """The app on ``data``: seconds to its first frame, to home filled and settled, its peak memory
+    and its processor time by then."""
     child = PtyChild(["-m", "inspector", "--data-dir", str(data)], {"INSPECTOR_NOW": POPULATION_NOW})
     try:
         first = child.wait_for(HOME_MARK, 120)
         child.wait_for(FILLED_MARK, 300)
-        return first, child.wait_quiet(QUIET, 300), child.peak_memory()
+        return first, child.wait_quiet(QUIET, 300), child.peak_memory(), child.cpu_seconds()
     finally:
         child.close()
 
 
-def minimal_start() -> tuple[float, int]:
-    """The minimal Textual app: seconds to its first frame, and its peak memory by then."""
+def minimal_start() -> tuple[float, int, float]:
+    """The minimal Textual app: seconds to its first frame, its peak memory and processor time by then."""
     child = PtyChild([THIS, "child-minimal"])
     try:
-        return child.wait_for(MINIMAL_MARK, 120), child.peak_memory()
+        first = child.wait_for(MINIMAL_MARK, 120)
+        child.wait_quiet(QUIET, 30)  # it draws once; its processor time is then all of its start
+        return first, child.peak_memory(), child.cpu_seconds()
     finally:
         child.close()
 
@@ -229,8 +238,9 @@ def scale_starts(source: Path, runs: int, work: Path | None) -> dict[str, list[t
 
 
 def scale_table(source: Path, results: dict[str, list[tuple]], load: tuple[float, float]) -> str:
-    minimal = statistics.median(first for first, _ in results["minimal"])
-    minimal_peak = max(peak for _, peak in results["minimal"])
+    minimal = statistics.median(first for first, _, _ in results["minimal"])
+    minimal_peak = max(peak for _, peak, _ in results["minimal"])
+    minimal_cpu = statistics.median(cpu for _, _, cpu in results["minimal"])
 
     def row(measure: str, pick: Callable[[tuple], float], show: Callable[[float], str]) -> str:
         cells = [show(statistics.median(pick(start) for start in results[variant])) for variant in ("without", "with")]
@@ -240,7 +250,8 @@ def scale_table(source: Path, results: dict[str, list[tuple]], load: tuple[float
     return "\n".join(
         [
             f"Data: a copy of `{source}` for every start; median of {runs} starts each, the minimal app "
-            f"started before each of ours (median first frame {ms(minimal)}, peak {minimal_peak / 2**20:.0f} MiB); "
+            f"started before each of ours (median first frame {ms(minimal)}, processor time {ms(minimal_cpu)}, "
+            f"peak {minimal_peak / 2**20:.0f} MiB); "
             f"load average {load[0]:.1f} before, {load[1]:.1f} after.",
             "",
             "| measure | without the snapshot | with the snapshot |",
@@ -249,6 +260,8 @@ def scale_table(source: Path, results: dict[str, list[tuple]], load: tuple[float
             row("home filled and settled", lambda start: start[1], ms),
             row("settled / the minimal app's first frame", lambda start: start[1] / minimal, lambda x: f"{x:.2f}×"),
             row("peak memory (VmHWM)", lambda start: start[2], lambda x: f"{x / 2**20:.0f} MiB"),
+            row("processor time to settled (user + system)", lambda start: start[3], ms),
+            row("the same / the minimal app's", lambda start: start[3] / minimal_cpu, lambda x: f"{x:.2f}×"),
         ]
     )
 
