@@ -22,6 +22,7 @@ writing the frame to the terminal, as a user sees it:
     python bench/tui_bench.py            # full run (a few minutes: it writes 10,000 visits)
     python bench/tui_bench.py --quick    # small numbers, to try the script
     python bench/tui_bench.py --scale /tmp/scale-10000 --runs 5   # prints the table; RESULTS.md by hand
+    python bench/tui_bench.py --scale /tmp/scale-10000 --before <checkout>   # and the code before, turn about
 
 POSIX only (it drives a pseudo-terminal); the app itself runs the same on Windows.
 """
@@ -60,7 +61,7 @@ FRAME_GAP = 0.005
 class PtyChild:
     """``python ARGUMENTS`` on a fresh 80x24 pty, with the time each write reached the terminal."""
 
-    def __init__(self, arguments: list[str], extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, arguments: list[str], extra_env: dict[str, str] | None = None, code: Path = ROOT) -> None:
         import fcntl
         import pty
         import struct
@@ -82,7 +83,7 @@ class PtyChild:
             stdin=slave,
             stdout=slave,
             stderr=slave,
-            cwd=ROOT,
+            cwd=code,
             env={**env, **(extra_env or {})},
             start_new_session=True,
         )
@@ -182,10 +183,12 @@ POPULATION_NOW = "2026-11-28T16:30:00+08:00"
 """The day ``bench/population.py`` makes its folders as of: the counts on home are those of that day."""
 
 
-def settled_start(data: Path) -> tuple[float, float, int, float]:
-    """The app on ``data``: seconds to its first frame, to home filled and settled, its peak memory
-    and its processor time by then."""
-    child = PtyChild(["-m", "inspector", "--data-dir", str(data)], {"INSPECTOR_NOW": POPULATION_NOW})
+def settled_start(data: Path, code: Path = ROOT) -> tuple[float, float, int, float]:
+    """The app (the one in ``code``) on ``data``: seconds to its first frame, to home filled and
+    settled, its peak memory and its processor time by then."""
+    child = PtyChild(
+        ["-m", "inspector", "--data-dir", str(data)], {"INSPECTOR_NOW": POPULATION_NOW, "PYTHONPATH": str(code)}, code
+    )
     try:
         first = child.wait_for(HOME_MARK, 120)
         child.wait_for(FILLED_MARK, 300)
@@ -217,22 +220,27 @@ def fresh_copy(source: Path, target: Path, snapshot: bytes | None) -> Path:
     return target
 
 
-def scale_starts(source: Path, runs: int, work: Path | None) -> dict[str, list[tuple]]:
-    """Home settled on copies of ``source``, without and with the persisted fold, and the minimal
-    app's first frame, turn about; a first start (not counted) writes the fold the others copy."""
+def scale_starts(source: Path, runs: int, work: Path | None, codes: dict[str, Path]) -> dict[str, list[tuple]]:
+    """Home settled on copies of ``source``, without and with the persisted fold, for each of
+    ``codes`` (this code, and the code before when asked), and the minimal app's first frame,
+    turn about; a first start of each code (not counted) writes the fold its starts copy (a fold
+    is trusted only by the program that wrote it)."""
     from inspector.services.rectifications import SNAPSHOT_FILE
 
-    results: dict[str, list[tuple]] = {"minimal": [], "without": [], "with": []}
+    results: dict[str, list[tuple]] = {"minimal": []}
     with tempfile.TemporaryDirectory(prefix="tui_bench-", dir=work) as temp:
         data = Path(temp) / "data"
-        settled_start(fresh_copy(source, data, None))
-        snapshot = (data / SNAPSHOT_FILE).read_bytes()
+        snapshots = {}
+        for name, code in codes.items():
+            settled_start(fresh_copy(source, data, None), code)
+            snapshots[name] = (data / SNAPSHOT_FILE).read_bytes()
         for run in range(runs):
-            for variant, kept in (("without", None), ("with", snapshot)):
-                fresh_copy(source, data, kept)
-                results["minimal"].append(minimal_start())
-                results[variant].append(settled_start(data))
-                print(f"run {run + 1}/{runs} {variant}: {results[variant][-1]}", file=sys.stderr)
+            for name, code in codes.items():
+                for variant, kept in ((f"{name}, without", None), (f"{name}, with", snapshots[name])):
+                    fresh_copy(source, data, kept)
+                    results["minimal"].append(minimal_start())
+                    results.setdefault(variant, []).append(settled_start(data, code))
+                    print(f"run {run + 1}/{runs} {variant}: {results[variant][-1]}", file=sys.stderr)
         shutil.rmtree(data, ignore_errors=True)
     return results
 
@@ -242,11 +250,13 @@ def scale_table(source: Path, results: dict[str, list[tuple]], load: tuple[float
     minimal_peak = max(peak for _, peak, _ in results["minimal"])
     minimal_cpu = statistics.median(cpu for _, _, cpu in results["minimal"])
 
+    variants = [variant for variant in results if variant != "minimal"]
+
     def row(measure: str, pick: Callable[[tuple], float], show: Callable[[float], str]) -> str:
-        cells = [show(statistics.median(pick(start) for start in results[variant])) for variant in ("without", "with")]
+        cells = [show(statistics.median(pick(start) for start in results[variant])) for variant in variants]
         return f"| {measure} | {' | '.join(cells)} |"
 
-    runs = len(results["with"])
+    runs = len(results[variants[0]])
     return "\n".join(
         [
             f"Data: a copy of `{source}` for every start; median of {runs} starts each, the minimal app "
@@ -254,8 +264,8 @@ def scale_table(source: Path, results: dict[str, list[tuple]], load: tuple[float
             f"peak {minimal_peak / 2**20:.0f} MiB); "
             f"load average {load[0]:.1f} before, {load[1]:.1f} after.",
             "",
-            "| measure | without the snapshot | with the snapshot |",
-            "|---|---:|---:|",
+            f"| measure | {' | '.join(f'{variant} the snapshot' for variant in variants)} |",
+            f"|---|{'---:|' * len(variants)}",
             row("home's first frame", lambda start: start[0], ms),
             row("home filled and settled", lambda start: start[1], ms),
             row("settled / the minimal app's first frame", lambda start: start[1] / minimal, lambda x: f"{x:.2f}×"),
@@ -266,7 +276,7 @@ def scale_table(source: Path, results: dict[str, list[tuple]], load: tuple[float
     )
 
 
-def compile_bytecode() -> None:
+def compile_bytecode(code: Path = ROOT) -> None:
     """Compile the app's modules once, as an install does (pip writes every module's .pyc).
 
     Without it, where PYTHONDONTWRITEBYTECODE is set (as on this machine), every run would compile
@@ -274,7 +284,7 @@ def compile_bytecode() -> None:
     """
     import compileall
 
-    compileall.compile_dir(ROOT / "inspector", quiet=1)
+    compileall.compile_dir(code / "inspector", quiet=1)
 
 
 def measured(arguments: list[str]) -> list[float]:
@@ -555,14 +565,17 @@ def main() -> None:
     parser.add_argument("--scale", type=Path, help="a folder made by bench/population.py: home settled on it")
     parser.add_argument("--runs", type=int, default=5, help="with --scale: starts of each kind")
     parser.add_argument("--work", type=Path, help="with --scale: where the copies go (default: the temp dir)")
+    parser.add_argument("--before", type=Path, help="with --scale: a checkout of the code before, run turn about")
     args = parser.parse_args()
     if sys.platform == "win32":
         sys.exit("tui_bench drives a pseudo-terminal: run it on Linux or macOS")
     if args.scale:
-        compile_bytecode()
-        before = os.getloadavg()[0]
-        results = scale_starts(args.scale, args.runs, args.work)
-        print(scale_table(args.scale, results, (before, os.getloadavg()[0])))
+        load_before = os.getloadavg()[0]
+        codes = {"after": ROOT, "before": args.before} if args.before else {"this code": ROOT}
+        for code in codes.values():
+            compile_bytecode(code)
+        results = scale_starts(args.scale, args.runs, args.work, codes)
+        print(scale_table(args.scale, results, (load_before, os.getloadavg()[0])))
         return
     starts, stored, presses, opens = (3, 300, 30, 3) if args.quick else (30, 10_000, 200, 10)
     from bench.results import write_section
