@@ -10,9 +10,19 @@ writing the frame to the terminal, as a user sees it:
    visits stored, against a bare app whose key press only changes one line of text.
 3. Opening a visit with a 200-item checklist, against the demo's 56-item visit and against a
    bare screen listing 200 plain lines.
+4. ``--scale DIR`` (issue 14): the cold start on a laptop's folder after years (``bench/population.py``),
+   timed to home *filled and settled*, not to its first frame: from the spawn to the last frame
+   the app writes once the rectification counts are on screen and nothing more is drawn for
+   ``QUIET`` seconds (every worker done, every list filled); with and without the persisted fold
+   (``rectification-views.snapshot``), each run on a fresh ``cp -a`` copy of DIR (the app writes
+   into its folder; DIR is never touched), against the minimal app's first frame, turn about. The
+   collector is left as users have it (the app pauses it while starting, as always); the peak
+   memory is the child's VmHWM.
 
     python bench/tui_bench.py            # full run (a few minutes: it writes 10,000 visits)
     python bench/tui_bench.py --quick    # small numbers, to try the script
+    python bench/tui_bench.py --scale /tmp/scale-10000 --runs 5   # prints the table; RESULTS.md by hand
+    python bench/tui_bench.py --scale /tmp/scale-10000 --before <checkout>   # and the code before, turn about
 
 POSIX only (it drives a pseudo-terminal); the app itself runs the same on Windows.
 """
@@ -23,6 +33,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,61 +58,112 @@ FRAME_GAP = 0.005
 # -- the parent: a pseudo-terminal per child ----------------------------------------------------
 
 
+class PtyChild:
+    """``python ARGUMENTS`` on a fresh 80x24 pty, with the time each write reached the terminal."""
+
+    def __init__(self, arguments: list[str], extra_env: dict[str, str] | None = None, code: Path = ROOT) -> None:
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        self.arguments = arguments
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1])}
+        self.received = bytearray()
+        self.writes: list[float] = []
+        """When each chunk was read from the terminal, in ``time.perf_counter`` seconds."""
+        self.ends: list[int] = []
+        """Where each chunk ends in ``received``."""
+        self.changed = threading.Condition()
+        self.began = time.perf_counter()
+        self.child = subprocess.Popen(
+            [sys.executable, *arguments],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=code,
+            env={**env, **(extra_env or {})},
+            start_new_session=True,
+        )
+        os.close(slave)
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.changed:
+                self.received.extend(chunk)
+                self.writes.append(time.perf_counter())
+                self.ends.append(len(self.received))
+                self.changed.notify_all()
+
+    def wait_for(self, mark: bytes, timeout: float) -> float:
+        """Seconds from the spawn to ``mark`` reaching the terminal."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: mark in self.received, timeout):
+                tail = self.received[-3000:].decode("utf-8", "replace")
+                raise RuntimeError(f"{self.arguments}: never drew {mark!r}:\n{tail}")
+            end = self.received.find(mark) + len(mark)
+            return next(at for at, ends in zip(self.writes, self.ends, strict=True) if ends >= end) - self.began
+
+    def wait_quiet(self, quiet: float, timeout: float) -> float:
+        """Seconds from the spawn to the last write before ``quiet`` seconds without any."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            with self.changed:
+                last = self.writes[-1] if self.writes else self.began
+            if time.perf_counter() - last >= quiet:
+                return last - self.began
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{self.arguments}: still drawing after {timeout} s")
+            time.sleep(min(quiet, 0.02))
+
+    def peak_memory(self) -> int:
+        """The child's peak resident memory so far, in bytes (Linux: VmHWM)."""
+        status = Path(f"/proc/{self.child.pid}/status").read_text(encoding="utf-8")
+        line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+
+    def cpu_seconds(self) -> float:
+        """The child's processor time so far, user and system (Linux: /proc/PID/stat): unlike the
+        wall time, hardly moved by other programs sharing the processors."""
+        fields = Path(f"/proc/{self.child.pid}/stat").read_text(encoding="utf-8").rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def finish(self, timeout: float) -> None:
+        """Wait for the child to exit by itself; raise with what it wrote when it failed."""
+        self.child.wait(timeout)
+        if self.child.returncode:
+            tail = self.received[-3000:].decode("utf-8", "replace")
+            raise RuntimeError(f"{self.arguments} failed:\n{tail}")
+
+    def close(self) -> None:
+        self.child.kill()
+        self.child.wait()
+        os.close(self.master)
+
+
 def spawn_on_pty(arguments: list[str], until: bytes | None = None, timeout: float = 120) -> float:
     """Run ``python ARGUMENTS`` on a fresh 80x24 pty.
 
     With ``until``, return the seconds from the spawn to those bytes reaching the terminal and
     kill the child; without, wait for it to finish and return its run time.
     """
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1])}
-    seen = threading.Event()
-    received = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            received.extend(chunk)
-            if until is not None and until in received:
-                seen.set()
-
-    began = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, *arguments],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
+    child = PtyChild(arguments)
     try:
         if until is not None:
-            if not seen.wait(timeout):
-                raise RuntimeError(f"{arguments}: never drew {until!r}")
-            return time.perf_counter() - began
-        child.wait(timeout)
-        if child.returncode:
-            raise RuntimeError(f"{arguments} failed:\n{received[-3000:].decode('utf-8', 'replace')}")
-        return time.perf_counter() - began
+            return child.wait_for(until, timeout)
+        child.finish(timeout)
+        return time.perf_counter() - child.began
     finally:
-        child.kill()
-        child.wait()
-        os.close(master)
+        child.close()
 
 
 def cold_starts(data: Path, runs: int) -> tuple[list[float], list[float]]:
@@ -113,7 +175,108 @@ def cold_starts(data: Path, runs: int) -> tuple[list[float], list[float]]:
     return ours, minimal
 
 
-def compile_bytecode() -> None:
+FILLED_MARK = "逾期".encode()
+"""Drawn once home has counted the rectifications (the section "整改 N 逾期 M"): its last list filled."""
+QUIET = 1.0
+"""Seconds without a write to the terminal after which home is taken as settled."""
+POPULATION_NOW = "2026-11-28T16:30:00+08:00"
+"""The day ``bench/population.py`` makes its folders as of: the counts on home are those of that day."""
+
+
+def settled_start(data: Path, code: Path = ROOT) -> tuple[float, float, int, float]:
+    """The app (the one in ``code``) on ``data``: seconds to its first frame, to home filled and
+    settled, its peak memory and its processor time by then."""
+    child = PtyChild(
+        ["-m", "inspector", "--data-dir", str(data)], {"INSPECTOR_NOW": POPULATION_NOW, "PYTHONPATH": str(code)}, code
+    )
+    try:
+        first = child.wait_for(HOME_MARK, 120)
+        child.wait_for(FILLED_MARK, 300)
+        return first, child.wait_quiet(QUIET, 300), child.peak_memory(), child.cpu_seconds()
+    finally:
+        child.close()
+
+
+def minimal_start() -> tuple[float, int, float]:
+    """The minimal Textual app: seconds to its first frame, its peak memory and processor time by then."""
+    child = PtyChild([THIS, "child-minimal"])
+    try:
+        first = child.wait_for(MINIMAL_MARK, 120)
+        child.wait_quiet(QUIET, 30)  # it draws once; its processor time is then all of its start
+        return first, child.peak_memory(), child.cpu_seconds()
+    finally:
+        child.close()
+
+
+def fresh_copy(source: Path, target: Path, snapshot: bytes | None) -> Path:
+    """A copy of the folder as ``cp -a`` makes it, with the persisted fold or without."""
+    from inspector.services.rectifications import SNAPSHOT_FILE
+
+    shutil.rmtree(target, ignore_errors=True)
+    subprocess.run(["cp", "-a", str(source), str(target)], check=True)
+    (target / SNAPSHOT_FILE).unlink(missing_ok=True)
+    if snapshot is not None:
+        (target / SNAPSHOT_FILE).write_bytes(snapshot)
+    return target
+
+
+def scale_starts(source: Path, runs: int, work: Path | None, codes: dict[str, Path]) -> dict[str, list[tuple]]:
+    """Home settled on copies of ``source``, without and with the persisted fold, for each of
+    ``codes`` (this code, and the code before when asked), and the minimal app's first frame,
+    turn about; a first start of each code (not counted) writes the fold its starts copy (a fold
+    is trusted only by the program that wrote it)."""
+    from inspector.services.rectifications import SNAPSHOT_FILE
+
+    results: dict[str, list[tuple]] = {"minimal": []}
+    with tempfile.TemporaryDirectory(prefix="tui_bench-", dir=work) as temp:
+        data = Path(temp) / "data"
+        snapshots = {}
+        for name, code in codes.items():
+            settled_start(fresh_copy(source, data, None), code)
+            snapshots[name] = (data / SNAPSHOT_FILE).read_bytes()
+        for run in range(runs):
+            for name, code in codes.items():
+                for variant, kept in ((f"{name}, without", None), (f"{name}, with", snapshots[name])):
+                    fresh_copy(source, data, kept)
+                    results["minimal"].append(minimal_start())
+                    results.setdefault(variant, []).append(settled_start(data, code))
+                    print(f"run {run + 1}/{runs} {variant}: {results[variant][-1]}", file=sys.stderr)
+        shutil.rmtree(data, ignore_errors=True)
+    return results
+
+
+def scale_table(source: Path, results: dict[str, list[tuple]], load: tuple[float, float]) -> str:
+    minimal = statistics.median(first for first, _, _ in results["minimal"])
+    minimal_peak = max(peak for _, peak, _ in results["minimal"])
+    minimal_cpu = statistics.median(cpu for _, _, cpu in results["minimal"])
+
+    variants = [variant for variant in results if variant != "minimal"]
+
+    def row(measure: str, pick: Callable[[tuple], float], show: Callable[[float], str]) -> str:
+        cells = [show(statistics.median(pick(start) for start in results[variant])) for variant in variants]
+        return f"| {measure} | {' | '.join(cells)} |"
+
+    runs = len(results[variants[0]])
+    return "\n".join(
+        [
+            f"Data: a copy of `{source}` for every start; median of {runs} starts each, the minimal app "
+            f"started before each of ours (median first frame {ms(minimal)}, processor time {ms(minimal_cpu)}, "
+            f"peak {minimal_peak / 2**20:.0f} MiB); "
+            f"load average {load[0]:.1f} before, {load[1]:.1f} after.",
+            "",
+            f"| measure | {' | '.join(f'{variant} the snapshot' for variant in variants)} |",
+            f"|---|{'---:|' * len(variants)}",
+            row("home's first frame", lambda start: start[0], ms),
+            row("home filled and settled", lambda start: start[1], ms),
+            row("settled / the minimal app's first frame", lambda start: start[1] / minimal, lambda x: f"{x:.2f}×"),
+            row("peak memory (VmHWM)", lambda start: start[2], lambda x: f"{x / 2**20:.0f} MiB"),
+            row("processor time to settled (user + system)", lambda start: start[3], ms),
+            row("the same / the minimal app's", lambda start: start[3] / minimal_cpu, lambda x: f"{x:.2f}×"),
+        ]
+    )
+
+
+def compile_bytecode(code: Path = ROOT) -> None:
     """Compile the app's modules once, as an install does (pip writes every module's .pyc).
 
     Without it, where PYTHONDONTWRITEBYTECODE is set (as on this machine), every run would compile
@@ -121,7 +284,7 @@ def compile_bytecode() -> None:
     """
     import compileall
 
-    compileall.compile_dir(ROOT / "inspector", quiet=1)
+    compileall.compile_dir(code / "inspector", quiet=1)
 
 
 def measured(arguments: list[str]) -> list[float]:
@@ -399,9 +562,21 @@ COLD_START_NOTES = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small numbers, to try the script")
+    parser.add_argument("--scale", type=Path, help="a folder made by bench/population.py: home settled on it")
+    parser.add_argument("--runs", type=int, default=5, help="with --scale: starts of each kind")
+    parser.add_argument("--work", type=Path, help="with --scale: where the copies go (default: the temp dir)")
+    parser.add_argument("--before", type=Path, help="with --scale: a checkout of the code before, run turn about")
     args = parser.parse_args()
     if sys.platform == "win32":
         sys.exit("tui_bench drives a pseudo-terminal: run it on Linux or macOS")
+    if args.scale:
+        load_before = os.getloadavg()[0]
+        codes = {"after": ROOT, "before": args.before} if args.before else {"this code": ROOT}
+        for code in codes.values():
+            compile_bytecode(code)
+        results = scale_starts(args.scale, args.runs, args.work, codes)
+        print(scale_table(args.scale, results, (load_before, os.getloadavg()[0])))
+        return
     starts, stored, presses, opens = (3, 300, 30, 3) if args.quick else (30, 10_000, 200, 10)
     from bench.results import write_section
 

@@ -10,7 +10,7 @@ from inspector.core.errors import DomainError
 from inspector.core.rectifications import RectificationView
 from inspector.core.reminders import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Chased, Urgency, chase, urgency
 from inspector.i18n import t
-from inspector.services.rectifications import find_rectifications
+from inspector.services.rectifications import Standing, find_rectifications
 from inspector.store.store import Store
 
 SETTING = "reminder_days"
@@ -47,7 +47,7 @@ def chased_on_laptop(store: Store, today: date, within: int) -> list[Chased]:
     return found
 
 
-def reminder_text(store: Store, views: Iterable[RectificationView], today: date) -> str:
+def reminder_text(store: Store, views: Iterable[RectificationView | Standing], today: date) -> str:
     """Home's reminder after its title: how many open items fall due within the laptop's days, how
     many are past due; nothing when neither."""
     within = reminder_days(store)

@@ -242,9 +242,8 @@ def ensure_outbox(store: Store) -> int:
     """Queue every signed-off version that a crash left out of the outbox; returns how many."""
     added = 0
     for summary in store.visit_summaries():
-        if (
-            summary.status is VisitStatus.SIGNED_OFF
-            and store.outbox_entry("visit", f"{summary.uuid}.v{summary.version}") is None
+        if summary.status is VisitStatus.SIGNED_OFF and not store.in_outbox(
+            "visit", f"{summary.uuid}.v{summary.version}"
         ):
             queue_signed_version(store, store.load_visit(summary.uuid))
             added += 1

@@ -799,6 +799,11 @@ class Store:
         found = self._outbox().get(entry_key) or self._outbox_archive().get(entry_key)
         return _without_key(found) if found else None
 
+    def in_outbox(self, kind: str, key: str) -> bool:
+        """Whether an entry is queued or was sent, without copying it (asked once per visit at start)."""
+        entry_key = _outbox_key(kind, key)
+        return self._outbox().get(entry_key) is not None or self._outbox_archive().get(entry_key) is not None
+
     def put_outbox(self, entry: dict[str, Any]) -> None:
         """Add or update an outbox entry, keyed by (kind, key)."""
         self.put_outbox_many([entry])

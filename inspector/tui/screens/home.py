@@ -30,12 +30,12 @@ from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 
 if TYPE_CHECKING:  # the rectifications are read after the first frame, and their module imported then
-    from inspector.core.rectifications import RectificationView
+    from inspector.services.rectifications import NotClosed
 
 RECENT_SHOWN = 50
 HOME_ROWS = 200
 """Rows a home list shows at most (after years, thousands wait): the first, most pressing, ones,
-then a row saying how many more; the counts in the section bar stay whole."""
+and under the list a line saying how many more; the counts in the section bar stay whole."""
 SYNC_PENDING = "pending"
 SECTIONS = {
     "tab-in-progress": "tui.home.tab.in_progress",
@@ -83,6 +83,10 @@ class HomeScreen(InspectorScreen[None]):
         self.rectifications = VisitTable(id="rectifications")
         self.rectifications_loading = ProgressBar(total=None, show_eta=False, show_percentage=False, id="rect-loading")
         self.outbox = VisitTable(id="outbox")
+        # how many a list leaves out: a line of its own, not a last row, which would widen the
+        # first column past an 80-column screen and push the due date and state off it
+        self.rectifications_more = Static(id="rectifications-more", classes="more")
+        self.outbox_more = Static(id="outbox-more", classes="more")
         self._in_progress: list[VisitSummary] = []
         self._recent: list[VisitSummary] = []
         """The visits the two lists show, to fit their columns again to another width."""
@@ -98,9 +102,9 @@ class HomeScreen(InspectorScreen[None]):
             with Vertical(id="tab-recent"):
                 yield Lazy(self.recent)
             with Vertical(id="tab-rectifications"):
-                yield Lazy(Vertical(self.rectifications_loading, self.rectifications))
+                yield Lazy(Vertical(self.rectifications_loading, self.rectifications, self.rectifications_more))
             with Vertical(id="tab-outbox"):
-                yield Lazy(Vertical(self.outbox, Static(t("tui.home.outbox_hint"), classes="empty")))
+                yield Lazy(Vertical(self.outbox, self.outbox_more, Static(t("tui.home.outbox_hint"), classes="empty")))
         yield FittingFooter(compact=True)
 
     def help_notes(self) -> list[str]:
@@ -205,81 +209,74 @@ class HomeScreen(InspectorScreen[None]):
         by_uuid = {row.uuid: row for row in summaries}
         self.outbox.fill(
             [t("tui.col.site"), t("tui.col.version"), t("tui.col.signed_off")],
-            _bounded(
-                [
-                    (
-                        entry["uuid"],
-                        [
-                            _site(by_uuid[entry["uuid"]]),
-                            str(entry["version"]),
-                            _when(by_uuid[entry["uuid"]].signed_off_at),
-                        ],
-                    )
-                    for entry in pending[:HOME_ROWS]
-                ],
-                len(pending),
-                3,
-            ),
+            [
+                (
+                    entry["uuid"],
+                    [
+                        _site(by_uuid[entry["uuid"]]),
+                        str(entry["version"]),
+                        _when(by_uuid[entry["uuid"]].signed_off_at),
+                    ],
+                )
+                for entry in pending[:HOME_ROWS]
+            ],
         )
+        _say_more(self.outbox_more, len(pending))
 
     @work(thread=True, exclusive=True, group="rectifications")
     def load_rectifications(self) -> None:
-        """Rectifications with their state, from the rectification index (tens of ms at thousands of
-        visits, more when many visits came in since it was last brought up to date), so off the UI.
+        """The rectifications not closed, counted, and the first ``HOME_ROWS`` of them whole: from the
+        persisted fold tens of ms at 10,000 visits, seconds when it must be folded again from the
+        journals (after a sign-off), so off the UI.
 
         The worker only reads; files are replaced atomically, so it sees each one whole.
         """
-        from inspector.services.rectifications import find_rectifications
+        from inspector.services.rectifications import not_closed
 
-        views = find_rectifications(self.store, today=self.session.today())
+        pending = not_closed(self.store, whole=HOME_ROWS)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_rectifications, views)
+            self.app.call_from_thread(self._show_rectifications, pending)
 
-    def _show_rectifications(self, views: list[RectificationView]) -> None:
+    def _show_rectifications(self, pending: NotClosed) -> None:
         today = self.session.today()
-        from inspector.core.rectifications import RectificationState
-
-        open_views = [view for view in views if view.state is not RectificationState.CLOSED]
-        overdue = sum(1 for view in open_views if view.overdue_on(today))
+        overdue = sum(1 for standing in pending.standings if standing.overdue_on(today))
         from inspector.services.reminders import reminder_text
 
-        self.query_one("#home-title", Static).update(self.title_text + reminder_text(self.store, open_views, today))
+        self.query_one("#home-title", Static).update(
+            self.title_text + reminder_text(self.store, pending.standings, today)
+        )
         self.rectifications_loading.display = False
         self.rectifications.fill(
             # the finding last: it is long, and would push the due date and state off a narrow screen
             [t("tui.col.site"), t("tui.col.due"), t("tui.col.state"), t("tui.col.finding")],
-            _bounded(
-                [
-                    (
-                        view.id,
-                        [
-                            view.record.site_name,
-                            view.due.isoformat(),
-                            t("rect.overdue", days=view.days_overdue(today))
-                            if view.overdue_on(today)
-                            else label(view.state),
-                            view.record.item_text,
-                        ],
-                    )
-                    for view in open_views[:HOME_ROWS]
-                ],
-                len(open_views),
-                4,
-            ),
+            [
+                (
+                    view.id,
+                    [
+                        view.record.site_name,
+                        view.due.isoformat(),
+                        t("rect.overdue", days=view.days_overdue(today))
+                        if view.overdue_on(today)
+                        else label(view.state),
+                        view.record.item_text,
+                    ],
+                )
+                for view in pending.first
+            ],
         )
+        _say_more(self.rectifications_more, len(pending.standings))
+        open_count = len(pending.standings)
         self.query_one(SectionBar).set_label(
             "tab-rectifications",
-            t("tui.home.tab.rectifications_count", open=len(open_views), overdue=overdue),
-            t("tui.home.tab_short.rectifications", open=len(open_views), overdue=overdue),
+            t("tui.home.tab.rectifications_count", open=open_count, overdue=overdue),
+            t("tui.home.tab_short.rectifications", open=open_count, overdue=overdue),
         )
 
     # -- actions ---------------------------------------------------------------------------------
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        key = (event.row_key.value or "").partition("#")[0]
-        if key:  # the row saying how many more are not listed opens nothing
-            self.open_row(event.data_table, key)
+        self.open_row(event.data_table, (event.row_key.value or "").partition("#")[0])
 
     def action_open_selected(self) -> None:
         table = self.focused
@@ -339,8 +336,7 @@ class HomeScreen(InspectorScreen[None]):
         self.app.push_screen(NewVisitScreen(self.session))
 
 
-def _bounded(rows: list[tuple[str, list[str]]], total: int, columns: int) -> list[tuple[str, list[str]]]:
-    """The rows shown, and when some are left out, a last row (opening nothing) saying how many."""
-    if total <= len(rows):
-        return rows
-    return [*rows, ("", [t("tui.home.more_rows", count=total - len(rows)), *[""] * (columns - 1)])]
+def _say_more(line: Static, total: int) -> None:
+    """Under a list of the first ``HOME_ROWS`` of ``total``: how many it leaves out, when it does."""
+    line.update(t("tui.home.more_rows", count=total - HOME_ROWS) if total > HOME_ROWS else "")
+    line.display = total > HOME_ROWS
