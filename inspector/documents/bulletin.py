@@ -21,10 +21,9 @@ OVERDUE_LISTED = 20
 """How many of the overdue items the bulletin lists, the longest overdue first. A 通报 is a page
 or a few: after two years of a county's visits thousands may be overdue (~30,000 at 10,000 visits
 where nothing was closed, 500 pages of table); the bulletin counts them by township and area,
-lists these, and sends the reader to the export's 整改情况 sheet for the rest (filtered on 是否逾期):
-the one list of every item, which the bureau follows up with, rather than a second list per
-bulletin that is out of date as soon as an item is closed (and would cost more than the
-bulletin: ~30,000 rows)."""
+lists these, and sends the reader to the export for the rest (``BulletinScope.full_list_at``): the
+one list of every item, which the bureau follows up with, rather than a second list per bulletin,
+out of date as soon as an item is closed (and costing more than the bulletin: ~30,000 rows)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,9 @@ class BulletinScope:
     ``OVERDUE_LISTED`` listed."""
     township_order: Sequence[str] = ()
     """The register's order of the townships, in which the bulletin lists them."""
+    full_list_at: str = ""
+    """Where the whole list of overdue items is, in the words of the program that issues the
+    bulletin (the laptop's export, the console's workbook); by default, the system's export."""
 
 
 def build_bulletin(
@@ -201,7 +203,7 @@ def _overdue(document: OfficialDocument, scope: BulletinScope) -> None:
     if len(listed) == count:
         document.text(t("doc.bulletin.overdue_all"))
     else:
-        where = t("doc.bulletin.overdue_where", sheet=t("export.sheet.rectifications"), column=t("export.col.overdue"))
+        where = scope.full_list_at or t("doc.bulletin.overdue_in_export")
         document.text(t("doc.bulletin.overdue_longest", shown=len(listed), count=count, where=where))
     columns = [
         Column(t("doc.col.number"), 11, "center"),

@@ -278,7 +278,11 @@ def issue_bulletin(
         )
         number = allocated.number
         township_order = list(dict.fromkeys(site.township for site in store.sites()))
-        scope = BulletinScope(start, end, day, visits, _overdue(store, end), township_order)
+        # the export's sheet of every rectification, filtered on its overdue column
+        full_list = t(
+            "doc.bulletin.overdue_sheet", sheet=t("export.sheet.rectifications"), column=t("export.col.overdue")
+        )
+        scope = BulletinScope(start, end, day, visits, _overdue(store, end), township_order, full_list)
         settled = _settle(
             store, lambda pages: build_bulletin(scope, profile, number, pages_before_back_matter=pages), True, pdf
         )

@@ -171,10 +171,7 @@ def test_bulletin_counts_every_overdue_item_by_township_and_lists_the_longest_ov
     scope = BulletinScope(START, END, END, [BulletinVisit.of(visit) for visit in signed], overdue)
     doc = Docx(build_bulletin(scope, load_profile(demo), "鲁民督通〔2026〕9号"))
     assert f"仍有{count}个问题逾期未整改销号" in doc.text
-    assert (
-        f"逾期时间最长的{OVERDUE_LISTED}个问题如下，全部{count}个问题的清单见督导检查系统导出表格的《整改情况》表"
-        in doc.text
-    )
+    assert f"逾期时间最长的{OVERDUE_LISTED}个问题如下，全部{count}个问题的清单可从督导检查系统导出" in doc.text
     _, by_township, listed = doc.document.findall(".//w:body/w:tbl", NS)
     rows = [[Docx.text_of(cell) for cell in row.findall("w:tc", NS)] for row in by_township.findall("w:tr", NS)]
     townships = {record.township for record in records}
@@ -183,6 +180,17 @@ def test_bulletin_counts_every_overdue_item_by_township_and_lists_the_longest_ov
     rows = [[Docx.text_of(cell) for cell in row.findall("w:tc", NS)] for row in listed.findall("w:tr", NS)[1:]]
     assert [row[0] for row in rows] == [str(n) for n in range(1, OVERDUE_LISTED + 1)]
     assert [row[-1] for row in rows] == [str(item.days) for item in overdue[:OVERDUE_LISTED]]
+
+
+def test_the_laptops_bulletin_sends_the_reader_to_the_exports_sheet_for_the_rest(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inspector.documents import bulletin
+
+    monkeypatch.setattr(bulletin, "OVERDUE_LISTED", 1)  # the demo has a few overdue, not 20
+    text = Docx(issue_bulletin(demo, start=START, end=END).path.read_bytes()).text
+    assert "逾期时间最长的1个问题如下" in text
+    assert "的清单见督导检查系统导出表格的《整改情况》表（按“是否逾期”筛选）：" in text
 
 
 def test_bulletin_lists_every_overdue_item_when_they_are_few(demo: Store) -> None:
