@@ -12,9 +12,9 @@ temporary file that is then dropped, so nothing reaches ``output``.
 
 Why XlsxWriter and not openpyxl (which the web console and the round's results still use for
 their few hundred rows): at 10,000 visits the workbook holds ~1.1 million cells; openpyxl's
-write-only mode makes a cell object and an lxml element for each (~15 µs a cell: 17 s of the
-export), XlsxWriter formats each straight into the sheet's XML (half that), and leaves out the
-empty cells openpyxl writes. Column widths are set before the rows (a streamed sheet cannot
+write-only mode makes a cell object and an lxml element for each, XlsxWriter formats each
+straight into the sheet's XML (1.14 million cells: 16.9 s against 8.2 s, side by side) and leaves
+out the empty ones. Column widths are set before the rows (a streamed sheet cannot
 widen a column afterwards).
 """
 
