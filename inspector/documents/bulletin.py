@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +17,13 @@ from inspector.i18n import label, t
 
 TYPICAL_PER_AREA = 3
 """How many problems each area quotes from the teams' notes."""
+OVERDUE_LISTED = 20
+"""How many of the overdue items the bulletin lists, the longest overdue first. A 通报 is a page
+or a few: after two years of a county's visits thousands may be overdue (~30,000 at 10,000 visits
+where nothing was closed, 500 pages of table); the bulletin counts them by township and area,
+lists these, and sends the reader to the export for the rest (``BulletinScope.full_list_at``): the
+one list of every item, which the bureau follows up with, rather than a second list per bulletin,
+out of date as soon as an item is closed (and costing more than the bulletin: ~30,000 rows)."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,13 @@ class BulletinScope:
     issued: date
     visits: Sequence[BulletinVisit]
     overdue: Sequence[Overdue]
+    """Every item overdue on ``end``, the longest overdue first: all are counted, the first
+    ``OVERDUE_LISTED`` listed."""
     township_order: Sequence[str] = ()
     """The register's order of the townships, in which the bulletin lists them."""
+    full_list_at: str = ""
+    """Where the whole list of overdue items is, in the words of the program that issues the
+    bulletin (the laptop's export, the console's workbook); by default, the system's export."""
 
 
 def build_bulletin(
@@ -81,7 +93,7 @@ def build_bulletin(
     )
     document.heading(t("doc.bulletin.heading.overview"))
     document.text(_overview(scope.visits, found))
-    _problems_by_township(document, found, _in_register_order(townships, scope.township_order))
+    _count_table(document, found, _in_register_order(townships, scope.township_order))
     document.heading(t("doc.bulletin.heading.problems"))
     _typical_problems(document, found)
     document.heading(t("doc.bulletin.heading.overdue"))
@@ -117,7 +129,8 @@ def _overview(visits: Sequence[BulletinVisit], found: Sequence[Rectification]) -
     return t("doc.bulletin.overview", by_kind=by_kind, clean=clean, immediate=immediate)
 
 
-def _problems_by_township(document: OfficialDocument, found: Sequence[Rectification], townships: list[str]) -> None:
+def _count_table(document: OfficialDocument, found: Iterable[Rectification], townships: list[str]) -> None:
+    """How many problems each township has in each area, with a total row."""
     areas = list(Area)
     columns = [
         Column(t("doc.bulletin.col.township"), 30, "center"),
@@ -178,10 +191,20 @@ def _item_quote(item_text: str, records: Sequence[Rectification]) -> str:
 
 
 def _overdue(document: OfficialDocument, scope: BulletinScope) -> None:
+    """How many are overdue, by township and area; the longest overdue listed; where the rest are."""
     if not scope.overdue:
         document.text(t("doc.bulletin.no_overdue", date=long_date(scope.end)))
         return
-    document.text(t("doc.bulletin.overdue_intro", date=long_date(scope.end), count=len(scope.overdue)))
+    count = len(scope.overdue)
+    document.text(t("doc.bulletin.overdue_intro", date=long_date(scope.end), count=count))
+    townships = {item.record.township for item in scope.overdue}
+    _count_table(document, (item.record for item in scope.overdue), _in_register_order(townships, scope.township_order))
+    listed = scope.overdue[:OVERDUE_LISTED]
+    if len(listed) == count:
+        document.text(t("doc.bulletin.overdue_all"))
+    else:
+        where = scope.full_list_at or t("doc.bulletin.overdue_in_export")
+        document.text(t("doc.bulletin.overdue_longest", shown=len(listed), count=count, where=where))
     columns = [
         Column(t("doc.col.number"), 11, "center"),
         Column(t("doc.bulletin.col.site"), 36),
@@ -199,6 +222,6 @@ def _overdue(document: OfficialDocument, scope: BulletinScope) -> None:
                 Cell(str(item.days), align="center", size=WUHAO),
             ]
         )
-        for index, item in enumerate(scope.overdue, start=1)
+        for index, item in enumerate(listed, start=1)
     ]
     document.table(columns, rows, header_size=WUHAO)

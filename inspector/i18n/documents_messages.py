@@ -178,9 +178,9 @@ MESSAGES.update(
             "As of {date}, no rectification is overdue.",
         ),
         "doc.bulletin.overdue_intro": (
-            "截至{date}，仍有{count}个问题逾期未整改销号，请相关单位立即整改并说明原因：",
+            "截至{date}，仍有{count}个问题逾期未整改销号，请相关单位立即整改并说明原因。各乡镇（街道）分领域情况如下：",
             "As of {date}, {count} {count:rectification is|rectifications are} overdue; the units concerned shall rectify at once and "
-            "explain the delay:",
+            "explain the delay. By township and area:",
         ),
         "doc.bulletin.req.rectify.head": ("立行立改，对账销号。", "Rectify and close each problem. "),
         "doc.bulletin.req.rectify": (

@@ -25,9 +25,17 @@ from inspector.core.vocabulary import SiteKind, VisitStatus
 from inspector.i18n import t
 from inspector.services.number_blocks import LOW_WATER
 from inspector.services.profile import load_profile
-from inspector.services.rectifications import findings_of, record_notice, rectification_views, remote_visits
+from inspector.services.rectifications import (
+    RectificationFilter,
+    find_rectifications,
+    findings_of,
+    record_notice,
+    rectification_views,
+    remote_visits,
+)
 from inspector.services.visits import check_seal, resolve_visit
 from inspector.store.atomic import atomic_write_bytes
+from inspector.store.journal import many_new_objects
 from inspector.store.store import Store
 
 if TYPE_CHECKING:
@@ -270,7 +278,11 @@ def issue_bulletin(
         )
         number = allocated.number
         township_order = list(dict.fromkeys(site.township for site in store.sites()))
-        scope = BulletinScope(start, end, day, visits, _overdue(store, end), township_order)
+        # the export's sheet of every rectification, filtered on its overdue column
+        full_list = t(
+            "doc.bulletin.overdue_sheet", sheet=t("export.sheet.rectifications"), column=t("export.col.overdue")
+        )
+        scope = BulletinScope(start, end, day, visits, _overdue(store, end), township_order, full_list)
         settled = _settle(
             store, lambda pages: build_bulletin(scope, profile, number, pages_before_back_matter=pages), True, pdf
         )
@@ -341,18 +353,20 @@ def _overdue(store: Store, day: date) -> list[Overdue]:
     """Every rectification not closed by ``day`` among visits that arrived by then (this laptop's and
     other teams'), most overdue first.
 
-    Their state is the one every screen shows (``rectification_views``), so an item a re-inspection
-    closed counts as closed even before that re-inspection's events are synced.
+    Their state is the one every screen shows (the persisted fold's), so an item a re-inspection
+    closed counts as closed even before that re-inspection's events are synced; the listing
+    decodes only the overdue items' views, not every one of years of rectifications.
     """
     from inspector.documents.bulletin import Overdue
 
     arrived = {summary.uuid: _arrival_day(summary.arrived_at) for summary in store.visit_summaries()}
     arrived.update((visit.uuid, _arrival_day(visit.arrived_at)) for visit in remote_visits(store))
-    found = [
-        Overdue(view.record, view.days_overdue(day), view.notice_number)
-        for view in rectification_views(store)
-        if arrived.get(view.record.visit_uuid, date.max) <= day and view.overdue_on(day)
-    ]
+    with many_new_objects():  # thousands of views decoded, no cycles among them
+        found = [
+            Overdue(view.record, view.days_overdue(day), view.notice_number)
+            for view in find_rectifications(store, RectificationFilter(overdue=True), today=day)
+            if arrived.get(view.record.visit_uuid, date.max) <= day
+        ]
     return sorted(found, key=lambda item: (-item.days, item.record.site_name, item.record.id))
 
 

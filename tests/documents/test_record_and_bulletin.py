@@ -157,3 +157,48 @@ def test_without_libreoffice_the_back_matter_starts_on_an_even_page(demo: Store)
     )
     # the record has no 版记 and a single section
     assert len(Docx(write_record(demo, visit.uuid).path.read_bytes()).document.findall(".//w:sectPr", NS)) == 1
+
+
+def test_bulletin_counts_every_overdue_item_by_township_and_lists_the_longest_overdue(demo: Store) -> None:
+    """Years of a county's visits leave thousands overdue: the bulletin stays a few pages, counting
+    them by township and area, listing the longest overdue and saying where the rest are."""
+    from inspector.documents.bulletin import OVERDUE_LISTED, BulletinScope, BulletinVisit, Overdue, build_bulletin
+
+    signed = visits_by_status(demo, VisitStatus.SIGNED_OFF)
+    records = [record for visit in signed for record in rectifications(visit)]
+    count = OVERDUE_LISTED * 3
+    overdue = [Overdue(records[n % len(records)], days=count - n) for n in range(count)]  # the longest first
+    scope = BulletinScope(START, END, END, [BulletinVisit.of(visit) for visit in signed], overdue)
+    doc = Docx(build_bulletin(scope, load_profile(demo), "鲁民督通〔2026〕9号"))
+    assert f"仍有{count}个问题逾期未整改销号" in doc.text
+    assert f"逾期时间最长的{OVERDUE_LISTED}个问题如下，全部{count}个问题的清单可从督导检查系统导出" in doc.text
+    _, by_township, listed = doc.document.findall(".//w:body/w:tbl", NS)
+    rows = [[Docx.text_of(cell) for cell in row.findall("w:tc", NS)] for row in by_township.findall("w:tr", NS)]
+    townships = {record.township for record in records}
+    assert {row[0] for row in rows[1:-1]} == townships and rows[-1][0] == "合计"
+    assert rows[-1][-1] == str(count) and sum(int(row[-1]) for row in rows[1:-1]) == count
+    rows = [[Docx.text_of(cell) for cell in row.findall("w:tc", NS)] for row in listed.findall("w:tr", NS)[1:]]
+    assert [row[0] for row in rows] == [str(n) for n in range(1, OVERDUE_LISTED + 1)]
+    assert [row[-1] for row in rows] == [str(item.days) for item in overdue[:OVERDUE_LISTED]]
+
+
+def test_the_laptops_bulletin_sends_the_reader_to_the_exports_sheet_for_the_rest(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inspector.documents import bulletin
+
+    monkeypatch.setattr(bulletin, "OVERDUE_LISTED", 1)  # the demo has a few overdue, not 20
+    text = Docx(issue_bulletin(demo, start=START, end=END).path.read_bytes()).text
+    assert "逾期时间最长的1个问题如下" in text
+    assert "的清单见督导检查系统导出表格的《整改情况》表（按“是否逾期”筛选）：" in text
+
+
+def test_bulletin_lists_every_overdue_item_when_they_are_few(demo: Store) -> None:
+    from inspector.documents.bulletin import BulletinScope, BulletinVisit, Overdue, build_bulletin
+
+    signed = visits_by_status(demo, VisitStatus.SIGNED_OFF)
+    records = [record for visit in signed for record in rectifications(visit)][:3]
+    scope = BulletinScope(START, END, END, [BulletinVisit.of(signed[0])], [Overdue(r, days=5) for r in records])
+    doc = Docx(build_bulletin(scope, load_profile(demo), "鲁民督通〔2026〕9号"))
+    assert "逾期问题如下：" in doc.text and "清单见" not in doc.text
+    assert all(record.note in doc.text for record in records)

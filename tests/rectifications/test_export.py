@@ -88,3 +88,20 @@ def test_libreoffice_calc_opens_the_workbook(demo: Store, tmp_path: Path) -> Non
     # the due date is a real date in the workbook, shown by Calc as one
     due = rows[1][rows[0].index("整改期限")]
     assert dt.date.fromisoformat(due) in {view.due for view in services.rectification_views(demo)}
+
+
+def test_text_stays_text_and_dates_stay_dates(tmp_path: Path) -> None:
+    """A team's note is never run as a formula or turned into a link when the bureau opens it."""
+    from inspector.services.export import XlsxSheets
+
+    output = tmp_path / "x.xlsx"
+    with output.open("wb") as handle:
+        workbook = XlsxSheets(handle)
+        append = workbook.add("表", ["说明", "网址", "日期", "空"], [10, 10, 10, 10])
+        append(["=1+1", "www.example.com", dt.date(2026, 11, 28), ""])
+        workbook.close()
+    sheet = openpyxl.load_workbook(output)["表"]
+    note, link, day, empty = sheet[2]
+    assert (note.value, note.data_type) == ("=1+1", "s") and link.value == "www.example.com" and not link.hyperlink
+    assert day.value == dt.datetime(2026, 11, 28) and empty.value is None
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
