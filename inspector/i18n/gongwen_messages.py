@@ -61,6 +61,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未安装 LibreOffice，无法生成 PDF：请安装 LibreOffice 后重试，或去掉 --pdf 只生成 .docx",
         "LibreOffice is not installed, so no PDF can be made: install it, or leave out --pdf for the .docx alone",
     ),
+    "error.document.pdf_failed": (
+        "LibreOffice 未能生成 PDF（{reason}），未写入任何文件：请重试，或去掉 --pdf 只生成 .docx",
+        "LibreOffice could not make the PDF ({reason}); nothing was written: try again, or leave out --pdf for the .docx alone",
+    ),
     "cli.notice.all_unissued": (
         "为每个已签认、有问题、尚未印发通知书的检查生成通知书，按签认先后编号",
         "issue a notice for every signed-off visit with problems that has none, numbered in sign-off order",

@@ -471,14 +471,17 @@ def _require_libreoffice() -> None:
 
 def _settle(store: Store, build: Callable[[int], bytes], laid_out: bool, pdf: bool) -> Settled:
     """The document, with its 版记 put on an even page where LibreOffice can measure it, and its PDF."""
-    from inspector.documents.render import Settled, even_pages, soffice, to_pdf
+    from inspector.documents.render import RenderFailed, Settled, even_pages, soffice, to_pdf
 
     work_dir = store.root / LIBREOFFICE_DIR
     if laid_out:
         # without LibreOffice, even_pages gives the 版记 a section that starts on an even page
         if soffice() is not None:
             _guard(work_dir, lambda: work_dir.mkdir(parents=True, exist_ok=True))
-        return even_pages(build, work_dir)
+        settled = even_pages(build, work_dir)
+        if pdf and settled.pdf is None:  # LibreOffice failed or hung: its own layout was given up
+            raise DomainError("document.pdf_failed", reason="LibreOffice")
+        return settled
     data = build(0)
     if not pdf:
         return Settled(data, None, None)
@@ -486,7 +489,10 @@ def _settle(store: Store, build: Callable[[int], bytes], laid_out: bool, pdf: bo
     with tempfile.TemporaryDirectory(dir=work_dir) as folder:
         source = Path(folder) / "document.docx"
         source.write_bytes(data)
-        return Settled(data, to_pdf(source, Path(folder) / "pdf", work_dir=work_dir).read_bytes(), None)
+        try:
+            return Settled(data, to_pdf(source, Path(folder) / "pdf", work_dir=work_dir).read_bytes(), None)
+        except RenderFailed as error:
+            raise DomainError("document.pdf_failed", reason=str(error)) from None
 
 
 def _write_with_pdf(target: Path, settled: Settled, pdf: bool) -> WrittenDocument:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -66,12 +67,45 @@ def to_pdfs(documents: Sequence[Path], out_dir: Path, *, work_dir: Path) -> list
         str(out_dir),
         *(str(document) for document in documents),
     ]
-    subprocess.run(command, env=env, check=True, capture_output=True, timeout=CONVERT_TIMEOUT_S * len(documents))
+    _run_to_the_end(command, env, timeout=CONVERT_TIMEOUT_S * len(documents))
     pdfs = [out_dir / f"{document.stem}.pdf" for document in documents]
     for document, pdf in zip(documents, pdfs, strict=True):
         if not pdf.exists():
-            raise FileNotFoundError(f"LibreOffice made no PDF of {document}")
+            raise RenderFailed(f"LibreOffice made no PDF of {document.name}")
     return pdfs
+
+
+class RenderFailed(Exception):
+    """LibreOffice failed, or did not finish in time (then every process it started is ended)."""
+
+
+def _run_to_the_end(command: list[str], env: Mapping[str, str], *, timeout: float) -> None:
+    """Run LibreOffice in a process group of its own, and end the whole group if it hangs.
+
+    ``soffice`` is a launcher: the work is done by ``soffice.bin``, its child. Killing only the
+    launcher on a timeout leaves ``soffice.bin`` running, holding the profile folder, so that every
+    later conversion waits on it and times out too.
+    """
+    own_group: dict = (
+        {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {"start_new_session": True}
+    )
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **own_group) as process:
+        try:
+            _, errors = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _end_group(process)
+            process.communicate()
+            raise RenderFailed(f"LibreOffice did not finish in {timeout:.0f} s") from None
+    if process.returncode != 0:
+        last = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
+        raise RenderFailed(f"LibreOffice failed: {last[0]}")
+
+
+def _end_group(process: subprocess.Popen) -> None:
+    if os.name == "nt":  # the launcher's whole tree (Windows has no process groups to signal)
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
+    else:
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -106,10 +140,18 @@ def even_pages_many(builds: Mapping[str, Callable[[int], bytes]], work_dir: Path
 
     Without LibreOffice nothing can be measured (the page count depends on the fonts of the machine
     that prints): every document gets the even-page section, which Word and LibreOffice honour
-    wherever the text ends; it costs a page where the 版记 would have fitted under the text.
+    wherever the text ends; it costs a page where the 版记 would have fitted under the text. So
+    does LibreOffice failing or hanging: the document is owed either way.
     """
-    if soffice() is None:
-        return {name: Settled(build(OWN_EVEN_PAGE), None, None) for name, build in builds.items()}
+    if soffice() is not None:
+        try:
+            return _measured_even_pages(builds, work_dir)
+        except RenderFailed:
+            pass  # a document is still owed: laid out as without LibreOffice
+    return {name: Settled(build(OWN_EVEN_PAGE), None, None) for name, build in builds.items()}
+
+
+def _measured_even_pages(builds: Mapping[str, Callable[[int], bytes]], work_dir: Path) -> dict[str, Settled]:
     settled: dict[str, Settled] = {}
     waiting = dict(builds)
     with tempfile.TemporaryDirectory(dir=work_dir) as folder:
