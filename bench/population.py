@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from inspector.core import visits as rules
+from inspector.core.canonical import sha256_hex
 from inspector.core.clock import BUREAU_TZ, local_date, to_iso
 from inspector.core.visits import Answer, VisitSummary
 from inspector.core.vocabulary import Result
@@ -116,11 +117,12 @@ def generate(root: Path, count: int, answers: int = 60, closed_share: float = CL
         summaries.append(VisitSummary.of(visit).to_dict())
         if not visit.is_sealed:
             continue
-        (root / "sealed" / f"{visit.uuid}.v1.json").write_bytes(rules.sealed_bytes(visit))
+        frozen = rules.sealed_bytes(visit)
+        (root / "sealed" / f"{visit.uuid}.v1.json").write_bytes(frozen)
         key = f"{visit.uuid}.v1"
-        outbox.append(
+        outbox.append(  # as a sign-off queues it (services.visits), the frozen bytes' hash with it
             {"_entry": f"visit/{key}", "kind": "visit", "key": key, "uuid": visit.uuid, "version": 1}
-            | {"seal": visit.seal, "state": "pending"}
+            | {"seal": visit.seal, "sha256": sha256_hex(frozen), "state": "pending"}
         )
         index_rows.append(rectification_services._index_row(visit))
         signed_off = rules.from_iso(visit.signed_off_at or "")
