@@ -165,9 +165,10 @@ def run_command(code: Path, name: str, data: Path) -> dict[str, Any]:
     return {"median": seconds, "mib": rss / 1024}
 
 
-def prepared(base: Path, size: int, cache: Path, *, before_schema: int = 1) -> tuple[Path, Path]:
+def prepared(base: Path, size: int, cache: Path, *, before_schema: int | None = 1) -> tuple[Path, Path]:
     """Two copies of the same generated data: schema 2 for this code, for the code before schema 1
-    (before the journals) or the same (a later "before", e.g. before the persisted fold)."""
+    (before the journals) or the same (a later "before", e.g. before the persisted fold); no copy
+    for the code before when there is none (``before_schema`` None: at 100,000 a copy is 7 GB)."""
     from bench.population import as_version_1, generate
 
     source = cache / f"scale-{size}"
@@ -178,7 +179,7 @@ def prepared(base: Path, size: int, cache: Path, *, before_schema: int = 1) -> t
     shutil.copytree(source, ours)
     if before_schema == 1:
         as_version_1(source, before)
-    else:
+    elif before_schema is not None:
         shutil.copytree(source, before)
     return ours, before
 
@@ -199,7 +200,8 @@ def measure(
             compiled(code)
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as temp:
         for size in sizes:
-            ours_data, before_data = prepared(Path(temp), size, cache, before_schema=before_schema)
+            before_layout = before_schema if before_code is not None else None
+            ours_data, before_data = prepared(Path(temp), size, cache, before_schema=before_layout)
             print(size, "load average", os.getloadavg(), flush=True)
             codes = [
                 (label, code, data)
@@ -219,7 +221,7 @@ def measure(
                     print(size, action, label, best, flush=True)
             print(size, "load average", os.getloadavg(), flush=True)
             shutil.rmtree(ours_data)
-            shutil.rmtree(before_data)
+            shutil.rmtree(before_data, ignore_errors=True)
     return results
 
 
