@@ -486,8 +486,30 @@ def frozen_bytes_hold(body: bytes, seal: str) -> bool:
         return False
     if not isinstance(payload, dict) or payload.get("seal") != seal:
         return False
+    member = b'"seal":' + json.dumps(seal).encode("utf-8")
+    if body.count(member) == 1 and list(payload) == sorted(payload):
+        return _hash_without(body, member) == seal
     unsealed = {key: value for key, value in payload.items() if key != "seal"}
     return canonical_bytes(payload) == body and sha256_hex(canonical_bytes(unsealed)) == seal
+
+
+def _hash_without(body: bytes, member: bytes) -> str:
+    """The SHA-256 of ``body`` without its one ``member`` (and the comma beside it).
+
+    Exactly ``frozen_bytes_hold``'s check, without encoding the visit twice (2.5 ms a version on
+    a busy laptop: a first sync of 10,000 spent 25 s on it). The top level holds the seal and its
+    keys are in order; the member, found once, is that top-level member (quotes inside a string
+    are escaped, so it is not in one). If the rest hashes to the seal it is, byte for byte, the
+    canonical unsealed visit (no white space, keys sorted, nothing else changed); the member put
+    back where the keys' order has it makes the canonical sealed bytes. Canonical bytes, the other
+    way round, always pass. (Found twice, by a nested copy, the visit is encoded as before.)"""
+    start = body.index(member)
+    end = start + len(member)
+    if body[start - 1 : start] == b",":
+        start -= 1
+    elif body[end : end + 1] == b",":
+        end += 1
+    return sha256_hex(body[:start] + body[end:])
 
 
 def sign_off(visit: Visit, by: str, at: datetime) -> Visit:

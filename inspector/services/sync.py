@@ -545,7 +545,7 @@ class _Pusher:
                 outcome.refusal = (SEAL_BROKEN, {"file": broken})
                 continue
             body = self.store.sealed(entry["uuid"], entry["version"])
-            lost = self._photos(_evidence(json.loads(body).get("answer_log", ())), outcome)
+            lost = self._photos(_photos_of_version(body), outcome)
             if lost:
                 outcome.refusal = ("photo_missing_locally", {"sha256": lost})
             else:
@@ -601,6 +601,16 @@ class _Pusher:
                     outcome.photos_sent += 1
                 self._confirmed.add(sha256)
         return lost
+
+
+def _photos_of_version(body: bytes) -> set[str]:
+    """The photos a signed-off version's answers name. Its frozen bytes are canonical JSON (no
+    white space; checked before it is sent), where a list of evidence holding anything can only
+    begin as ``"evidence":[{`` (inside a string the quotes would be escaped): most versions hold
+    none and are not parsed for it (at 10,000 visits, a second and a half of the laptop's CPU)."""
+    if b'"evidence":[{' not in body:
+        return set()
+    return _evidence(json.loads(body).get("answer_log", ()))
 
 
 def _evidence(holders: Iterable[dict[str, Any]]) -> set[str]:
