@@ -109,14 +109,27 @@ def real_first(source: Path, work: Path) -> tuple[dict[str, float], tuple[Any, s
     """The first sync, timed; the server is left running for the no-op runs (the caller stops it)."""
     laptop = copy_folder(source, work / "laptop")
     server, url, token = start_real(work / "server")
+    seen: dict[str, float] = {}
+
+    def progress(step: sync_service.Progress) -> None:
+        seen.setdefault(step.phase, time.perf_counter())
+        seen[f"{step.phase} last"] = time.perf_counter()
+
     began = time.perf_counter()
     with Store.open(laptop) as store:
         opened = time.perf_counter()
         with BureauClient(url, token) as client:
-            report = sync_service.sync(store, client)
+            report = sync_service.sync(store, client, on_progress=progress)
     done = time.perf_counter()
     assert not report.refused and report.visits_sent > 0, report
-    return {"total": done - began, "open": opened - began, "sent": report.visits_sent}, (server, url, token), laptop
+    phases = {
+        "total": done - began,
+        "open": opened - began,
+        "before push": seen["push"] - opened,  # preflight, the look for what waits, the batches planned
+        "push": seen["push last"] - seen["push"],
+        "after push": done - seen["push last"],  # the feed, assignments, number blocks
+    }
+    return {**phases, "sent": report.visits_sent}, (server, url, token), laptop
 
 
 def noop_pair(laptop: Path, url: str, token: str) -> tuple[float, float, float]:
@@ -211,6 +224,32 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
+def phases(results: list[dict[str, Any]]) -> str:
+    """Where the first sync's time went (medians): what the raw loop has no counterpart for."""
+    rows = ["| visits | store opened | before the push | push | after the push (feed, assignments, number blocks) |"]
+    rows.append("|---:|---:|---:|---:|---:|")
+    for result in results:
+        median = {
+            key: statistics.median(run[key] for run in result["first"])
+            for key in ("open", "before push", "push", "after push")
+        }
+        rows.append(
+            f"| {result['size']:,} | {ms(median['open'])} | {ms(median['before push'])} | {ms(median['push'])} | {ms(median['after push'])} |"
+        )
+    return "\n".join(rows)
+
+
+def paired(results: list[dict[str, Any]]) -> str:
+    """Each round's own ratio (real and raw ran one after the other in it)."""
+    return "\n".join(
+        f"{result['size']:,}: "
+        + ", ".join(
+            f"{first['total'] / raw['push']:.2f}×" for first, raw in zip(result["first"], result["raw"], strict=True)
+        )
+        for result in results
+    )
+
+
 def table(results: list[dict[str, Any]]) -> str:
     rows = [
         "| visits | first sync | raw push | ratio (target ≤ 1.3×) | raw push + feed | ratio | "
@@ -251,6 +290,8 @@ def main() -> None:
     for result in results:
         print(result)
     print(table(results))
+    print(phases(results))
+    print(paired(results))
 
 
 if __name__ == "__main__":

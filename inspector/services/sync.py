@@ -538,8 +538,8 @@ class _Pusher:
         ready = []
         for entry in entries:
             outcome = outcomes[entry["key"]]
-            # checked here, in the workers, while the server works on other batches: a version
-            # queued before its bytes' hash was noted costs a parse and two encodings to check
+            # checked here, in the workers, while the server works on other batches (a version
+            # queued before its bytes' hash was noted costs a parse to check)
             broken = _broken_seal(self.store, entry)
             if broken is not None:  # nothing altered is uploaded: the item waits, the file named
                 outcome.refusal = (SEAL_BROKEN, {"file": broken})

@@ -96,15 +96,13 @@ def appended_since(path: Path, mark: Mark | None) -> Appended | None:
     if mark is not None and (len(data) < offset or _hash(data[:offset]) != mark.window):
         return None
     whole = max(data.rfind(b"\n") + 1, offset)
-    records = []
-    for line in data[offset:whole].splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            return None
-        if not isinstance(record, dict):
-            return None
-        records.append(record)
+    lines = data[offset:whole].splitlines()
+    try:  # as one array: several times faster than line by line (a first look reads them all)
+        records = json.loads(b"[" + b",".join(lines) + b"]")
+    except ValueError:
+        return None
+    if len(records) != len(lines) or not all(isinstance(record, dict) for record in records):
+        return None
     end = start + whole
     return Appended(records, Mark(file_id, end, _hash(data[max(0, whole - WINDOW) : whole])))
 
