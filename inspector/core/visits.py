@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import msgspec
+
 from inspector.core.canonical import canonical_bytes, sha256_hex
 from inspector.core.checklists import MAX_DEADLINE_DAYS, Checklist, Item
 from inspector.core.clock import add_days, from_iso, local_date, to_iso
@@ -480,6 +482,9 @@ def verify_seal(visit: Visit) -> bool:
 def frozen_bytes_hold(body: bytes, seal: str) -> bool:
     """Whether a signed-off version's frozen bytes are still what was sealed: canonical, carrying
     ``seal``, and hashing to it without their seal member (what the bureau server checks too)."""
+    member = b'"seal":' + json.dumps(seal).encode("utf-8")
+    if body.count(member) == 1:
+        return _hold_by_the_member(body, member, seal)
     try:
         payload = json.loads(body)
     except ValueError:
@@ -488,6 +493,34 @@ def frozen_bytes_hold(body: bytes, seal: str) -> bool:
         return False
     unsealed = {key: value for key, value in payload.items() if key != "seal"}
     return canonical_bytes(payload) == body and sha256_hex(canonical_bytes(unsealed)) == seal
+
+
+_TOP_LEVEL = msgspec.json.Decoder(dict[str, msgspec.Raw])
+"""The top level of a JSON object, its values left as they are written (nothing below is built)."""
+
+
+def _hold_by_the_member(body: bytes, member: bytes, seal: str) -> bool:
+    """``frozen_bytes_hold`` when the seal's member is found once, exactly, without decoding the
+    visit and encoding it twice (2.5 ms a version on a busy laptop; a first sync of 10,000 spent
+    25 s on it): the top level must be an object with its keys in order and that seal; the member
+    found once is then that top-level member (quotes inside a string are escaped, so it is in
+    none). If the rest, without it and the comma beside it, hashes to the seal, the rest is byte
+    for byte the canonical unsealed visit (no white space, keys sorted, nothing else changed), and
+    the member sits where the keys' order puts it: the bytes are the canonical sealed ones. The
+    canonical sealed bytes, the other way round, pass every step."""
+    try:
+        top = _TOP_LEVEL.decode(body)
+    except msgspec.MsgspecError:
+        return False
+    if list(top) != sorted(top) or "seal" not in top or bytes(top["seal"]) != member[len(b'"seal":') :]:
+        return False
+    start = body.index(member)
+    end = start + len(member)
+    if body[start - 1 : start] == b",":
+        start -= 1
+    elif body[end : end + 1] == b",":
+        end += 1
+    return sha256_hex(body[:start] + body[end:]) == seal
 
 
 def sign_off(visit: Visit, by: str, at: datetime) -> Visit:

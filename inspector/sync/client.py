@@ -215,8 +215,13 @@ class BureauClient:
     def feed(self, since: int, limit: int = 200) -> dict[str, Any]:
         response = self._call("GET", "/feed", params={"since": since, "limit": limit})
         self._raise_for(response)
-        self._answer(response, wire.FeedPage)  # its shape checked; the entries are applied one by one
-        return self._json(response)
+        # its shape checked, decoded once; the entries are applied one by one, as plain dicts
+        page = self._answer(response, wire.FeedPage)
+        return {
+            "entries": [msgspec.structs.asdict(entry) for entry in page.entries],
+            "next": page.next,
+            "more": page.more,
+        }
 
     def number_block(self, request_id: str, series: str, size: int) -> dict[str, Any]:
         """A block of document numbers; the same ``request_id`` is answered with the same block."""
