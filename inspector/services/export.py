@@ -36,7 +36,7 @@ from inspector.core.visits import Visit, failed_items
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
 from inspector.services.rectification_text import found_by
-from inspector.services.rectifications import rectification_views
+from inspector.services.rectifications import iter_rectification_views
 from inspector.services.visits import check_seal
 from inspector.store.atomic import atomic_write_bytes, atomic_write_with
 from inspector.store.store import Store
@@ -229,7 +229,7 @@ def _visit_rows(store: Store) -> Iterator[tuple[list[Any], list[list[Any]]]]:
 
 
 def _rectification_rows(store: Store, day: date) -> Iterator[list[Any]]:
-    return (_rectification_row(view, day) for view in rectification_views(store))
+    return (_rectification_row(view, day) for view in iter_rectification_views(store))
 
 
 def export_tables(store: Store, *, today: date | None = None) -> list[Table]:

@@ -320,6 +320,20 @@ def rectification_views(store: Store) -> list[RectificationView]:
     return _with_fold_state(store, _ordered, lambda: _by_due(_fold_views(store).values()))
 
 
+def iter_rectification_views(store: Store) -> Iterator[RectificationView]:
+    """``rectification_views``, in the same order, decoded one at a time and none kept: an export
+    of years of rectifications holds one view at a time, not 30,000 (~250 MB at 10,000 visits)."""
+    return _with_fold_state(store, _streamed, lambda: iter(_by_due(_fold_views(store).values())))
+
+
+def _streamed(state: _FoldState) -> Iterator[RectificationView]:
+    views = state.views
+    if state.ordered is not None or not isinstance(views, _Views):
+        return iter(_ordered(state))
+    heads = views.heads
+    return views.stream(sorted(heads, key=lambda key: (heads[key].due, heads[key].record.site_id, key)))
+
+
 def _ordered(state: _FoldState) -> list[RectificationView]:
     if state.ordered is None:
         views = state.views
@@ -477,6 +491,19 @@ class _Views(Mapping[str, RectificationView]):
             if head is not None:
                 self._decoded[key] = _VIEW_DECODER.decode(self._raw[key])
         return [self[key] for key in keys]
+
+    def stream(self, keys: list[str]) -> Iterator[RectificationView]:
+        """These views in this order, each decoded when reached and not kept. Their blocks are
+        read now, in one opening of the file: a snapshot replaced meanwhile is found before the
+        first view is given (``SnapshotChanged``), not halfway through."""
+        self._load({head.block for head in map(self._head, keys) if head is not None})
+
+        def one_by_one() -> Iterator[RectificationView]:
+            for key in keys:
+                view = self._changes.get(key) or self._decoded.get(key)
+                yield view if view is not None else _VIEW_DECODER.decode(self._raw[key])
+
+        return one_by_one()
 
     def __getitem__(self, key: str) -> RectificationView:
         view = self._changes.get(key) or self._decoded.get(key)

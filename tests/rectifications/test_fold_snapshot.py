@@ -61,7 +61,7 @@ def from_scratch(root: Path) -> dict[str, bytes]:
         f"{n}": b"".join(encoded([v for v in views if f.matches(v, DEMO_TODAY.date())]).values())
         for n, f in enumerate(FILTERS)
     }
-    return {**encoded(views), **kept}
+    return {**encoded(views), **kept, "streamed": b"".join(encoded(views).values())}
 
 
 def listed(root: Path) -> dict[str, bytes]:
@@ -71,12 +71,14 @@ def listed(root: Path) -> dict[str, bytes]:
 
 
 def listing(store: Store) -> dict[str, bytes]:
-    """Filtered first, as the command line does (from the views' heads when it can), then all."""
+    """Filtered first, as the command line does (from the views' heads when it can), then all as
+    the export streams them (decoded one by one), then all as a list."""
     kept = {
         f"{n}": b"".join(encoded(services.find_rectifications(store, f, today=DEMO_TODAY.date())).values())
         for n, f in enumerate(FILTERS)
     }
-    return {**encoded(services.rectification_views(store)), **kept}
+    streamed = b"".join(encoded(list(services.iter_rectification_views(store))).values())
+    return {**encoded(services.rectification_views(store)), **kept, "streamed": streamed}
 
 
 def _feedback(store: Store, rectification_id: str) -> None:
