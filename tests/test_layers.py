@@ -8,8 +8,18 @@ import sys
 
 import pytest
 
-FORBIDDEN_IN_CORE = ("textual", "httpx", "tinydb", "docx", "starlette", "sqlalchemy", "openpyxl", "inspector.store")
-HEAVY_FOR_COMMANDS = ("textual", "docx", "httpx", "starlette", "sqlalchemy", "openpyxl")
+FORBIDDEN_IN_CORE = (
+    "textual",
+    "httpx",
+    "tinydb",
+    "docx",
+    "starlette",
+    "sqlalchemy",
+    "openpyxl",
+    "xlsxwriter",
+    "inspector.store",
+)
+HEAVY_FOR_COMMANDS = ("textual", "docx", "httpx", "starlette", "sqlalchemy", "openpyxl", "xlsxwriter")
 
 
 def modules_after(code: str) -> set[str]:

@@ -121,23 +121,17 @@ WORKBOOK_COLUMNS = ("number", "site", "township", "kind", "team", "date", "resul
 
 def build_workbook(publication: Publication) -> bytes:
     """One sheet: the sites drawn, in the order drawn, with their teams, dates and results."""
-    from openpyxl import Workbook  # only the round's closing needs it
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from inspector.documents.spreadsheet import XlsxSheets  # only the round's closing needs it
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(t("doc.round.sheet"))
-    widths = (6, 30, 12, 14, 20, 12, 20, 8)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header = [WriteOnlyCell(sheet, value=t(f"doc.round.xlsx.{column}")) for column in WORKBOOK_COLUMNS]
-    for cell in header:
-        cell.font = Font(bold=True)
-    sheet.append(header)
+    buffer = io.BytesIO()
+    workbook = XlsxSheets(buffer)
+    append = workbook.add(
+        t("doc.round.sheet"),
+        [t(f"doc.round.xlsx.{column}") for column in WORKBOOK_COLUMNS],
+        (6, 30, 12, 14, 20, 12, 20, 8),
+    )
     for index, row in enumerate(publication.rows, start=1):
-        sheet.append(
+        append(
             [
                 index,
                 row.site_name,
@@ -149,6 +143,5 @@ def build_workbook(publication: Publication) -> bytes:
                 row.problems if row.problems is not None else "",
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook.close()
     return buffer.getvalue()

@@ -9,21 +9,13 @@ rows going straight into the workbook's sheets, which XlsxWriter's ``constant_me
 writes to temporary files a row at a time; so the export's memory does not grow with the number
 of visits. A visit altered after sign-off stops the export mid-way: the workbook is written to a
 temporary file that is then dropped, so nothing reaches ``output``.
-
-Why XlsxWriter and not openpyxl (which the web console and the round's results still use for
-their few hundred rows): at 10,000 visits the workbook holds ~1.1 million cells; openpyxl's
-write-only mode makes a cell object and an lxml element for each, XlsxWriter formats each
-straight into the sheet's XML (1.14 million cells: 16.9 s against 8.2 s, side by side) and leaves
-out the empty ones. Column widths are set before the rows (a streamed sheet cannot
-widen a column afterwards).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -34,6 +26,7 @@ from inspector.core.clock import BUREAU_TZ, from_iso, local_date, now
 from inspector.core.rectifications import RectificationView
 from inspector.core.visits import Visit, failed_items
 from inspector.core.vocabulary import VisitStatus
+from inspector.documents.spreadsheet import XlsxSheets, display_width
 from inspector.i18n import label, t
 from inspector.services.rectification_text import found_by
 from inspector.services.rectifications import iter_rectification_views
@@ -259,44 +252,6 @@ def _headers(columns: Iterable[str]) -> list[str]:
     return [t(f"export.col.{column}") for column in columns]
 
 
-class XlsxSheets:
-    """A workbook streamed into ``handle``, one sheet per ``add``: a bold header row, the panes frozen
-    under it, columns as wide as ``widths`` say (in Latin character widths), dates shown as dates;
-    text is kept as text (a note starting with "=" is not a formula, one with "www." not a link)."""
-
-    def __init__(self, handle: IO[bytes]) -> None:
-        import xlsxwriter  # only the exports need it: plain commands stay fast
-
-        self.workbook = xlsxwriter.Workbook(
-            handle,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "default_date_format": "yyyy-mm-dd",
-            },
-        )
-        self.workbook.set_properties({"created": now()})  # the program's clock, not the library's
-        self.bold = self.workbook.add_format({"bold": True})
-
-    def add(self, name: str, headers: Sequence[str], widths: Sequence[int]) -> Callable[[Sequence[Any]], None]:
-        """A new sheet with its header row; returns what appends a row to it."""
-        sheet = self.workbook.add_worksheet(name)
-        for index, width in enumerate(widths):
-            sheet.set_column(index, index, min(60, width + 2))
-        sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, headers, self.bold)
-        rows = itertools.count(1)
-
-        def append(row: Sequence[Any]) -> None:
-            sheet.write_row(next(rows), 0, row)
-
-        return append
-
-    def close(self) -> None:
-        self.workbook.close()
-
-
 def _write_xlsx(store: Store, day: date, handle: IO[bytes]) -> None:
     workbook = XlsxSheets(handle)
     visits, findings, rectifications = (
@@ -317,12 +272,7 @@ def _write_xlsx(store: Store, day: date, handle: IO[bytes]) -> None:
 
 
 def _width_of(column: str) -> int:
-    return _display_width(t(f"export.col.{column}"))
-
-
-def _display_width(text: str) -> int:
-    """Columns wide enough to read: a Chinese character takes two widths of a Latin one."""
-    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+    return display_width(t(f"export.col.{column}"))
 
 
 def _csv_bytes(table: Table) -> bytes:

@@ -38,31 +38,21 @@ BOARD_COLUMNS = (
 )
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
-
-
 def county_workbook(items: Iterable[BoardItem], kinds: dict[str, str], words: Words) -> bytes:
-    """Every rectification the filter keeps, one row each, written as it streams (write-only mode)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """Every rectification the filter keeps, one row each, written as it streams."""
+    from inspector.documents.spreadsheet import XlsxSheets, display_width
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(words.t("web.export.sheet"))
     headers = [words.t(f"web.col.{column}") for column in BOARD_COLUMNS]
     widths = [12, 24, 12, 10, 60, 40, 8, 12, 10, 14, 14, 20]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = max(width, _display_width(headers[index]) + 2)
-    sheet.freeze_panes = "A2"
-    bold = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        bold.append(cell)
-    sheet.append(bold)
+    buffer = io.BytesIO()
+    workbook = XlsxSheets(buffer)
+    append = workbook.add(
+        words.t("web.export.sheet"),
+        headers,
+        [max(width, display_width(h)) for width, h in zip(widths, headers, strict=True)],
+    )
     for item in items:
-        sheet.append(
+        append(
             [
                 item.township,
                 item.site_name,
@@ -78,8 +68,7 @@ def county_workbook(items: Iterable[BoardItem], kinds: dict[str, str], words: Wo
                 item.id,
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook.close()
     return buffer.getvalue()
 
 
