@@ -1116,7 +1116,7 @@ def _unqueued_local_events(store: Store) -> list[dict[str, Any]]:
     nobody looks up years of sent events.
     """
     missing = []
-    for row in reversed(_event_rows(store)):
+    for row in reversed(_events(store).records().values()):  # from the end, no copy of years of rows
         if row["origin"] != LOCAL:
             continue
         if store.outbox_entry(OUTBOX_KIND, row["id"]) is not None:
