@@ -15,6 +15,7 @@ against their floor measured in the same child: an atomic write + fsync of the s
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -253,7 +254,7 @@ def _figure(sample: dict[str, Any] | None, field: str) -> str:
 def render(results: dict) -> str:
     sizes = sorted({int(size) for by_size in results.values() for size in by_size})
     header = "| operation | " + " | ".join(f"{size:,} before | {size:,} after" for size in sizes)
-    header += " | growth after, 10× data | target |"
+    header += " | growth after, each 10× more data | target |"
     lines = [header, "|---|" + "---:|" * (2 * len(sizes) + 1) + "---|"]
     for action, name, field, target in ROWS:
         by_size = {int(size): samples for size, samples in results.get(action, {}).items()}
@@ -264,7 +265,7 @@ def render(results: dict) -> str:
             samples = by_size.get(size, {})
             cells += [_figure(samples.get("before"), field), _figure(samples.get("ours"), field)]
         ours = [by_size[size]["ours"][field] for size in sizes if "ours" in by_size.get(size, {})]
-        growth = f"{ours[-1] / ours[0]:.1f}×" if len(ours) > 1 else ""
+        growth = ", ".join(f"{later / earlier:.1f}×" for earlier, later in itertools.pairwise(ours))
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {growth} | {target} |")
     return "\n".join(lines)
 
