@@ -817,8 +817,7 @@ class Store:
         """
         self._require_writable()
         wanted = {_outbox_key(entry["kind"], entry["key"]): entry for entry in entries}
-        journal = self._journals.get(OUTBOX_FILE) or self._appendable(OUTBOX_FILE, OUTBOX_KEY)
-        journal.append({**entry, OUTBOX_KEY: key} for key, entry in wanted.items())
+        self._appendable(OUTBOX_FILE, OUTBOX_KEY).append({**entry, OUTBOX_KEY: key} for key, entry in wanted.items())
 
     # -- evidence ------------------------------------------------------------------------------
 
