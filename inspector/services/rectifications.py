@@ -1382,17 +1382,22 @@ class NotClosed:
 def not_closed(store: Store, *, whole: int) -> NotClosed:
     """Home's rectifications, the first ``whole`` of them whole. From the persisted fold only the
     heads are read for the rest: at 10,000 visits home counts 30,000 and lists 200, and decoding
-    every view would cost ~0.4 s and ~80 MB more."""
-    state = _fold_state(store)
-    views = state.views if state is not None and state.ordered is None else None
-    if isinstance(views, _Views):
+    every view would cost ~0.4 s and ~80 MB more. A snapshot replaced meanwhile is read again
+    (``_with_fold_state``), as for every other reading."""
+
+    def from_views(views: Iterable[RectificationView]) -> NotClosed:
+        found = [view for view in views if view.state is not RectificationState.CLOSED]
+        return NotClosed([Standing(view.state, view.due) for view in found], found[:whole])
+
+    def from_fold(state: _FoldState) -> NotClosed:
+        views = state.views
+        if state.ordered is not None or not isinstance(views, _Views):
+            return from_views(_ordered(state))
         rows = sorted(  # as ``_by_due`` orders views
-            (head.due, head.record.site_id, key, head.state)
-            for key, head in views.heads.items()
-            if head.state is not RectificationState.CLOSED
+            (head.due, head.record.site_id, key, head.state) for key, head in views.heads_where(closed=False).items()
         )
         return NotClosed(
-            [Standing(state, due) for due, _, _, state in rows], [views[key] for _, _, key, _ in rows[:whole]]
+            [Standing(state, due) for due, _, _, state in rows], views.many([row[2] for row in rows[:whole]])
         )
-    found = [view for view in find_rectifications(store) if view.state is not RectificationState.CLOSED]
-    return NotClosed([Standing(view.state, view.due) for view in found], found[:whole])
+
+    return _with_fold_state(store, from_fold, lambda: from_views(_by_due(_fold_views(store).values())))
