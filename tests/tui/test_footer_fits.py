@@ -83,3 +83,25 @@ def test_an_idle_screen_stops_fitting_its_footer(session: Session, monkeypatch: 
         assert keys and max(key.region.right for key in keys) <= NARROW[0]
 
     drive(session, steps, size=NARROW)
+
+
+def test_a_footer_squeezed_for_more_keys_widens_again_when_they_go(session: Session) -> None:
+    """The board's footer is first fitted while its table loads (nothing focused: the screen's Enter key
+    shows too); once the table takes focus that key goes, and the palette key must come back."""
+    set_language("en")
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        await SCREENS["board"](pilot)
+        footer = app.screen.query_one(FittingFooter)
+        app.screen.set_focus(None)
+        await settle(pilot)
+        squeezed = {key.action for key in app.screen.query(FooterKey) if not key.has_class("-command-palette")}
+        assert "detail" in squeezed and not app.screen.query(".-command-palette")
+        app.screen.query_one("#rect-board").focus()
+        await settle(pilot)
+        assert footer.is_attached and app.screen.query(".-command-palette")
+
+    try:
+        drive(session, steps, size=NARROW)
+    finally:
+        set_language("zh")

@@ -30,6 +30,17 @@ async def open_board(pilot: Pilot) -> RectificationBoardScreen:
     return board
 
 
+def test_the_board_opens_with_its_table_focused_once_loaded(session: Session) -> None:
+    """The table loads in a worker and cannot take focus meanwhile: it must get it when filled, or
+    the arrow keys move nothing and the footer shows the screen's keys instead of the table's."""
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        board = await open_board(pilot)
+        assert app.focused is board.query_one("#rect-board", VisitTable)
+
+    drive(session, steps)
+
+
 def test_after_feedback_the_board_stays_on_the_same_item(session: Session) -> None:
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
         board = await open_board(pilot)

@@ -148,7 +148,7 @@ class _RectificationScreen(InspectorScreen[None]):
 
 
 class RectificationBoardScreen(_RectificationScreen):
-    AUTO_FOCUS = "#rect-board"
+    AUTO_FOCUS = ""  # the table cannot take focus while it loads: ``_loaded`` gives it
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "detail", "tui.rect.key.detail"),
         Binding("f3", "feedback", "tui.rect.key.feedback"),
@@ -213,7 +213,10 @@ class RectificationBoardScreen(_RectificationScreen):
 
     def _loaded(self, views: list[RectificationView]) -> None:
         self.views = views
-        self.query_one("#rect-board").loading = False
+        table = self.query_one("#rect-board")
+        table.loading = False
+        if self.focused is None:
+            table.focus()
         self._offer("#rect-township", sorted({(view.record.township, view.record.township) for view in views}))
         self._offer("#rect-site", sorted({(view.record.site_name, view.record.site_id) for view in views}))
         self.show()

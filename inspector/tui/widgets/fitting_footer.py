@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -39,6 +40,11 @@ class FittingFooter(Footer):
             yield widget
         self._layout_waits = 0
         self.call_after_refresh(self._fit)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Other keys (focus moved): what was squeezed for the old ones may fit now, so start again whole."""
+        self._squeeze = 0
+        super().bindings_changed(screen)
 
     async def on_resize(self, event: events.Resize) -> None:
         """Another width: start again from the whole footer (``compose`` then squeezes as needed)."""
