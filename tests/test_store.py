@@ -116,6 +116,31 @@ def test_a_damaged_visit_file_is_set_aside_and_named(registered: Store) -> None:
         assert reopened.load_visit(healthy).uuid == healthy
 
 
+def test_reading_visits_one_by_one_shares_their_checklist_and_sets_damaged_ones_aside(registered: Store) -> None:
+    """What an export reads: each visit as ``load_visit`` gives it, with the members its file holds;
+    visits of one checklist share one parsed copy; a file written otherwise (spaced out, keys in
+    another order) is read all the same; a damaged one is set aside and skipped."""
+    first, second, spaced, damaged = (start(registered) for _ in range(4))
+    spaced_file = registered.root / "visits" / f"{spaced}.json"
+    spaced_file.write_text(
+        json.dumps(json.loads(spaced_file.read_text(encoding="utf-8")), ensure_ascii=False, indent=2, sort_keys=True),
+        encoding="utf-8",
+    )
+    (registered.root / "visits" / f"{damaged}.json").write_bytes(b"\x00\x01garbage")
+    registered.close()
+    with Store.open(registered.root) as reopened:
+        read = {
+            visit.uuid: (visit, members) for visit, members in reopened.iter_visits([first, second, spaced, damaged])
+        }
+        assert list(read) == [first, second, spaced]
+        for uuid, (visit, members) in read.items():
+            assert visit == reopened.load_visit(uuid)
+            assert members == {key: value for key, value in visit.to_dict().items() if key != "checklist"}
+        assert read[first][0].checklist is read[second][0].checklist
+        assert [s.uuid for s in reopened.visit_summaries()].count(damaged) == 0
+        assert list((reopened.root / "damaged").iterdir())
+
+
 def test_a_crash_between_index_and_visit_is_repaired_at_the_next_start(registered: Store) -> None:
     uuid = start(registered)
     root = registered.root

@@ -163,7 +163,7 @@ def test_only_the_lead_signs_off() -> None:
 
 def test_sign_off_seals_the_canonical_json_and_makes_the_visit_read_only() -> None:
     visit = signed({"a-1": "应急预案未修订"})
-    payload = rules.sealed_payload(visit)
+    payload = {key: value for key, value in visit.to_dict().items() if key not in ("seal", "cursor")}
     assert visit.seal == content_hash(payload)
     assert rules.verify_seal(visit)
     assert visit.version == 1 and visit.status is VisitStatus.SIGNED_OFF
@@ -173,6 +173,30 @@ def test_sign_off_seals_the_canonical_json_and_makes_the_visit_read_only() -> No
     assert refused.value.code == "visit.sealed"
     tampered = replace(visit, lead="别人")
     assert not rules.verify_seal(tampered)
+
+
+def test_the_seal_is_the_same_whatever_the_notes_say() -> None:
+    """The checklist's bytes are spliced into the visit's at its slot: notes that spell the slot, or
+    a checklist member, change nothing but themselves."""
+    slot = '"checklist":"\\u0000checklist\\u0000"'
+    for note in ("\x00checklist\x00", slot, '{"checklist":"\x00checklist\x00"}'):
+        visit = signed({"a-1": note})
+        payload = {key: value for key, value in visit.to_dict().items() if key not in ("seal", "cursor")}
+        assert visit.seal == content_hash(payload)
+        assert rules.sealed_bytes(visit) == canonical_bytes({**payload, "seal": visit.seal})
+
+
+@pytest.mark.parametrize("note", ["应急预案未修订", '\u2028行\u2029段\x7f\x1f\t"引号"\\', "\x00checklist\x00"])
+def test_a_stored_visits_members_hold_its_seal_as_the_visit_does(note: str) -> None:
+    """The quick check on the members as stored gives the visit's own verdict: true as signed
+    (whichever encoder wrote the bytes that matched), false once a word was changed."""
+    visit = signed({"a-1": note})
+    members = {key: value for key, value in visit.to_dict().items() if key != "checklist"}
+    assert rules.members_hold_seal(members, visit.checklist)
+    changed = replace(visit, answer_log=(replace(visit.answer_log[0], note=note + "。"), *visit.answer_log[1:]))
+    altered = {key: value for key, value in changed.to_dict().items() if key != "checklist"}
+    assert not rules.verify_seal(changed) and not rules.members_hold_seal(altered, visit.checklist)
+    assert not rules.members_hold_seal({**members, "seal": None}, visit.checklist)
 
 
 def test_the_seal_survives_a_round_trip_through_a_dict() -> None:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import msgspec
@@ -78,13 +79,14 @@ class Answer:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
         severity = data.get("severity_override")
+        evidence = data.get("evidence")  # mostly none: a visit has 60 answers and photos for a few
         return cls(
             item_id=data["item_id"],
             result=Result(data["result"]),
             by=data["by"],
             at=data["at"],
             note=data.get("note", ""),
-            evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence", ())),
+            evidence=tuple(map(Evidence.from_dict, evidence)) if evidence else (),
             severity_override=Severity(severity) if severity else None,
             deadline_override_days=data.get("deadline_override_days"),
             amendment=int(data.get("amendment", 0)),
@@ -125,6 +127,12 @@ class FrozenChecklist:
             "title": self.title,
             "items": [item.to_dict() for item in self.items],
         }
+
+    @cached_property
+    def canonical(self) -> bytes:
+        """Its canonical bytes, encoded once: a seal is checked over thousands of visits made from
+        a few checklists, and the store's reader gives the visits of one checklist one object."""
+        return canonical_bytes(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FrozenChecklist:
@@ -211,6 +219,9 @@ class Visit:
         return self.status is VisitStatus.SIGNED_OFF
 
     def to_dict(self) -> dict[str, Any]:
+        return self._as_dict(self.checklist.to_dict())
+
+    def _as_dict(self, checklist: Any) -> dict[str, Any]:
         data = {
             "format": FORMAT,
             "uuid": self.uuid,
@@ -221,7 +232,7 @@ class Visit:
             "arrival_change_reason": self.arrival_change_reason,
             "departed_at": self.departed_at,
             "unannounced": self.unannounced,
-            "checklist": self.checklist.to_dict(),
+            "checklist": checklist,
             "status": self.status.value,
             "answer_log": [answer.to_dict() for answer in self.answer_log],
             "signed_off_at": self.signed_off_at,
@@ -239,7 +250,8 @@ class Visit:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Visit:
+    def from_dict(cls, data: dict[str, Any], *, checklist: FrozenChecklist | None = None) -> Visit:
+        """The visit ``to_dict`` wrote; ``checklist``: its checklist already read (shared by visits)."""
         return cls(
             uuid=data["uuid"],
             site=Site.from_dict(data["site"]),
@@ -249,7 +261,7 @@ class Visit:
             arrival_change_reason=data.get("arrival_change_reason", ""),
             departed_at=data.get("departed_at"),
             unannounced=bool(data.get("unannounced", True)),
-            checklist=FrozenChecklist.from_dict(data["checklist"]),
+            checklist=checklist or FrozenChecklist.from_dict(data["checklist"]),
             status=VisitStatus(data["status"]),
             answer_log=tuple(Answer.from_dict(a) for a in data.get("answer_log", ())),
             signed_off_at=data.get("signed_off_at"),
@@ -456,23 +468,58 @@ def reopen(visit: Visit) -> Visit:
     return replace(visit, status=VisitStatus.DRAFT)
 
 
-def sealed_payload(visit: Visit) -> dict[str, Any]:
-    """What the seal covers: the whole visit but the seal itself and the runner's cursor."""
-    payload = visit.to_dict()
-    del payload["seal"]
+_CHECKLIST_SLOT = "\x00checklist\x00"
+_SLOT_BYTES = b'"checklist":' + canonical_bytes(_CHECKLIST_SLOT)
+
+
+def _canonical_sealed(visit: Visit, seal: str | None) -> bytes:
+    """What the seal covers, as ``canonical_bytes``: the whole visit but the runner's cursor and the
+    seal itself (which ``sealed_bytes`` then adds).
+
+    The checklist's part is its bytes encoded once (``FrozenChecklist.canonical``): a JSON member's
+    encoding does not depend on where it sits, and encoding the checklist again for every visit
+    was half of checking 10,000 seals. The slot it takes is found exactly once: only the top level
+    has a "checklist" member, and inside a string every quote is escaped."""
+    payload = visit._as_dict(_CHECKLIST_SLOT)
     del payload["cursor"]
-    return payload
+    if seal is None:
+        del payload["seal"]
+    else:
+        payload["seal"] = seal
+    return canonical_bytes(payload).replace(_SLOT_BYTES, b'"checklist":' + visit.checklist.canonical, 1)
+
+
+def members_hold_seal(members: Mapping[str, Any], checklist: FrozenChecklist) -> bool:
+    """Whether a stored visit's members (as ``to_dict`` wrote them, all but its checklist, which was
+    read into ``checklist``) hash to their seal: ``verify_seal``'s verdict on the visit made from
+    them, without writing every answer out again (at 10,000 visits, most of the check's time).
+    Members that hash to the seal are what was sealed, so the visit made from them is the sealed
+    one. False may also mean members written before a field existed: ``verify_seal`` then decides.
+
+    msgspec writes the canonical bytes first, a few times quicker than ``json``: bytes that hash to
+    the seal are the canonical ones whoever wrote them. Only if they do not (a string it escapes
+    otherwise) are they written the way the seal was made."""
+    seal = members.get("seal")
+    if not isinstance(seal, str):
+        return False
+    payload = {key: value for key, value in members.items() if key not in ("seal", "cursor", "checklist")}
+    payload["checklist"] = msgspec.Raw(checklist.canonical)
+    if sha256_hex(msgspec.json.encode(payload, order="sorted")) == seal:
+        return True
+    payload["checklist"] = _CHECKLIST_SLOT
+    encoded = canonical_bytes(payload).replace(_SLOT_BYTES, b'"checklist":' + checklist.canonical, 1)
+    return sha256_hex(encoded) == seal
 
 
 def sealed_bytes(visit: Visit) -> bytes:
     """The canonical bytes of a sealed visit: what is hashed, stored frozen and uploaded."""
     if not visit.is_sealed:
         raise DomainError("visit.not_signed_off", uuid=visit.uuid)
-    return canonical_bytes({**sealed_payload(visit), "seal": visit.seal})
+    return _canonical_sealed(visit, visit.seal)
 
 
 def compute_seal(visit: Visit) -> str:
-    return sha256_hex(canonical_bytes(sealed_payload(visit)))
+    return sha256_hex(_canonical_sealed(visit, None))
 
 
 def verify_seal(visit: Visit) -> bool:

@@ -5,10 +5,10 @@ on Windows reads the Chinese). Headers and vocabulary come from the catalogue, i
 language; dates are real dates in the workbook so that staff can sort and filter on them.
 
 Years of visits are streamed: each visit file is read once, its seal checked, and let go, its
-rows going straight into the workbook's sheets, which XlsxWriter's ``constant_memory`` mode
-writes to temporary files a row at a time; so the export's memory does not grow with the number
-of visits. A visit altered after sign-off stops the export mid-way: the workbook is written to a
-temporary file that is then dropped, so nothing reaches ``output``.
+rows going straight into the workbook's sheets, which a second process writes with XlsxWriter's
+``constant_memory`` mode a row at a time while this one reads on; so the export's memory does not
+grow with the number of visits. A visit altered after sign-off stops the export mid-way: the
+workbook is written to a temporary file that is then dropped, so nothing reaches ``output``.
 """
 
 from __future__ import annotations
@@ -216,8 +216,8 @@ TABLES = (("visits", VISIT_COLUMNS), ("findings", FINDING_COLUMNS), ("rectificat
 def _visit_rows(store: Store) -> Iterator[tuple[list[Any], list[list[Any]]]]:
     """Each visit's row and its findings' rows (signed-off visits only), reading one visit at a
     time; a signed-off visit altered after sign-off is refused (``check_seal``), naming its file."""
-    for visit in store.iter_visits(summary.uuid for summary in store.visit_summaries()):
-        check_seal(store, visit)
+    for visit, members in store.iter_visits(summary.uuid for summary in store.visit_summaries()):
+        check_seal(store, visit, members)
         yield _visit_row(visit), _finding_rows(visit) if visit.status is VisitStatus.SIGNED_OFF else []
 
 
@@ -248,27 +248,46 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _cells(row: list[Any], words: dict[tuple[type, Any], Any]) -> list[Any]:
+    """``_cell`` of each value, the words for vocabulary and yes/no looked up once per export
+    (a million cells: looking each up in the catalogue again was a tenth of the export's time).
+    Keyed by type too: members of two vocabularies may be equal strings, and True equals 1."""
+    cells = []
+    for value in row:
+        if value is None or isinstance(value, (bool, Enum)):
+            key = (value.__class__, value)
+            cell = words.get(key)
+            if cell is None:
+                cell = words[key] = _cell(value)
+            cells.append(cell)
+        else:
+            cells.append(value)
+    return cells
+
+
 def _headers(columns: Iterable[str]) -> list[str]:
     return [t(f"export.col.{column}") for column in columns]
 
 
 def _write_xlsx(store: Store, day: date, handle: IO[bytes]) -> None:
-    workbook = XlsxSheets(handle)
-    visits, findings, rectifications = (
-        workbook.add(
-            t(f"export.sheet.{name}"),
-            _headers(columns),
-            [max(WIDTHS.get(column, 8), _width_of(column)) for column in columns],
+    # written by a second process while this one reads the visits (see documents/spreadsheet.py)
+    with XlsxSheets(handle, aside=True) as workbook:
+        visits, findings, rectifications = (
+            workbook.add(
+                t(f"export.sheet.{name}"),
+                _headers(columns),
+                [max(WIDTHS.get(column, 8), _width_of(column)) for column in columns],
+            )
+            for name, columns in TABLES
         )
-        for name, columns in TABLES
-    )
-    for visit_row, finding_rows in _visit_rows(store):
-        visits([_cell(value) for value in visit_row])
-        for row in finding_rows:
-            findings([_cell(value) for value in row])
-    for row in _rectification_rows(store, day):
-        rectifications([_cell(value) for value in row])
-    workbook.close()
+        words: dict[tuple[type, Any], Any] = {}
+        for visit_row, finding_rows in _visit_rows(store):
+            visits(_cells(visit_row, words))
+            for row in finding_rows:
+                findings(_cells(row, words))
+        for row in _rectification_rows(store, day):
+            rectifications(_cells(row, words))
+        workbook.close()
 
 
 def _width_of(column: str) -> int:

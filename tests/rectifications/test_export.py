@@ -90,13 +90,14 @@ def test_libreoffice_calc_opens_the_workbook(demo: Store, tmp_path: Path) -> Non
     assert dt.date.fromisoformat(due) in {view.due for view in services.rectification_views(demo)}
 
 
-def test_text_stays_text_and_dates_stay_dates(tmp_path: Path) -> None:
-    """A team's note is never run as a formula or turned into a link when the bureau opens it."""
+@pytest.mark.parametrize("aside", [False, True], ids=["here", "aside"])
+def test_text_stays_text_and_dates_stay_dates(tmp_path: Path, aside: bool) -> None:
+    """A team's note is never run as a formula or turned into a link when the bureau opens it;
+    the same whether this process writes the workbook or a second one does."""
     from inspector.services.export import XlsxSheets
 
     output = tmp_path / "x.xlsx"
-    with output.open("wb") as handle:
-        workbook = XlsxSheets(handle)
+    with output.open("wb") as handle, XlsxSheets(handle, aside=aside) as workbook:
         append = workbook.add("表", ["说明", "网址", "日期", "空"], [10, 10, 10, 10])
         append(["=1+1", "www.example.com", dt.date(2026, 11, 28), ""])
         workbook.close()
@@ -105,3 +106,26 @@ def test_text_stays_text_and_dates_stay_dates(tmp_path: Path) -> None:
     assert (note.value, note.data_type) == ("=1+1", "s") and link.value == "www.example.com" and not link.hyperlink
     assert day.value == dt.datetime(2026, 11, 28) and empty.value is None
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+
+
+def test_the_writing_process_says_why_it_failed_and_is_stopped_when_the_caller_fails(tmp_path: Path) -> None:
+    """A workbook the second process cannot write is an OSError naming why (the command turns it
+    into one line); a caller failing mid-way stops that process and keeps its own error."""
+    from inspector.documents.spreadsheet import BATCH_ROWS, XlsxSheets
+
+    with (tmp_path / "bad.xlsx").open("wb") as handle, XlsxSheets(handle, aside=True) as workbook:
+        workbook.add("[表]", ["说明"], [10])  # brackets are not allowed in a sheet's name
+        with pytest.raises(OSError, match=r"InvalidWorksheetName.*\[表\]"):
+            workbook.close()
+
+    with (
+        (tmp_path / "refused.xlsx").open("wb") as handle,
+        pytest.raises(LookupError),
+        XlsxSheets(handle, aside=True) as workbook,
+    ):
+        append = workbook.add("表", ["说明"], [10])
+        for number in range(BATCH_ROWS * 2):
+            append([f"第{number}行"])
+        writer = workbook.book.process  # type: ignore[union-attr]
+        raise LookupError("a visit altered after sign-off")
+    assert not writer.is_alive() and writer.exitcode is not None
