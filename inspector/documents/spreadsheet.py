@@ -18,9 +18,11 @@ the rows; the finished workbook's bytes come back to be written where the caller
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import multiprocessing
+import signal
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
@@ -78,6 +80,8 @@ class _Book:
 
 def _write_aside(connection: Any, created: datetime) -> None:
     """The writing process: builds the workbook from the messages, sends back its bytes or why not."""
+    # Ctrl+C reaches every process of the terminal: the caller stops this one (and says so) itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         buffer = io.BytesIO()
         book = _Book(buffer, created)
@@ -96,7 +100,8 @@ def _write_aside(connection: Any, created: datetime) -> None:
     except EOFError:  # the caller gave up (its export was refused): nothing to say to anyone
         return
     except Exception as error:
-        connection.send(("failed", getattr(error, "errno", None), f"{type(error).__name__}: {error}"))
+        with contextlib.suppress(OSError):  # the caller gone too: nobody left to tell
+            connection.send(("failed", getattr(error, "errno", None), f"{type(error).__name__}: {error}"))
 
 
 class _BookAside:
