@@ -182,6 +182,8 @@ def prepared(base: Path, size: int, cache: Path, *, before_schema: int | None = 
         as_version_1(source, before)
     elif before_schema is not None:
         shutil.copytree(source, before)
+    # the copies' pages written out now, not by the kernel while the first actions are timed
+    os.sync()
     return ours, before
 
 
