@@ -2,9 +2,16 @@
 
 When the keys run past the width, the palette key (^P, also in the help) goes first; if they still
 do, keys lose their words one at a time from the last, help's never, so F1 says where they are.
+
+Textual's footer composes its keys again whenever the screen says its bindings may have changed
+(every focus change, every table filled) and on every resize: on the home screen's start, six
+times, each a frame of its own drawn after the lists were filled. This one composes again only
+when the keys it would show, or its width, are not those it last fitted.
 """
 
 from __future__ import annotations
+
+from collections.abc import Hashable
 
 from textual import events
 from textual.app import ComposeResult
@@ -22,6 +29,19 @@ class FittingFooter(Footer):
         self._layout_waits = 0
         self._squeeze = 0
         """0: all shown; 1: no palette key; 1 + n: the last n keys without their words."""
+        self._composed: Hashable = None
+        """The keys (``_keys_shown``) last composed; None before the screen's bindings were ready."""
+        self._width = 0
+        """The width the keys were last composed for (0: not laid out yet)."""
+        self._compose_queued = False
+
+    def _keys_shown(self) -> Hashable:
+        """What the keys composed now would say and do: composing again for the same is a wasted frame."""
+        return tuple(
+            (binding.key, binding.action, binding.description, binding.tooltip, enabled, tooltip, id(binding.group))
+            for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if binding.show or binding.action == "command_palette"
+        )
 
     def _worded_actions(self) -> list[str]:
         """The actions whose key shows words, in the footer's order, help's left out."""
@@ -38,16 +58,39 @@ class FittingFooter(Footer):
                 if widget.action in wordless:
                     widget.description = ""
             yield widget
+        if self._bindings_ready:
+            self._composed = self._keys_shown()
+        self._width = self.size.width
         self._layout_waits = 0
         self.call_after_refresh(self._fit)
 
     def bindings_changed(self, screen: Screen) -> None:
-        """Other keys (focus moved): what was squeezed for the old ones may fit now, so start again whole."""
-        self._squeeze = 0
-        super().bindings_changed(screen)
+        """The screen's keys may have changed (focus moved, a list filled): composed again once the
+        screen is drawn, when they did (however often it was said meanwhile)."""
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._compose_queued:
+            self._compose_queued = True
+            self.call_after_refresh(self._compose_for_keys)
+
+    async def _compose_for_keys(self) -> None:
+        """Other keys: what was squeezed for the old ones may fit now, so start again whole."""
+        self._compose_queued = False
+        if self._keys_shown() != self._composed:
+            self._squeeze = 0
+            await self.recompose()
 
     async def on_resize(self, event: events.Resize) -> None:
-        """Another width: start again from the whole footer (``compose`` then squeezes as needed)."""
+        """Another width: start again from the whole footer (``compose`` then squeezes as needed). The
+        first width, the one the keys were composed without, only needs them fitted."""
+        if not self._width and not self._squeeze:
+            self._width = event.size.width
+            self._layout_waits = 0
+            self.call_after_refresh(self._fit)
+            return
+        if event.size.width == self._width:
+            return
         self._squeeze = 0
         await self.recompose()
 
