@@ -26,11 +26,14 @@ MAX_LAYOUT_WAITS = 10
 class FittingFooter(Footer):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        # Textual's footer shows no key until the screen first says its bindings changed, then composes
+        # again: a frame more. These keys are composed from the start, and again only if they differ.
+        self.set_reactive(Footer._bindings_ready, True)
         self._layout_waits = 0
         self._squeeze = 0
         """0: all shown; 1: no palette key; 1 + n: the last n keys without their words."""
         self._composed: Hashable = None
-        """The keys (``_keys_shown``) last composed; None before the screen's bindings were ready."""
+        """The keys (``_keys_shown``) last composed."""
         self._width = 0
         """The width the keys were last composed for (0: not laid out yet)."""
         self._compose_queued = False
@@ -49,6 +52,10 @@ class FittingFooter(Footer):
         return [action for action in dict.fromkeys(actions) if action != HELP_ACTION]
 
     def compose(self) -> ComposeResult:
+        keys = self._keys_shown()
+        if keys != self._composed:  # a squeeze fits the keys it was measured on, not others
+            self._squeeze = 0
+        self._composed = keys
         actions = self._worded_actions()
         wordless = set(actions[len(actions) - max(self._squeeze - 1, 0) :])
         for widget in super().compose():
@@ -58,8 +65,6 @@ class FittingFooter(Footer):
                 if widget.action in wordless:
                     widget.description = ""
             yield widget
-        if self._bindings_ready:
-            self._composed = self._keys_shown()
         self._width = self.size.width
         self._layout_waits = 0
         self.call_after_refresh(self._fit)
@@ -75,10 +80,11 @@ class FittingFooter(Footer):
             self.call_after_refresh(self._compose_for_keys)
 
     async def _compose_for_keys(self) -> None:
-        """Other keys: what was squeezed for the old ones may fit now, so start again whole."""
+        """Composed again when the keys differ from those composed (then whole: see ``compose``)."""
         self._compose_queued = False
+        if not self.is_attached:  # its screen was closed meanwhile (a dialog answered)
+            return
         if self._keys_shown() != self._composed:
-            self._squeeze = 0
             await self.recompose()
 
     async def on_resize(self, event: events.Resize) -> None:
