@@ -239,13 +239,12 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
 
 
 def ensure_outbox(store: Store) -> int:
-    """Queue every signed-off version that a crash left out of the outbox; returns how many."""
+    """Queue every signed-off version that a crash left out of the outbox; returns how many. Read
+    from the index's rows, not from a summary of every visit: it runs before the app's first frame."""
     added = 0
-    for summary in store.visit_summaries():
-        if summary.status is VisitStatus.SIGNED_OFF and not store.in_outbox(
-            "visit", f"{summary.uuid}.v{summary.version}"
-        ):
-            queue_signed_version(store, store.load_visit(summary.uuid))
+    for uuid, version in store.signed_off_versions().items():
+        if not store.in_outbox("visit", f"{uuid}.v{version}"):
+            queue_signed_version(store, store.load_visit(uuid))
             added += 1
     return added
 
@@ -264,7 +263,7 @@ def resolve_visit(store: Store, text: str) -> str:
 
 
 def visits_in_progress(store: Store) -> list[VisitSummary]:
-    return [summary for summary in store.visit_summaries() if summary.in_progress]
+    return store.newest_visits(in_progress=True)
 
 
 def visits_in_progress_at(store: Store, site_id: str) -> list[VisitSummary]:

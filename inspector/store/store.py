@@ -29,6 +29,7 @@ lines outnumber the live ones, so no action costs more because there is more his
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 import uuid as uuid_module
 from collections import OrderedDict
@@ -459,6 +460,25 @@ class Store:
             self._summaries = sorted(rows, key=lambda row: row.arrived_at, reverse=True)
         return list(self._summaries)
 
+    def newest_visits(self, count: int | None = None, *, in_progress: bool = False) -> list[VisitSummary]:
+        """The first ``count`` (all when None) of ``visit_summaries()``, or of its visits in progress,
+        summarised from their index rows only: after years, making every visit's summary to show a
+        few dozen took ~30 ms of home's start at 10,000 visits."""
+        if self._summaries is not None:
+            return [row for row in self._summaries if row.in_progress or not in_progress][:count]
+        rows: Iterable[dict[str, Any]] = self._visit_index().records().values()
+        if in_progress:
+            signed_off = VisitStatus.SIGNED_OFF.value
+            rows = [row for row in rows if row.get("status") != signed_off]
+        newest = (  # nlargest is sorted(..., reverse=True)[:count], ties in the same order
+            sorted(rows, key=_arrival, reverse=True) if count is None else heapq.nlargest(count, rows, key=_arrival)
+        )
+        return [VisitSummary.from_dict(row) for row in newest]
+
+    def visit_count(self) -> int:
+        """How many visits the index lists."""
+        return len(self._visit_index().records())
+
     def visit_summary(self, uuid: str) -> VisitSummary | None:
         row = self._visit_index().get(uuid)
         return VisitSummary.from_dict(row) if row else None
@@ -471,10 +491,20 @@ class Store:
     def signed_off_seals(self) -> dict[str, str]:
         """The seal of every signed-off visit in the index, by uuid: what a fold of the
         rectifications depends on in the index (``services.rectifications``)."""
+        signed_off = VisitStatus.SIGNED_OFF.value  # looked up once: an enum's value is a property
         return {
             uuid: row.get("seal") or ""
             for uuid, row in self._visit_index().records().items()
-            if row.get("status") == VisitStatus.SIGNED_OFF.value
+            if row.get("status") == signed_off
+        }
+
+    def signed_off_versions(self) -> dict[str, int]:
+        """The version of every signed-off visit in the index, by uuid (from the rows, as ``signed_off_seals``)."""
+        signed_off = VisitStatus.SIGNED_OFF.value
+        return {
+            uuid: row["version"]
+            for uuid, row in self._visit_index().records().items()
+            if row.get("status") == signed_off
         }
 
     def visit_uuids(self) -> list[str]:
@@ -889,6 +919,10 @@ class Store:
                 yield from (p for p in shard.iterdir() if not is_temp_file(p))
 
 
+def _arrival(row: dict[str, Any]) -> str:
+    return row["arrived_at"]
+
+
 OUTBOX_KEY = "_entry"
 SENT_STATE = "sent"
 """An outbox entry the server acknowledged (the sync service's word for it, kept by the store)."""
@@ -903,4 +937,6 @@ def _outbox_key(kind: str, key: str) -> str:
 
 
 def _without_key(entry: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in entry.items() if name != OUTBOX_KEY}
+    copy = dict(entry)  # copied whole, in C, then the key dropped: home lists 10,000 unsent entries after years
+    copy.pop(OUTBOX_KEY, None)
+    return copy

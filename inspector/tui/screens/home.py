@@ -128,11 +128,12 @@ class HomeScreen(InspectorScreen[None]):
         self.refresh_lists()
 
     def refresh_lists(self) -> None:
-        summaries = self.store.visit_summaries()
-        in_progress = [summary for summary in summaries if summary.in_progress]
-        pending = self._pending_uploads(summaries)
+        # only what the lists show is summarised: after years, a summary of every visit is ~30 ms
+        in_progress = self.store.newest_visits(in_progress=True)
+        pending = self._pending_uploads()
         self._fill_in_progress(in_progress)
-        self.title_text = t("tui.home.title", today=self.session.today().isoformat(), count=len(summaries))
+        count = self.store.visit_count()
+        self.title_text = t("tui.home.title", today=self.session.today().isoformat(), count=count)
         self.title_text += round_due_text(self.store)
         self.query_one("#home-title", Static).update(self.title_text)
         bar = self.query_one(SectionBar)
@@ -146,15 +147,16 @@ class HomeScreen(InspectorScreen[None]):
             f"{t('tui.home.tab.outbox')} {len(pending)}",
             t("tui.home.tab_short.outbox", count=len(pending)),
         )
-        # the sections not shown wait until the frame is drawn; so does reading the rectifications,
-        # whose worker thread would otherwise hold the frame up too
-        self.call_after_refresh(self._fill_other_sections, summaries, pending)
-
-    def _fill_other_sections(self, summaries: list[VisitSummary], pending: list[dict[str, Any]]) -> None:
-        self._fill_recent(summaries)
-        self._fill_outbox(summaries, pending)
+        # The rectifications are read in a thread started now, while this frame is drawn: the main
+        # thread waits on the terminal and on Textual's timers meanwhile, and the lists filled after
+        # the frame are shown together. The sections not shown wait until the frame is drawn.
         self.rectifications_loading.display = True
         self.load_rectifications()
+        self.call_after_refresh(self._fill_other_sections, pending)
+
+    def _fill_other_sections(self, pending: list[dict[str, Any]]) -> None:
+        self._fill_recent(self.store.newest_visits(RECENT_SHOWN))
+        self._fill_outbox(pending)
 
     def _fill_in_progress(self, rows: list[VisitSummary]) -> None:
         self._in_progress = rows
@@ -191,34 +193,28 @@ class HomeScreen(InspectorScreen[None]):
                         "findings": str(row.failed or ""),
                     },
                 )
-                for row in summaries[:RECENT_SHOWN]
+                for row in summaries
             ],
             RECENT_DROPPED_FIRST,
         )
 
-    def _pending_uploads(self, summaries: list[VisitSummary]) -> list[dict[str, Any]]:
+    def _pending_uploads(self) -> list[dict[str, Any]]:
         """The outbox's signed-off visit versions not yet sent, of the visits listed."""
-        listed = {row.uuid for row in summaries}
+        listed = set(self.store.visit_uuids())
         return [
             entry
             for entry in self.store.unsent_outbox()
             if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in listed
         ]
 
-    def _fill_outbox(self, summaries: list[VisitSummary], pending: list[dict[str, Any]]) -> None:
-        by_uuid = {row.uuid: row for row in summaries}
+    def _fill_outbox(self, pending: list[dict[str, Any]]) -> None:
+        shown = [(entry, self.store.visit_summary(entry["uuid"])) for entry in pending[:HOME_ROWS]]
         self.outbox.fill(
             [t("tui.col.site"), t("tui.col.version"), t("tui.col.signed_off")],
             [
-                (
-                    entry["uuid"],
-                    [
-                        _site(by_uuid[entry["uuid"]]),
-                        str(entry["version"]),
-                        _when(by_uuid[entry["uuid"]].signed_off_at),
-                    ],
-                )
-                for entry in pending[:HOME_ROWS]
+                (entry["uuid"], [_site(summary), str(entry["version"]), _when(summary.signed_off_at)])
+                for entry, summary in shown
+                if summary is not None  # listed: ``_pending_uploads`` keeps only the visits in the index
             ],
         )
         _say_more(self.outbox_more, len(pending))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.cells import cell_len
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 CELL_PADDING = 2
@@ -33,6 +34,20 @@ class VisitTable(DataTable[str]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._filled: tuple[object, ...] = ()
+        self._laid_out: tuple[Size, Size, Size] | None = None
+        """The size, container size and own virtual size the scrollbars were last updated for."""
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Textual's scroll view updates (and so draws again) its scrollbars whenever the virtual size
+        a layout passes differs from its own; a data table's never matches (it sizes itself from its
+        columns), so every layout of the screen, even of a list in a section not shown, wrote this
+        table's scrollbar to the terminal again: two frames after home was filled. Updated here
+        only when the size, the container's or the table's own virtual size changed."""
+        laid_out = (size, container_size, self.virtual_size)
+        if laid_out == self._laid_out and self._size == size:
+            return False
+        self._laid_out = laid_out
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def fill(
         self, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]], *, keep: str | None = None
