@@ -41,6 +41,22 @@ def test_the_board_opens_with_its_table_focused_once_loaded(session: Session) ->
     drive(session, steps)
 
 
+def test_the_board_keeps_its_title_and_filters_in_sight_when_the_rows_outgrow_the_screen(session: Session) -> None:
+    """A county's years of rows (here the demo's, on a short terminal) scroll inside the table;
+    the screen itself does not scroll its title, filters and preview away."""
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        board = await open_board(pilot)
+        table = board.query_one("#rect-board", VisitTable)
+        assert table.virtual_size.height > table.region.height  # more rows than room
+        assert board.max_scroll_y == 0
+        assert board.query_one("#rect-title").region.y == 0 and board.query_one("#rect-filters").region.y == 1
+        preview = board.query_one("#rect-preview")
+        assert preview.region.bottom <= app.size.height - 1  # above the footer
+
+    drive(session, steps, size=(80, 14))
+
+
 def test_after_feedback_the_board_stays_on_the_same_item(session: Session) -> None:
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
         board = await open_board(pilot)

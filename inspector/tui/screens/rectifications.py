@@ -159,7 +159,6 @@ class RectificationBoardScreen(_RectificationScreen):
     RectificationBoardScreen #rect-filters { height: 1; margin-bottom: 1; }
     RectificationBoardScreen #rect-filters Select { width: 1fr; margin-right: 1; }
     RectificationBoardScreen #rect-overdue { width: auto; }
-    RectificationBoardScreen #rect-board { height: 1fr; }
     RectificationBoardScreen #rect-preview { height: auto; max-height: 6; padding: 0 1; color: $text-muted; }
     """
 
