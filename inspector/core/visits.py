@@ -486,7 +486,12 @@ def _canonical_sealed(visit: Visit, seal: str | None) -> bytes:
         del payload["seal"]
     else:
         payload["seal"] = seal
-    return canonical_bytes(payload).replace(_SLOT_BYTES, b'"checklist":' + visit.checklist.canonical, 1)
+    return _with_checklist(payload, visit.checklist)
+
+
+def _with_checklist(payload: dict[str, Any], checklist: FrozenChecklist) -> bytes:
+    """``canonical_bytes`` of ``payload``, its checklist slot filled with the checklist's bytes."""
+    return canonical_bytes(payload).replace(_SLOT_BYTES, b'"checklist":' + checklist.canonical, 1)
 
 
 def members_hold_seal(members: Mapping[str, Any], checklist: FrozenChecklist) -> bool:
@@ -507,8 +512,7 @@ def members_hold_seal(members: Mapping[str, Any], checklist: FrozenChecklist) ->
     if sha256_hex(msgspec.json.encode(payload, order="sorted")) == seal:
         return True
     payload["checklist"] = _CHECKLIST_SLOT
-    encoded = canonical_bytes(payload).replace(_SLOT_BYTES, b'"checklist":' + checklist.canonical, 1)
-    return sha256_hex(encoded) == seal
+    return sha256_hex(_with_checklist(payload, checklist)) == seal
 
 
 def sealed_bytes(visit: Visit) -> bytes:

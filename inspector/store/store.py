@@ -76,11 +76,12 @@ _SMALL_FILES = (
 _FOLDERS = ("visits", "sealed", "evidence", "damaged")
 _COPY_CHUNK = 1024 * 1024
 _VISITS_KEPT = 16
-_CHECKLISTS_KEPT = 64
-_VISIT_FILE = msgspec.json.Decoder(dict[str, dict[str, dict[str, msgspec.Raw]]])
-"""A visit file down to its visit's members, each left as written (``Store.iter_visits``)."""
 """Visits kept parsed in memory (the one being recorded, and a few more): a listing over
 thousands reads each once and keeps none."""
+_CHECKLISTS_KEPT = 64
+"""Frozen checklists kept parsed while visits are read one by one (a county has a few dozen)."""
+_VISIT_FILE = msgspec.json.Decoder(dict[str, dict[str, dict[str, msgspec.Raw]]])
+"""A visit file down to its visit's members, each left as written (``Store.iter_visits``)."""
 
 
 @dataclass(frozen=True)
@@ -491,21 +492,15 @@ class Store:
     def signed_off_seals(self) -> dict[str, str]:
         """The seal of every signed-off visit in the index, by uuid: what a fold of the
         rectifications depends on in the index (``services.rectifications``)."""
-        signed_off = VisitStatus.SIGNED_OFF.value  # looked up once: an enum's value is a property
-        return {
-            uuid: row.get("seal") or ""
-            for uuid, row in self._visit_index().records().items()
-            if row.get("status") == signed_off
-        }
+        return {uuid: row.get("seal") or "" for uuid, row in self._signed_off_rows()}
 
     def signed_off_versions(self) -> dict[str, int]:
         """The version of every signed-off visit in the index, by uuid (from the rows, as ``signed_off_seals``)."""
-        signed_off = VisitStatus.SIGNED_OFF.value
-        return {
-            uuid: row["version"]
-            for uuid, row in self._visit_index().records().items()
-            if row.get("status") == signed_off
-        }
+        return {uuid: row["version"] for uuid, row in self._signed_off_rows()}
+
+    def _signed_off_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        signed_off = VisitStatus.SIGNED_OFF.value  # looked up once: an enum's value is a property
+        return ((uuid, row) for uuid, row in self._visit_index().records().items() if row.get("status") == signed_off)
 
     def visit_uuids(self) -> list[str]:
         return list(self._visit_index().records())
