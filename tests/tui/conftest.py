@@ -72,3 +72,11 @@ async def settle(pilot: Pilot) -> None:
         with contextlib.suppress(WorkerCancelled):
             await worker.wait()
     await pilot.pause()
+
+
+async def show_section(pilot: Pilot, section: str) -> None:
+    """Show one of home's sections (its list is made and filled when first shown), as a click on its name does."""
+    from inspector.tui.widgets.section_bar import SectionBar
+
+    pilot.app.screen.query_one(SectionBar).active = section
+    await settle(pilot)

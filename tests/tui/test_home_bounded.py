@@ -15,7 +15,7 @@ from inspector.tui.session import Session
 from inspector.tui.widgets.visit_table import VisitTable
 from tests.conftest import DEMO_TODAY
 
-from .conftest import drive, settle
+from .conftest import drive, settle, show_section
 
 
 def test_long_lists_are_bounded_and_say_how_many_more_under_them(tmp_path: Path) -> None:
@@ -27,12 +27,14 @@ def test_long_lists_are_bounded_and_say_how_many_more_under_them(tmp_path: Path)
             await settle(pilot)
             await app.workers.wait_for_complete()
             await settle(pilot)
+            await show_section(pilot, "tab-rectifications")
             table = app.screen.query_one("#rectifications", VisitTable)
             assert table.row_count == HOME_ROWS
             more = app.screen.query_one("#rectifications-more", Static)
             assert more.display and "另有" in str(more.render()) and "未列出" in str(more.render())
             site_column = table.ordered_columns[0]
             assert site_column.get_render_width(table) < 40, "the line saying how many more does not widen it"
+            await show_section(pilot, "tab-outbox")
             outbox = app.screen.query_one("#outbox", VisitTable)
             assert outbox.row_count == 120
             assert not app.screen.query_one("#outbox-more", Static).display, "all of them listed"

@@ -25,7 +25,7 @@ from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 from tests.conftest import DEMO_TODAY
 
-from .conftest import LARGE, drive, settle
+from .conftest import LARGE, drive, settle, show_section
 
 VISITS = 400
 """Enough for more rectifications not closed than home lists (~230 of ~1,200), some closed."""
@@ -80,6 +80,7 @@ def test_home_counts_and_lists_every_rectification_and_visit(years: Path, tmp_pa
             title = str(screen.query_one("#home-title", Static).render())
             assert f"共 {len(summaries)} 次检查" in title and title.endswith(reminder)
 
+            await show_section(pilot, "tab-rectifications")
             table = screen.query_one("#rectifications", VisitTable)
             assert table.row_count == HOME_ROWS
             assert [row_id(table, row) for row in range(HOME_ROWS)] == [view.id for view in expected[:HOME_ROWS]]
@@ -90,10 +91,12 @@ def test_home_counts_and_lists_every_rectification_and_visit(years: Path, tmp_pa
             more = str(screen.query_one("#rectifications-more", Static).render())
             assert more.startswith(f"另有 {len(expected) - HOME_ROWS} 条未列出")
 
+            await show_section(pilot, "tab-recent")
             recent = screen.query_one("#recent", VisitTable)
             assert recent.row_count == RECENT_SHOWN
             assert row_id(recent, 0) == summaries[0].uuid
             assert screen.query_one("#in-progress", VisitTable).row_count == len(in_progress)
+            await show_section(pilot, "tab-outbox")
             assert screen.query_one("#outbox", VisitTable).row_count == HOME_ROWS
             assert str(screen.query_one("#outbox-more", Static).render()).startswith(f"另有 {VISITS - HOME_ROWS} ")
 

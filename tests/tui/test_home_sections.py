@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
@@ -10,7 +13,7 @@ from inspector.tui.session import Session
 from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 
-from .conftest import drive, settle
+from .conftest import drive, settle, show_section
 
 
 def shown(app: InspectorApp) -> str | None:
@@ -48,3 +51,42 @@ def test_left_and_right_step_through_the_sections_and_down_enters_the_list(sessi
         assert type(app.screen).__name__ == "ReviewScreen"
 
     drive(session, steps)
+
+
+def test_the_lists_not_shown_are_made_when_first_shown_and_their_counts_are_there_before(session: Session) -> None:
+    """Home's first frame draws the counts of every section and the one list shown: after years, the
+    lists of the other sections (hundreds of rows each) are made only when the team looks at them."""
+    pending = [entry for entry in session.store.unsent_outbox() if entry["kind"] == "visit"]
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        screen = app.screen
+        assert not screen.query("#recent, #rectifications, #outbox")
+        bar = screen.query_one(SectionBar)
+        assert bar.label("tab-outbox") == f"待同步 {len(pending)}" and bar.label("tab-rectifications").startswith(
+            "整改 "
+        )
+        await show_section(pilot, "tab-outbox")
+        assert screen.query_one("#outbox", VisitTable).row_count == len(pending) > 0
+        await show_section(pilot, "tab-recent")
+        assert screen.query_one("#recent", VisitTable).row_count == len(session.store.visit_uuids())
+        await show_section(pilot, "tab-rectifications")
+        assert screen.query_one("#rectifications", VisitTable).row_count > 0
+
+    drive(session, steps)
+
+
+def test_a_list_is_measured_as_it_is_filled_so_its_rows_come_in_the_same_frame() -> None:
+    """A data table measures new rows when the app is next idle: home's first frame then showed its
+    list empty, and a second frame filled it. A visit table measures them as it is filled."""
+
+    class OneTable(App[None]):
+        def compose(self) -> ComposeResult:
+            yield VisitTable()
+
+    async def run() -> None:
+        async with OneTable().run_test(size=(80, 24)) as pilot:
+            table = pilot.app.query_one(VisitTable)
+            table.fill(["地点", "状态"], [(f"visit-{n}", [f"地点{n}", "待签发"]) for n in range(30)])
+            assert table.virtual_size.height == 30 + 1, "measured before any idle moment: the rows and the header"
+
+    asyncio.run(run())

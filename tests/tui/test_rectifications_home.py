@@ -12,7 +12,7 @@ from inspector.tui.session import Session
 from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 
-from .conftest import LARGE, drive, settle
+from .conftest import LARGE, drive, settle, show_section
 
 
 def test_home_counts_the_open_and_overdue_and_puts_the_most_overdue_first(session: Session) -> None:
@@ -27,6 +27,7 @@ def test_home_counts_the_open_and_overdue_and_puts_the_most_overdue_first(sessio
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
         label = app.screen.query_one(SectionBar).label("tab-rectifications")
         assert label == f"整改 {len(open_views)} 逾期 {len(overdue)}"
+        await show_section(pilot, "tab-rectifications")
         table = app.screen.query_one("#rectifications", VisitTable)
         assert table.row_count == len(open_views)
         first = [str(cell) for cell in table.get_row_at(0)]

@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.lazy import Lazy
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -77,8 +77,8 @@ class HomeScreen(InspectorScreen[None]):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        # the sections not shown first are mounted just after the first frame (``Lazy``), and may be
-        # filled before that: so they are kept here rather than looked up
+        # the sections not shown first are mounted when first shown (``_section_content``), and
+        # their lists may be filled before that: so they are kept here rather than looked up
         self.recent = VisitTable(id="recent")
         self.rectifications = VisitTable(id="rectifications")
         self.rectifications_loading = ProgressBar(total=None, show_eta=False, show_percentage=False, id="rect-loading")
@@ -90,7 +90,13 @@ class HomeScreen(InspectorScreen[None]):
         self._in_progress: list[VisitSummary] = []
         self._recent: list[VisitSummary] = []
         """The visits the two lists show, to fit their columns again to another width."""
+        self._pending: list[dict[str, Any]] = []
+        self._not_closed: NotClosed | None = None
+        """What the outbox and the rectifications lists show, read with the counts."""
+        self._shown = {"tab-in-progress"}
+        """The sections shown so far (their lists made and filled)."""
         self.title_text = ""
+        self._in_progress_hint = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="home-title")
@@ -99,19 +105,38 @@ class HomeScreen(InspectorScreen[None]):
             with Vertical(id="tab-in-progress"):
                 yield VisitTable(id="in-progress")
                 yield Static(id="in-progress-empty", classes="empty")
-            with Vertical(id="tab-recent"):
-                yield Lazy(self.recent)
-            with Vertical(id="tab-rectifications"):
-                yield Lazy(Vertical(self.rectifications_loading, self.rectifications, self.rectifications_more))
-            with Vertical(id="tab-outbox"):
-                yield Lazy(Vertical(self.outbox, self.outbox_more, Static(t("tui.home.outbox_hint"), classes="empty")))
+            # the other sections' lists are made and filled when first shown: home's first frame,
+            # which the team waits for, draws the counts of every section and the one list shown
+            for section in SECTIONS:
+                if section != "tab-in-progress":
+                    yield Vertical(id=section)
         yield FittingFooter(compact=True)
+
+    def _section_content(self, section: str) -> list[Widget]:
+        if section == "tab-recent":
+            return [self.recent]
+        if section == "tab-rectifications":
+            return [self.rectifications_loading, self.rectifications, self.rectifications_more]
+        return [self.outbox, self.outbox_more, Static(t("tui.home.outbox_hint"), classes="empty")]
 
     def help_notes(self) -> list[str]:
         return [t("tui.home.help_sections")]
 
     def on_section_bar_changed(self, event: SectionBar.Changed) -> None:
+        if event.section not in self._shown:
+            self._shown.add(event.section)
+            self.query_one(f"#{event.section}", Vertical).mount_all(self._section_content(event.section))
+            self._fill_section(event.section)
         self.query_one(ContentSwitcher).current = event.section
+
+    def _fill_section(self, section: str) -> None:
+        """Fill a list shown (or about to be) with what home last read."""
+        if section == "tab-recent":
+            self._fill_recent(self.store.newest_visits(RECENT_SHOWN))
+        elif section == "tab-outbox":
+            self._fill_outbox(self._pending)
+        elif section == "tab-rectifications" and self._not_closed is not None:
+            self._fill_rectifications(self._not_closed)
 
     def on_mount(self) -> None:
         self.query_one("#in-progress", VisitTable).focus()
@@ -121,7 +146,8 @@ class HomeScreen(InspectorScreen[None]):
 
     def _fit_lists(self) -> None:
         self._fill_in_progress(self._in_progress)
-        self._fill_recent(self._recent)
+        if "tab-recent" in self._shown:
+            self._fill_recent(self._recent)
 
     def on_screen_resume(self) -> None:
         """On first showing too: the lists are filled once, here."""
@@ -130,7 +156,7 @@ class HomeScreen(InspectorScreen[None]):
     def refresh_lists(self) -> None:
         # only what the lists show is summarised: after years, a summary of every visit is ~30 ms
         in_progress = self.store.newest_visits(in_progress=True)
-        pending = self._pending_uploads()
+        pending = self._pending = self._pending_uploads()
         self._fill_in_progress(in_progress)
         count = self.store.visit_count()
         self.title_text = t("tui.home.title", today=self.session.today().isoformat(), count=count)
@@ -148,15 +174,11 @@ class HomeScreen(InspectorScreen[None]):
             t("tui.home.tab_short.outbox", count=len(pending)),
         )
         # The rectifications are read in a thread started now, while this frame is drawn: the main
-        # thread waits on the terminal and on Textual's timers meanwhile, and the lists filled after
-        # the frame are shown together. The sections not shown wait until the frame is drawn.
+        # thread waits on the terminal and on Textual's timers meanwhile.
         self.rectifications_loading.display = True
         self.load_rectifications()
-        self.call_after_refresh(self._fill_other_sections, pending)
-
-    def _fill_other_sections(self, pending: list[dict[str, Any]]) -> None:
-        self._fill_recent(self.store.newest_visits(RECENT_SHOWN))
-        self._fill_outbox(pending)
+        for section in self._shown - {"tab-in-progress", "tab-rectifications"}:
+            self._fill_section(section)
 
     def _fill_in_progress(self, rows: list[VisitSummary]) -> None:
         self._in_progress = rows
@@ -176,8 +198,10 @@ class HomeScreen(InspectorScreen[None]):
             ],
             IN_PROGRESS_DROPPED_FIRST,
         )
-        empty = self.query_one("#in-progress-empty", Static)
-        empty.update(t("tui.home.nothing_in_progress") if not rows else t("tui.home.resume_hint"))
+        hint = t("tui.home.nothing_in_progress") if not rows else t("tui.home.resume_hint")
+        if hint != self._in_progress_hint:  # an update lays the screen out again, even with the same text
+            self._in_progress_hint = hint
+            self.query_one("#in-progress-empty", Static).update(hint)
 
     def _fill_recent(self, summaries: list[VisitSummary]) -> None:
         self._recent = summaries
@@ -234,6 +258,7 @@ class HomeScreen(InspectorScreen[None]):
             self.app.call_from_thread(self._show_rectifications, pending)
 
     def _show_rectifications(self, pending: NotClosed) -> None:
+        self._not_closed = pending
         today = self.session.today()
         overdue = sum(1 for standing in pending.standings if standing.overdue_on(today))
         from inspector.services.reminders import reminder_text
@@ -241,6 +266,17 @@ class HomeScreen(InspectorScreen[None]):
         self.query_one("#home-title", Static).update(
             self.title_text + reminder_text(self.store, pending.standings, today)
         )
+        if "tab-rectifications" in self._shown:
+            self._fill_rectifications(pending)
+        open_count = len(pending.standings)
+        self.query_one(SectionBar).set_label(
+            "tab-rectifications",
+            t("tui.home.tab.rectifications_count", open=open_count, overdue=overdue),
+            t("tui.home.tab_short.rectifications", open=open_count, overdue=overdue),
+        )
+
+    def _fill_rectifications(self, pending: NotClosed) -> None:
+        today = self.session.today()
         self.rectifications_loading.display = False
         self.rectifications.fill(
             # the finding last: it is long, and would push the due date and state off a narrow screen
@@ -261,12 +297,6 @@ class HomeScreen(InspectorScreen[None]):
             ],
         )
         _say_more(self.rectifications_more, len(pending.standings))
-        open_count = len(pending.standings)
-        self.query_one(SectionBar).set_label(
-            "tab-rectifications",
-            t("tui.home.tab.rectifications_count", open=open_count, overdue=overdue),
-            t("tui.home.tab_short.rectifications", open=open_count, overdue=overdue),
-        )
 
     # -- actions ---------------------------------------------------------------------------------
 

@@ -66,9 +66,20 @@ class VisitTable(DataTable[str]):
         self.add_columns(*columns)
         for number, (uuid, cells) in enumerate(rows):
             self.add_row(*cells, key=f"{uuid}#{number}")
+        self._measure_new_rows()
         kept = next((number for number, (uuid, _) in enumerate(rows) if uuid == keep), None)
         if kept is not None:
             self.move_cursor(row=kept)
+
+    def _measure_new_rows(self) -> None:
+        """Measure the rows just added now, not when the app is next idle (``DataTable._on_idle``):
+        measured then, they are drawn a frame later than the table, so home's first frame showed
+        its list empty and a second frame, ~30 ms later, filled it."""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
 
     def fill_fitting(
         self, headers: Mapping[str, str], rows: Sequence[tuple[str, Mapping[str, str]]], droppable: Sequence[str]
