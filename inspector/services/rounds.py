@@ -134,9 +134,8 @@ def note_round_visit(store: Store, visit_uuid: str, round_id: str, site_id: str)
     store.db(ROUNDS_FILE).table(LINKS).insert({"uuid": visit_uuid, "round_id": round_id, "site_id": site_id})
 
 
-def round_due_text(store: Store) -> str:
-    """Home's "本轮待检 N 家（12月1日～12月20日）" after its title; nothing without assignments."""
-    pending = due(store)
+def round_due_text(pending: RoundDue) -> str:
+    """Home's "本轮待检 N 家（12月1日～12月20日）" after its title (of ``due``); nothing without assignments."""
     if not pending.pending or pending.start is None or pending.end is None:
         return ""
     return t(

@@ -109,6 +109,9 @@ class Store:
         self.problems: list[StoreProblem] = []
         self.memo: dict[str, Any] = {}
         """What services derived from the files during this opening, kept for their next call."""
+        self.kept_at_open: bytes | None = None
+        """What the last clean close kept (``keep_at_close``), when nothing in the folder changed since."""
+        self._keep: bytes | None = None
 
     # -- opening and closing -------------------------------------------------------------------
 
@@ -156,6 +159,11 @@ class Store:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+    def keep_at_close(self, data: bytes) -> None:
+        """Keep ``data`` (what a service derived from the files) for the next opening, if this one
+        closes cleanly: it is ``kept_at_open`` then, as long as nothing in the folder changed."""
+        self._keep = data
 
     def __enter__(self) -> Store:
         return self

@@ -17,6 +17,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from inspector.i18n import t
+from inspector.services.home import keep_for_next_start
 from inspector.services.visits import ensure_outbox
 from inspector.store.store import Store, StoreProblem
 from inspector.tui.screens.base import InspectorScreen, KeyHelp, key_help, translate_bindings
@@ -114,4 +115,5 @@ def run_app(data_dir: Path) -> int:
         ensure_outbox(store)
         app = InspectorApp(Session(store))
         app.run()
+        keep_for_next_start(store)
     return app.return_code or 0

@@ -20,7 +20,7 @@ from inspector.core.rounds import RoundRecord, assignments_of
 from inspector.core.vocabulary import Result
 from inspector.server.accounts import Role
 from inspector.server.db import round_versions
-from inspector.services.rounds import assignments, round_due_text, start_from_assignment
+from inspector.services.rounds import assignments, due, round_due_text, start_from_assignment
 from inspector.services.visits import record_answer, sign_off_visit, start_visit
 from inspector.store.store import Store
 from inspector.sync.client import BureauClient
@@ -155,7 +155,7 @@ def test_a_laptop_syncs_its_assignments_and_starts_a_visit_of_the_round(drawn, l
         assert {status.assignment.site_id for status in held} == {
             assignment.site.id for assignment in assignments_of(record, account)
         }
-        assert f"本轮待检 {len(held)} 家（12月1日～12月20日）" in round_due_text(store)
+        assert f"本轮待检 {len(held)} 家（12月1日～12月20日）" in round_due_text(due(store))
     set_clock(fixed_clock(from_iso("2026-12-02T09:00:00+08:00")))
     with Store.open(root) as store:
         visit = start_from_assignment(store, record.round_id, record.assignments[0].site.id, lead="张三")

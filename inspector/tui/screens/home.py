@@ -20,6 +20,7 @@ from inspector.core.clock import from_iso
 from inspector.core.visits import VisitSummary
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
+from inspector.services.home import home_summary, pending_uploads, summary_at_start
 from inspector.services.rounds import round_due_text
 from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
@@ -36,7 +37,6 @@ RECENT_SHOWN = 50
 HOME_ROWS = 200
 """Rows a home list shows at most (after years, thousands wait): the first, most pressing, ones,
 and under the list a line saying how many more; the counts in the section bar stay whole."""
-SYNC_PENDING = "pending"
 SECTIONS = {
     "tab-in-progress": "tui.home.tab.in_progress",
     "tab-recent": "tui.home.tab.recent",
@@ -90,9 +90,9 @@ class HomeScreen(InspectorScreen[None]):
         self._in_progress: list[VisitSummary] = []
         self._recent: list[VisitSummary] = []
         """The visits the two lists show, to fit their columns again to another width."""
-        self._pending: list[dict[str, Any]] = []
         self._not_closed: NotClosed | None = None
-        """What the outbox and the rectifications lists show, read with the counts."""
+        """What the rectifications list shows, read with their counts."""
+        self._refreshed = False
         self._shown = {"tab-in-progress"}
         """The sections shown so far (their lists made and filled)."""
         self.title_text = ""
@@ -134,7 +134,7 @@ class HomeScreen(InspectorScreen[None]):
         if section == "tab-recent":
             self._fill_recent(self.store.newest_visits(RECENT_SHOWN))
         elif section == "tab-outbox":
-            self._fill_outbox(self._pending)
+            self._fill_outbox(pending_uploads(self.store))
         elif section == "tab-rectifications" and self._not_closed is not None:
             self._fill_rectifications(self._not_closed)
 
@@ -154,13 +154,14 @@ class HomeScreen(InspectorScreen[None]):
         self.refresh_lists()
 
     def refresh_lists(self) -> None:
-        # only what the lists show is summarised: after years, a summary of every visit is ~30 ms
-        in_progress = self.store.newest_visits(in_progress=True)
-        pending = self._pending = self._pending_uploads()
+        # the first frame shows what the last clean close kept when nothing changed since (after
+        # years, reading it from the files was most of the start); every later refresh reads them
+        summary = home_summary(self.store) if self._refreshed else summary_at_start(self.store)
+        self._refreshed = True
+        in_progress = summary.visits_in_progress()
         self._fill_in_progress(in_progress)
-        count = self.store.visit_count()
-        self.title_text = t("tui.home.title", today=self.session.today().isoformat(), count=count)
-        self.title_text += round_due_text(self.store)
+        self.title_text = t("tui.home.title", today=self.session.today().isoformat(), count=summary.visit_count)
+        self.title_text += round_due_text(summary.round_due)
         self.query_one("#home-title", Static).update(self.title_text)
         bar = self.query_one(SectionBar)
         bar.set_label(
@@ -170,8 +171,8 @@ class HomeScreen(InspectorScreen[None]):
         )
         bar.set_label(
             "tab-outbox",
-            f"{t('tui.home.tab.outbox')} {len(pending)}",
-            t("tui.home.tab_short.outbox", count=len(pending)),
+            f"{t('tui.home.tab.outbox')} {summary.pending_uploads}",
+            t("tui.home.tab_short.outbox", count=summary.pending_uploads),
         )
         # The rectifications are read in a thread started now, while this frame is drawn: the main
         # thread waits on the terminal and on Textual's timers meanwhile.
@@ -222,15 +223,6 @@ class HomeScreen(InspectorScreen[None]):
             RECENT_DROPPED_FIRST,
         )
 
-    def _pending_uploads(self) -> list[dict[str, Any]]:
-        """The outbox's signed-off visit versions not yet sent, of the visits listed."""
-        listed = set(self.store.visit_uuids())
-        return [
-            entry
-            for entry in self.store.unsent_outbox()
-            if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in listed
-        ]
-
     def _fill_outbox(self, pending: list[dict[str, Any]]) -> None:
         shown = [(entry, self.store.visit_summary(entry["uuid"])) for entry in pending[:HOME_ROWS]]
         self.outbox.fill(
@@ -238,7 +230,7 @@ class HomeScreen(InspectorScreen[None]):
             [
                 (entry["uuid"], [_site(summary), str(entry["version"]), _when(summary.signed_off_at)])
                 for entry, summary in shown
-                if summary is not None  # listed: ``_pending_uploads`` keeps only the visits in the index
+                if summary is not None  # listed: ``pending_uploads`` keeps only the visits in the index
             ],
         )
         _say_more(self.outbox_more, len(pending))

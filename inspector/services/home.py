@@ -1,0 +1,73 @@
+"""What home's first frame shows, and how a laptop holding years of visits starts without reading them.
+
+Home counts every visit, lists the visits in progress, counts the signed-off versions waiting to
+be sent and the round's assignments still due. After years, reading that from the visit index and
+the outbox (megabytes of JSON Lines at 10,000 visits) was most of the app's start, for a summary of
+a few hundred bytes. So the app keeps the summary it last showed when it closes cleanly
+(``Store.keep_at_close``), and the next start shows it when the store proves that no file of the
+data dir changed since (``Store.kept_at_open``: the clean-close stamp); otherwise, and for every
+later refresh of home, the summary is read from the files. The summary is a cache, never a
+source of truth: losing it costs one reading of the files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from inspector.core.visits import VisitSummary
+from inspector.services.rounds import RoundDue, due
+from inspector.store.store import Store
+
+SYNC_PENDING = "pending"
+
+
+class HomeSummary(msgspec.Struct, frozen=True):
+    visit_count: int
+    in_progress: list[dict[str, Any]]
+    """The index rows of the visits in progress, newest arrival first."""
+    pending_uploads: int
+    round_due: RoundDue
+
+    def visits_in_progress(self) -> list[VisitSummary]:
+        return [VisitSummary.from_dict(row) for row in self.in_progress]
+
+
+_DECODER = msgspec.json.Decoder(HomeSummary)
+
+
+def pending_uploads(store: Store) -> list[dict[str, Any]]:
+    """The outbox's signed-off visit versions not yet sent, of the visits the index lists."""
+    listed = set(store.visit_uuids())
+    return [
+        entry
+        for entry in store.unsent_outbox()
+        if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in listed
+    ]
+
+
+def home_summary(store: Store) -> HomeSummary:
+    """Read from the store's files."""
+    return HomeSummary(
+        visit_count=store.visit_count(),
+        in_progress=[summary.to_dict() for summary in store.newest_visits(in_progress=True)],
+        pending_uploads=len(pending_uploads(store)),
+        round_due=due(store),
+    )
+
+
+def summary_at_start(store: Store) -> HomeSummary:
+    """The summary the last clean close kept, when nothing changed since; else read from the files."""
+    kept = store.kept_at_open
+    if kept is not None:
+        try:
+            return _DECODER.decode(kept)
+        except msgspec.DecodeError:  # kept by another version of this program: read the files
+            pass
+    return home_summary(store)
+
+
+def keep_for_next_start(store: Store) -> None:
+    """Give the store, as it closes, what the next start's first frame shows."""
+    store.keep_at_close(msgspec.json.encode(home_summary(store)))
