@@ -13,9 +13,10 @@ writing the frame to the terminal, as a user sees it:
 4. ``--scale DIR`` (issue 14): the cold start on a laptop's folder after years (``bench/population.py``),
    timed to home *filled and settled*, not to its first frame: from the spawn to the last frame
    the app writes once the rectification counts are on screen and nothing more is drawn for
-   ``QUIET`` seconds (every worker done, every list filled); with and without the persisted fold
-   (``rectification-views.snapshot``), each run on a fresh ``cp -a`` copy of DIR (the app writes
-   into its folder; DIR is never touched), against the minimal app's first frame, turn about. The
+   ``QUIET`` seconds (every worker done, every list filled); each run on a fresh ``cp -a`` copy of
+   DIR (the app writes into its folder; DIR is never touched): as copied (no persisted fold,
+   ``rectification-views.snapshot``), after a start that was killed, after one that was quit
+   (``SCALE_VARIANTS``), against the minimal app's first frame, turn about. The
    collector is left as users have it (the app pauses it while starting, as always); the peak
    memory is the child's VmHWM.
 
@@ -183,16 +184,22 @@ POPULATION_NOW = "2026-11-28T16:30:00+08:00"
 """The day ``bench/population.py`` makes its folders as of: the counts on home are those of that day."""
 
 
-def settled_start(data: Path, code: Path = ROOT) -> tuple[float, float, int, float]:
+def settled_start(data: Path, code: Path = ROOT, *, then: str = "kill") -> tuple[float, float, int, float]:
     """The app (the one in ``code``) on ``data``: seconds to its first frame, to home filled and
-    settled, its peak memory and its processor time by then."""
+    settled, its peak memory and its processor time by then. ``then``: "kill" it (``kill -9``, as a
+    power cut ends it: nothing written at closing), or "quit" with Ctrl+Q as the team does and wait
+    for it to close."""
     child = PtyChild(
         ["-m", "inspector", "--data-dir", str(data)], {"INSPECTOR_NOW": POPULATION_NOW, "PYTHONPATH": str(code)}, code
     )
     try:
         first = child.wait_for(HOME_MARK, 120)
         child.wait_for(FILLED_MARK, 300)
-        return first, child.wait_quiet(QUIET, 300), child.peak_memory(), child.cpu_seconds()
+        measured = first, child.wait_quiet(QUIET, 300), child.peak_memory(), child.cpu_seconds()
+        if then == "quit":
+            os.write(child.master, b"\x11")
+            child.finish(60)
+        return measured
     finally:
         child.close()
 
@@ -218,24 +225,33 @@ def fresh_copy(source: Path, target: Path) -> Path:
     return target
 
 
+SCALE_VARIANTS = {
+    "without the fold": "a fresh copy (`cp -a`): no persisted fold, nothing kept from a last closing",
+    "after a kill": "a start before on the same copy (not counted) wrote the fold and was killed (`kill -9`)",
+    "after a quit": "a start before on the same copy (not counted) wrote the fold and was quit (Ctrl+Q)",
+}
+
+
 def scale_starts(source: Path, runs: int, work: Path | None, codes: dict[str, Path]) -> dict[str, list[tuple]]:
-    """Home settled on copies of ``source``, without and with the persisted fold, for each of
-    ``codes`` (this code, and the code before when asked), and the minimal app's first frame,
-    turn about. For "with", a first start on the same copy (not counted) writes the fold: a fold
-    is trusted only by the program that wrote it, and only over the very journal files it read
-    (a copy's files are other files, so a fold copied with them is folded again)."""
+    """Home settled on copies of ``source`` (``SCALE_VARIANTS``), for each of ``codes`` (this code,
+    and the code before when asked), and the minimal app's first frame, turn about. A fold is
+    trusted only by the program that wrote it, over the very journal files it read, and what a
+    clean close kept only while no file changed: a copy's files are other files, so a start before
+    on the same copy writes them."""
     results: dict[str, list[tuple]] = {"minimal": []}
     with tempfile.TemporaryDirectory(prefix="tui_bench-", dir=work) as temp:
         data = Path(temp) / "data"
         for run in range(runs):
             for name, code in codes.items():
-                for variant, with_fold in ((f"{name}, without", False), (f"{name}, with", True)):
+                for variant in SCALE_VARIANTS:
                     fresh_copy(source, data)
-                    if with_fold:
-                        settled_start(data, code)
+                    if variant != "without the fold":
+                        settled_start(data, code, then=variant.removeprefix("after a "))
                     results["minimal"].append(minimal_start())
-                    results.setdefault(variant, []).append(settled_start(data, code))
-                    print(f"run {run + 1}/{runs} {variant}: {results[variant][-1]}", file=sys.stderr)
+                    results.setdefault(f"{name}, {variant}", []).append(settled_start(data, code))
+                    print(
+                        f"run {run + 1}/{runs} {name}, {variant}: {results[f'{name}, {variant}'][-1]}", file=sys.stderr
+                    )
         shutil.rmtree(data, ignore_errors=True)
     return results
 
@@ -259,7 +275,7 @@ def scale_table(source: Path, results: dict[str, list[tuple]], load: tuple[float
             f"peak {minimal_peak / 2**20:.0f} MiB); "
             f"load average {load[0]:.1f} before, {load[1]:.1f} after.",
             "",
-            f"| measure | {' | '.join(f'{variant} the snapshot' for variant in variants)} |",
+            f"| measure | {' | '.join(variants)} |",
             f"|---|{'---:|' * len(variants)}",
             row("home's first frame", lambda start: start[0], ms),
             row("home filled and settled", lambda start: start[1], ms),
