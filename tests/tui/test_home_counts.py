@@ -80,6 +80,9 @@ def test_home_counts_and_lists_every_rectification_and_visit(years: Path, tmp_pa
             title = str(screen.query_one("#home-title", Static).render())
             assert f"共 {len(summaries)} 次检查" in title and title.endswith(reminder)
 
+            state = store.memo[services._FOLD_STATE]
+            if with_snapshot:  # counted from the views' heads, and no view decoded before the list is shown
+                assert isinstance(state.views, services._Views) and not state.views._decoded
             await show_section(pilot, "tab-rectifications")
             table = screen.query_one("#rectifications", VisitTable)
             assert table.row_count == HOME_ROWS

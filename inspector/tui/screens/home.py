@@ -136,7 +136,10 @@ class HomeScreen(InspectorScreen[None]):
         elif section == "tab-outbox":
             self._fill_outbox(pending_uploads(self.store))
         elif section == "tab-rectifications" and self._not_closed is not None:
-            self._fill_rectifications(self._not_closed)
+            if self._not_closed.first or not self._not_closed.standings:
+                self._fill_rectifications(self._not_closed)
+            else:  # counted before the list was shown: its first rows are read now
+                self.load_rectifications()
 
     def on_mount(self) -> None:
         self.query_one("#in-progress", VisitTable).focus()
@@ -237,15 +240,15 @@ class HomeScreen(InspectorScreen[None]):
 
     @work(thread=True, exclusive=True, group="rectifications")
     def load_rectifications(self) -> None:
-        """The rectifications not closed, counted, and the first ``HOME_ROWS`` of them whole: from the
-        persisted fold tens of ms at 10,000 visits, seconds when it must be folded again from the
-        journals (after a sign-off), so off the UI.
+        """The rectifications not closed, counted, and once their list is shown the first ``HOME_ROWS``
+        of them whole: from the persisted fold tens of ms at 10,000 visits, seconds when it must be
+        folded again from the journals (after a sign-off), so off the UI.
 
         The worker only reads; files are replaced atomically, so it sees each one whole.
         """
         from inspector.services.rectifications import not_closed
 
-        pending = not_closed(self.store, whole=HOME_ROWS)
+        pending = not_closed(self.store, whole=HOME_ROWS if "tab-rectifications" in self._shown else 0)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_rectifications, pending)
 
