@@ -28,7 +28,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
@@ -354,9 +354,10 @@ def _by_due(views: Iterable[RectificationView]) -> list[RectificationView]:
 # ``SNAPSHOT_FILE`` (``store.snapshot``) with what they were folded from: the position of each of
 # the three journals they come from (the rectification index, other teams' records, the events),
 # the seal of every signed-off visit (all that the views take from the visit index, which the
-# store reads and checks against the visit files whenever it opens), and the stored or derived
-# events that named no rectification known then (``orphans``: a rectification that arrives later
-# takes them up, as a fold from scratch would). On the next reading:
+# store checks against the visit files when it reads it) with where the index ended then (proven
+# again without reading the index: "the seals the fold depends on" below), and the stored or
+# derived events that named no rectification known then (``orphans``: a rectification that
+# arrives later takes them up, as a fold from scratch would). On the next reading:
 # - the journals exactly as then and the same seals: the views as they are (no journal parsed);
 # - the journals only grown (``growth_since``: proven from sizes, file identities and samples,
 #   not by hashing years of history), no seal changed or gone: the snapshot's views, brought
@@ -759,23 +760,36 @@ def _current_here(store: Store, state: _FoldState) -> bool:
 # fold from the journals, which reads the index the careful way.
 
 
-def _seals_now(store: Store, state: _FoldState) -> tuple[dict[str, str] | None, JournalPosition | None]:
-    """The seal of every signed-off visit now, None when they are ``state.sealed`` (then never
-    gathered: see above), and where the visit index ends with them (None: not provable later)."""
+class _Seals(NamedTuple):
+    """The seals of the signed-off visits as ``_seals_now`` proved them."""
+
+    changed: dict[str, str] | None
+    """Every seal now; None when they are the state's (then never gathered)."""
+    at: JournalPosition | None
+    """Where the visit index ends with them (None: not provable later)."""
+    unsaved: int
+    """What proving them cost that a snapshot written now spares the next reading: the lines of
+    the index applied, or, when it was read whole for want of a proof (another file since, or a
+    position never noted), ``_REWRITE_AFTER``: that costs each run more than the folding the
+    snapshot is written again for (~31 ms at 10,000 visits), and would again next time."""
+
+
+def _seals_now(store: Store, state: _FoldState) -> _Seals:
+    """The seal of every signed-off visit now, proven from where ``state.sealed`` was taken (see above)."""
     index = store.loaded_journal(VISIT_INDEX_FILE)
     if index is not None:
         position = index.position()
         if position is not None and position == state.seals_at:
-            return None, position
-        return _seals_read_whole(store)
+            return _Seals(None, position, 0)
+        return _Seals(*_seals_read_whole(store), 0)  # read in this process anyway
     if state.seals_at is not None:
         growth = growth_since(store.root / VISIT_INDEX_FILE, state.seals_at, state.modified.get(VISIT_INDEX_FILE, 0))
         rows = _json_rows(VISIT_INDEX_FILE, growth, state.seals_at) if growth is not None else None
         if growth is not None and rows is not None:
             sealed = _sealed_after(state.sealed, rows)
             if sealed is not None:
-                return None if sealed is state.sealed else sealed, growth.position
-    return _seals_read_whole(store)
+                return _Seals(None if sealed is state.sealed else sealed, growth.position, len(rows))
+    return _Seals(*_seals_read_whole(store), _REWRITE_AFTER)
 
 
 def _seals_read_whole(store: Store) -> tuple[dict[str, str], JournalPosition | None]:
@@ -850,7 +864,8 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
     """``state`` with what was appended since folded in (events; visits signed off; other teams'
     records of visits not seen before), when nothing else that the views depend on changed;
     None when they must be folded from the journals (see "the persisted fold" above)."""
-    fresh, seals_at = _seals_now(store, state)
+    proven = _seals_now(store, state)
+    fresh = proven.changed
     seals = state.sealed if fresh is None else fresh
     if (
         fresh is not None
@@ -874,7 +889,8 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
         return None
     positions = {name: growth.position for name, growth in growths.items()}
     if not (signed or index_rows or remote_rows or event_rows):
-        state.seals_proven_at(seals_at)
+        state.seals_proven_at(proven.at)
+        state.unsaved += proven.unsaved
         return state
     rows = _rows_signed_off(store, seals, signed, index_rows, remote_rows, state)
     if rows is None:
@@ -896,8 +912,8 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
         _with_changes(state.views, changes),
         orphans,
         state.others | others,
-        unsaved=state.unsaved + lines,
-        seals_at=seals_at,
+        unsaved=state.unsaved + lines + proven.unsaved,
+        seals_at=proven.at,
         in_files=in_files,
     )
 

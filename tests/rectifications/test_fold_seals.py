@@ -125,7 +125,7 @@ def test_visit_index_lines_appended_since_the_snapshot_are_applied_as_the_index_
     with opened_without_the_visit_index(demo_dir) as store:
         state = services._read_fold_snapshot(store)
         assert state is not None and state.seals_at is not None
-        fresh, at = services._seals_now(store, state)
+        fresh, at, _ = services._seals_now(store, state)
         assert store.loaded_journal(VISIT_INDEX) is None  # proven from the appended lines alone
         assert at == expected_end
         if change == "a visit started":
@@ -160,11 +160,18 @@ def test_a_visit_index_replaced_since_the_snapshot_gathers_every_seal(demo_dir: 
     with opened_without_the_visit_index(demo_dir) as store:
         state = services._read_fold_snapshot(store)
         assert state is not None
-        fresh, at = services._seals_now(store, state)
+        fresh, at, _ = services._seals_now(store, state)
         assert store.loaded_journal(VISIT_INDEX) is not None  # read whole, with the store's checks
         assert (fresh, at) == (expected_seals, expected_end)
-        assert home_of(store) == expected
+    with opened_without_the_visit_index(demo_dir) as store:
+        assert home_of(store) == expected  # the snapshot written again: the index was read whole
     assert listed(demo_dir) == from_scratch(demo_dir)
+    with opened_without_the_visit_index(demo_dir) as store:
+        state = services._read_fold_snapshot(store)
+        assert state is not None
+        assert services._seals_now(store, state) == (None, expected_end, 0)
+        assert home_of(store) == expected
+        assert store.loaded_journal(VISIT_INDEX) is None
 
 
 def test_a_torn_last_line_of_the_visit_index_is_ignored_as_the_index_ignores_it(demo_dir: Path) -> None:
@@ -178,7 +185,7 @@ def test_a_torn_last_line_of_the_visit_index_is_ignored_as_the_index_ignores_it(
     with opened_without_the_visit_index(demo_dir, readonly=True) as store:
         state = services._read_fold_snapshot(store)
         assert state is not None
-        assert services._seals_now(store, state) == (expected_seals, expected_end)
+        assert services._seals_now(store, state)[:2] == (expected_seals, expected_end)
         assert home_of(store) == expected
         assert store.loaded_journal(VISIT_INDEX) is None
     with Store.open(demo_dir) as store:  # the snapshot written again where the index's whole lines end
@@ -187,6 +194,6 @@ def test_a_torn_last_line_of_the_visit_index_is_ignored_as_the_index_ignores_it(
     with opened_without_the_visit_index(demo_dir) as store:
         state = services._read_fold_snapshot(store)
         assert state is not None and state.seals_at == expected_end
-        assert services._seals_now(store, state) == (None, expected_end)
+        assert services._seals_now(store, state) == (None, expected_end, 0)
         assert home_of(store) == expected
         assert store.loaded_journal(VISIT_INDEX) is None
