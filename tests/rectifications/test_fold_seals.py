@@ -53,13 +53,21 @@ def a_signed_off_visit(root: Path) -> str:
         return next(s.uuid for s in store.visit_summaries() if s.status is VisitStatus.SIGNED_OFF and s.failed)
 
 
+def written_where_every_journal_ends(root: Path) -> None:
+    """The snapshot written where every journal ends now (as after ``_REWRITE_AFTER`` lines)."""
+    with Store.open(root) as store:
+        services.rectification_views(store)
+        services._write_fold_snapshot(store, store.memo[services._FOLD_STATE])
+
+
 def test_a_home_reading_of_a_current_snapshot_leaves_the_visit_index_unread(demo_dir: Path) -> None:
-    listed(demo_dir)  # the snapshot written, current
+    written_where_every_journal_ends(demo_dir)
     expected = home_from_the_journals(demo_dir)
     store = opened_without_the_visit_index(demo_dir)
     with store:
         assert home_of(store) == expected
         assert store.loaded_journal(VISIT_INDEX) is None
+        assert callable(store.memo[services._FOLD_STATE].seals_given)  # nor the seals read from the snapshot
     with Store.open(demo_dir) as store:  # a store that read the index: the seals not gathered either
         assert store.loaded_journal(VISIT_INDEX) is not None
         assert home_of(store) == expected
@@ -188,9 +196,7 @@ def test_a_torn_last_line_of_the_visit_index_is_ignored_as_the_index_ignores_it(
         assert services._seals_now(store, state)[:2] == (expected_seals, expected_end)
         assert home_of(store) == expected
         assert store.loaded_journal(VISIT_INDEX) is None
-    with Store.open(demo_dir) as store:  # the snapshot written again where the index's whole lines end
-        services.rectification_views(store)
-        services._write_fold_snapshot(store, store.memo[services._FOLD_STATE])
+    written_where_every_journal_ends(demo_dir)  # where the index's whole lines end, the torn one after them
     with opened_without_the_visit_index(demo_dir) as store:
         state = services._read_fold_snapshot(store)
         assert state is not None and state.seals_at == expected_end
