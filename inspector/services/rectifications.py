@@ -618,7 +618,14 @@ class _FoldState:
         (the modification time the snapshot noted with the position before no longer applies)."""
         if position != self.seals_at:
             self.seals_at = position
-            self.modified = {name: noted for name, noted in self.modified.items() if name != VISIT_INDEX_FILE}
+            self.modified = _time_forgotten(self.modified, VISIT_INDEX_FILE)
+
+
+def _time_forgotten(modified: dict[str, int], name: str) -> dict[str, int]:
+    """The modification times noted, but the journal's whose position moved on: a time noted at one
+    position, checked at another where the file ends, would fail ``growth_since`` and have
+    everything folded again (a feedback, then a sign-off, in the same process did)."""
+    return {journal: noted for journal, noted in modified.items() if journal != name}
 
 
 @functools.cache
@@ -868,7 +875,13 @@ def _append_event_rows(store: Store, rows: list[dict[str, Any]]) -> None:
     positions = {**state.positions, EVENTS_FILE: after}
     views = _with_changes(state.views, changes)
     store.memo[_FOLD_STATE] = replace(
-        state, positions=positions, views=views, orphans=orphans, unsaved=state.unsaved + len(rows), ordered=None
+        state,
+        positions=positions,
+        views=views,
+        orphans=orphans,
+        modified=_time_forgotten(state.modified, EVENTS_FILE),
+        unsaved=state.unsaved + len(rows),
+        ordered=None,
     )
 
 

@@ -11,15 +11,19 @@ import pytest
 
 from inspector.core.vocabulary import Result, VisitStatus
 from inspector.services import rectifications as services
-from inspector.services.visits import amend_visit, start_visit
+from inspector.services.visits import amend_visit, sign_off_visit, start_visit
 from inspector.store.journal import JournalPosition
 from inspector.store.migrations import INDEX_FILE as VISIT_INDEX
 from inspector.store.store import Store
+from tests.conftest import DEMO_TODAY
 from tests.rectifications.test_fold_snapshot import (
+    _feedback,
+    _no_fold_of_everything,
     _sign_off_the_waiting_visit,
     encoded,
     from_scratch,
     listed,
+    listing,
     opened_without_the_visit_index,
 )
 
@@ -203,3 +207,20 @@ def test_a_torn_last_line_of_the_visit_index_is_ignored_as_the_index_ignores_it(
         assert services._seals_now(store, state) == (None, expected_end, 0)
         assert home_of(store) == expected
         assert store.loaded_journal(VISIT_INDEX) is None
+
+
+def test_a_feedback_then_a_sign_off_in_one_process_fold_only_what_they_add(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The events journal's time noted by the snapshot belongs to its position then: checked at the
+    position a feedback moved it to, it failed, and everything was folded again."""
+    written_where_every_journal_ends(demo_dir)
+    with Store.open(demo_dir) as store:
+        views = services.rectification_views(store)
+        _feedback(store, next(view.id for view in views if view.is_open))
+        waiting = next(s.uuid for s in store.visit_summaries() if s.status is VisitStatus.COMPLETED)
+        sign_off_visit(store, waiting, by="张建国", at=DEMO_TODAY)
+        _no_fold_of_everything(monkeypatch)
+        got = listing(store)
+    monkeypatch.undo()
+    assert got == from_scratch(demo_dir)
