@@ -28,7 +28,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
@@ -51,6 +51,7 @@ from inspector.services import visits as visit_services
 from inspector.store.errors import StoreError
 from inspector.store.journal import GONE, Journal, JournalPosition, is_header, many_new_objects
 from inspector.store.migrations import EVENTS_FILE
+from inspector.store.migrations import INDEX_FILE as VISIT_INDEX_FILE
 from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
 from inspector.store.snapshot import Growth, Snapshot, SnapshotChanged, growth_since, read_snapshot, write_snapshot
 from inspector.store.store import Store
@@ -353,9 +354,10 @@ def _by_due(views: Iterable[RectificationView]) -> list[RectificationView]:
 # ``SNAPSHOT_FILE`` (``store.snapshot``) with what they were folded from: the position of each of
 # the three journals they come from (the rectification index, other teams' records, the events),
 # the seal of every signed-off visit (all that the views take from the visit index, which the
-# store reads and checks against the visit files whenever it opens), and the stored or derived
-# events that named no rectification known then (``orphans``: a rectification that arrives later
-# takes them up, as a fold from scratch would). On the next reading:
+# store checks against the visit files when it reads it) with where the index ended then (proven
+# again without reading the index: "the seals the fold depends on" below), and the stored or
+# derived events that named no rectification known then (``orphans``: a rectification that
+# arrives later takes them up, as a fold from scratch would). On the next reading:
 # - the journals exactly as then and the same seals: the views as they are (no journal parsed);
 # - the journals only grown (``growth_since``: proven from sizes, file identities and samples,
 #   not by hashing years of history), no seal changed or gone: the snapshot's views, brought
@@ -394,7 +396,7 @@ _REWRITE_AFTER = 1000
 """Lines brought forward on top of the snapshot before it is written again (~20 ms of folding each run)."""
 _BLOCK = 256
 """Views per section of the snapshot (~400 KB): a listing reads the blocks holding what it keeps."""
-_OPEN_HEADS, _CLOSED_HEADS, _ORPHANS = "heads/open", "heads/closed", "orphans"
+_OPEN_HEADS, _CLOSED_HEADS, _ORPHANS, _SEALS = "heads/open", "heads/closed", "orphans", "sealed"
 _VIEWS_ENCODER = msgspec.msgpack.Encoder(
     enc_hook=lambda value: {"code": value.code, "params": value.params} if isinstance(value, DomainError) else value
 )
@@ -435,6 +437,7 @@ _VIEW_DECODER = msgspec.msgpack.Decoder(RectificationView, dec_hook=_refusal_of)
 _HEADS_DECODER = msgspec.msgpack.Decoder(dict[str, _ViewHead])
 _BLOCK_DECODER = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])
 _ORPHANS_DECODER = msgspec.msgpack.Decoder(list[dict[str, Any]])
+_SEALS_DECODER = msgspec.msgpack.Decoder(dict[str, str])
 
 
 class _Views(Mapping[str, RectificationView]):
@@ -551,9 +554,13 @@ def _with_changes(
     return views.changed(changes) if isinstance(views, _Views) else {**views, **changes}
 
 
-def _snapshot_sections(views: Mapping[str, RectificationView], orphans: list[dict[str, Any]]) -> dict[str, bytes]:
-    """The snapshot's sections: the heads (open, closed), the orphans, then the views in blocks,
-    the items not closed first, by due date (a listing of overdue items reads the first blocks)."""
+def _snapshot_sections(
+    views: Mapping[str, RectificationView], orphans: list[dict[str, Any]], sealed: dict[str, str]
+) -> dict[str, bytes]:
+    """The snapshot's sections: the heads (open, closed), the orphans, the seals, then the views in
+    blocks, the items not closed first, by due date (a listing of overdue items reads the first
+    blocks). The seals are a section, not in the header, as a reading that proves them unchanged
+    never needs them (at 10,000 visits they are 1 MB, ~2 ms to read, check and decode)."""
     if isinstance(views, _Views):
         entries = views.entries()
     else:
@@ -569,7 +576,7 @@ def _snapshot_sections(views: Mapping[str, RectificationView], orphans: list[dic
             part = _CLOSED_HEADS if head.state is RectificationState.CLOSED else _OPEN_HEADS
             heads[part][key] = msgspec.structs.replace(head, block=block)
     encoded = {name: msgspec.msgpack.encode(part) for name, part in heads.items()}
-    return {**encoded, _ORPHANS: msgspec.msgpack.encode(orphans), **blocks}
+    return {**encoded, _ORPHANS: msgspec.msgpack.encode(orphans), _SEALS: msgspec.msgpack.encode(sealed), **blocks}
 
 
 @dataclass
@@ -577,7 +584,8 @@ class _FoldState:
     """All views with what they were folded from (see above)."""
 
     positions: dict[str, JournalPosition]
-    sealed: dict[str, str]
+    seals_given: dict[str, str] | Callable[[], dict[str, str]]
+    """``sealed``, or how to read it (from the snapshot, when first needed)."""
     views: Mapping[str, RectificationView]
     """A dict, or the snapshot's ``_Views`` decoded as asked for."""
     orphans: list[dict[str, Any]]
@@ -590,11 +598,34 @@ class _FoldState:
     """Lines folded since the snapshot file was written (``_REWRITE_AFTER`` when it never was)."""
     ordered: list[RectificationView] | None = None
     """The views by due date, once asked for."""
-    seals_checked_at: int | None = None
-    """The visit index's version (``Store.index_version``) the seals were last found the same at."""
+    seals_at: JournalPosition | None = None
+    """Where the visit index ended when ``sealed`` was what it said (``_seals_now``); None when that
+    cannot be proven later (the index corrected in memory): then the seals are compared whole."""
     in_files: bool = True
     """False when index rows were made in memory that the index file lacks (a reader facing a
     writer): then it is not written as a snapshot, whose positions would not cover them."""
+
+    @property
+    def sealed(self) -> dict[str, str]:
+        """The seal of every signed-off visit the views were folded with, by uuid. Read from the
+        snapshot when first asked for, which may raise ``SnapshotChanged``."""
+        if callable(self.seals_given):
+            self.seals_given = self.seals_given()
+        return self.seals_given
+
+    def seals_proven_at(self, position: JournalPosition | None) -> None:
+        """Note that ``sealed`` is what the visit index says where it ends now, at ``position``
+        (the modification time the snapshot noted with the position before no longer applies)."""
+        if position != self.seals_at:
+            self.seals_at = position
+            self.modified = _time_forgotten(self.modified, VISIT_INDEX_FILE)
+
+
+def _time_forgotten(modified: dict[str, int], name: str) -> dict[str, int]:
+    """The modification times noted, but the journal's whose position moved on: a time noted at one
+    position, checked at another where the file ends, would fail ``growth_since`` and have
+    everything folded again (a feedback, then a sign-off, in the same process did)."""
+    return {journal: noted for journal, noted in modified.items() if journal != name}
 
 
 @functools.cache
@@ -613,9 +644,9 @@ def _fold_state(store: Store) -> _FoldState | None:
     the journals; None when what was folded cannot be kept (a read-only command that corrected
     the records in memory): then ``_fold_views`` has its own memory."""
     state = store.memo.get(_FOLD_STATE)
-    if state is not None and _current_here(store, state):
-        return state
     try:
+        if state is not None and _current_here(store, state):
+            return state
         state = state or _read_fold_snapshot(store)
         current = _brought_up_to_date(store, state) if state is not None else None
     except SnapshotChanged:  # replaced since its header was read: fold from the journals
@@ -651,8 +682,18 @@ def _read_fold_snapshot(store: Store) -> _FoldState | None:
         return None
     try:
         orphans = _ORPHANS_DECODER.decode(snapshot.section(_ORPHANS))
-        sealed, others = dict(snapshot.context["sealed"]), set(snapshot.context["others"])
-        return _FoldState(snapshot.positions, sealed, _Views(snapshot), orphans, others, modified=snapshot.modified)
+        others = set(snapshot.context["others"])
+        positions = {name: snapshot.positions[name] for name in _FOLDED_FROM}
+        seals_at = snapshot.positions.get(VISIT_INDEX_FILE)
+
+        def sealed() -> dict[str, str]:
+            try:
+                return _SEALS_DECODER.decode(snapshot.section(_SEALS))
+            except (msgspec.DecodeError, KeyError):  # by this program, digest intact: only a bug; fold anew
+                raise SnapshotChanged(_SEALS) from None
+
+        views = _Views(snapshot)
+        return _FoldState(positions, sealed, views, orphans, others, snapshot.modified, seals_at=seals_at)
     except (msgspec.DecodeError, KeyError, TypeError, ValueError):
         return None  # written by this program, digest intact: only a bug could get here; fold anew
 
@@ -666,9 +707,10 @@ def _write_fold_snapshot(store: Store, state: _FoldState) -> None:
             store.root / SNAPSHOT_FILE,
             kind=_SNAPSHOT_KIND,
             program=_program(),
-            positions=state.positions,
-            context={"sealed": state.sealed, "others": sorted(state.others)},
-            sections=_snapshot_sections(state.views, state.orphans),
+            # where the visit index ended when the seals were taken, beside the journals folded
+            positions={**state.positions, **({VISIT_INDEX_FILE: state.seals_at} if state.seals_at else {})},
+            context={"others": sorted(state.others)},
+            sections=_snapshot_sections(state.views, state.orphans, state.sealed),
         )
         state.unsaved = 0
 
@@ -691,7 +733,8 @@ def _folded_from_journals(store: Store) -> _FoldState | None:
     orphans = [row for row in _event_rows(store) if row["event"]["rectification_id"] not in views]
     orphans += [data for data in _derived_events(_record_rows(store)) if data["rectification_id"] not in views]
     others = set(_remote(store).records())
-    return _FoldState(known, store.signed_off_seals(), views, orphans, others, unsaved=_REWRITE_AFTER)
+    sealed, seals_at = _seals_read_whole(store)
+    return _FoldState(known, sealed, views, orphans, others, unsaved=_REWRITE_AFTER, seals_at=seals_at)
 
 
 def _current_here(store: Store, state: _FoldState) -> bool:
@@ -704,11 +747,111 @@ def _current_here(store: Store, state: _FoldState) -> bool:
         journal = store.loaded_journal(name)
         if journal is not None and journal.position() != state.positions[name]:
             return False
-    if state.seals_checked_at != store.index_version():
+    index = store.loaded_journal(VISIT_INDEX_FILE)
+    if index is None:
+        # not read in this process since the state was made here (each change to the index goes
+        # through the journal this opening read; nobody else writes): the seals are where they were
+        return True
+    position = index.position()
+    if position is None or position != state.seals_at:
         if store.signed_off_seals() != state.sealed:
             return False
-        state.seals_checked_at = store.index_version()
+        state.seals_proven_at(position)
     return True
+
+
+# -- the seals the fold depends on --------------------------------------------------------------
+#
+# A fold depends on the visit index only through the seals of the signed-off visits (``sealed``):
+# a new seal is a sign-off to fold in, a changed or missing one a visit amended or gone, which
+# only a fold from the journals deals with. Reading the index to learn them (3.9 MB at 10,000
+# visits, ~25 ms to parse, ~6 ms more to gather and compare 10,000 seals) was most of what a
+# reading of a current snapshot cost: home's start at 10,000 visits. So the state keeps where the
+# index ended when ``sealed`` was what it said (``seals_at``, a ``JournalPosition``, kept in the
+# snapshot beside the journals folded, with the index's modification time), and ``_seals_now``
+# proves the seals from that:
+# - the index read in this process already: at that very position (its records are exactly what
+#   the file says up to there, ``Journal.position``), the seals are the same; else gathered whole;
+# - not read: the index is a journal, only ever grown by appended lines or replaced whole (a
+#   compaction, a rebuild, a restore, a copy: a new file), which ``growth_since`` proves from the
+#   file's identity, size, samples and time without reading the years before (``store.snapshot``).
+#   Nothing appended: the same seals, and the index stays unread. Lines appended: the seals are
+#   those noted, with each line applied in order as the journal applies it when it reads the file
+#   (a later line of a visit replaces its earlier one, a drop removes it; a torn last line, never
+#   acknowledged, is not part of the growth); the lines name every visit whose row changed, so no
+#   other seal can have. Anything else (another file, cut short, changed in a sampled window or
+#   at the same size since, a line that is not a row as the index writes it): the seals gathered
+#   whole from the index as the store reads and checks it (``Store.signed_off_seals``).
+# A line appended by a crash before its visit file was written (which the store corrects when it
+# reads the index) cannot be taken for a sign-off: a new seal is folded from its visit file only
+# when the file holds that very seal (``_rows_signed_off``), and a changed or missing seal is a
+# fold from the journals, which reads the index the careful way.
+
+
+class _Seals(NamedTuple):
+    """The seals of the signed-off visits as ``_seals_now`` proved them."""
+
+    changed: dict[str, str] | None
+    """Every seal now; None when they are the state's (then never gathered)."""
+    at: JournalPosition | None
+    """Where the visit index ends with them (None: not provable later)."""
+    unsaved: int
+    """What proving them cost that a snapshot written now spares the next reading: the lines of
+    the index applied, or, when it was read whole for want of a proof (another file since, or a
+    position never noted), ``_REWRITE_AFTER``: that costs each run more than the folding the
+    snapshot is written again for (~31 ms at 10,000 visits), and would again next time."""
+
+
+def _seals_now(store: Store, state: _FoldState) -> _Seals:
+    """The seal of every signed-off visit now, proven from where ``state.sealed`` was taken (see above)."""
+    index = store.loaded_journal(VISIT_INDEX_FILE)
+    if index is not None:
+        position = index.position()
+        if position is not None and position == state.seals_at:
+            return _Seals(None, position, 0)
+        return _Seals(*_seals_read_whole(store), 0)  # read in this process anyway
+    if state.seals_at is not None:
+        growth = growth_since(store.root / VISIT_INDEX_FILE, state.seals_at, state.modified.get(VISIT_INDEX_FILE, 0))
+        rows = _json_rows(VISIT_INDEX_FILE, growth, state.seals_at) if growth is not None else None
+        if growth is not None and rows == []:  # nothing appended: the seals are not even read
+            return _Seals(None, growth.position, 0)
+        if growth is not None and rows is not None:
+            sealed = _sealed_after(state.sealed, rows)
+            if sealed is not None:
+                return _Seals(None if sealed is state.sealed else sealed, growth.position, len(rows))
+    return _Seals(*_seals_read_whole(store), _REWRITE_AFTER)
+
+
+def _seals_read_whole(store: Store) -> tuple[dict[str, str], JournalPosition | None]:
+    """The seals from the whole visit index (read, and checked by the store, if not yet), and where
+    it ends with them."""
+    sealed = store.signed_off_seals()
+    index = store.loaded_journal(VISIT_INDEX_FILE)
+    return sealed, index.position() if index is not None else None
+
+
+def _sealed_after(sealed: dict[str, str], rows: list[Any]) -> dict[str, str] | None:
+    """``sealed`` with the visit index's appended rows applied in order, as ``Store.signed_off_seals``
+    reads them: a signed-off row sets its visit's seal, any other row or a drop removes it; ``sealed``
+    itself when no seal changed (a visit started, answered, completed). None when a row is not one
+    the index holds (the store then reads the index and deals with it)."""
+    signed_off = VisitStatus.SIGNED_OFF.value
+    after = sealed
+    try:
+        for row in rows:
+            uuid = row["uuid"]
+            if not isinstance(uuid, str):
+                return None
+            seal = (row.get("seal") or "") if row.get("status") == signed_off and not row.get(GONE) else None
+            if after.get(uuid) != seal:
+                after = dict(after) if after is sealed else after
+                if seal is None:
+                    del after[uuid]
+                else:
+                    after[uuid] = seal
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return after
 
 
 def _append_event_rows(store: Store, rows: list[dict[str, Any]]) -> None:
@@ -732,7 +875,13 @@ def _append_event_rows(store: Store, rows: list[dict[str, Any]]) -> None:
     positions = {**state.positions, EVENTS_FILE: after}
     views = _with_changes(state.views, changes)
     store.memo[_FOLD_STATE] = replace(
-        state, positions=positions, views=views, orphans=orphans, unsaved=state.unsaved + len(rows), ordered=None
+        state,
+        positions=positions,
+        views=views,
+        orphans=orphans,
+        modified=_time_forgotten(state.modified, EVENTS_FILE),
+        unsaved=state.unsaved + len(rows),
+        ordered=None,
     )
 
 
@@ -751,12 +900,17 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
     """``state`` with what was appended since folded in (events; visits signed off; other teams'
     records of visits not seen before), when nothing else that the views depend on changed;
     None when they must be folded from the journals (see "the persisted fold" above)."""
-    seals = store.signed_off_seals()
-    if seals != state.sealed and (  # the same seals (the usual case): one comparison of the dicts, in C
-        len(seals) < len(state.sealed) or any(seals.get(uuid) != seal for uuid, seal in state.sealed.items())
+    proven = _seals_now(store, state)
+    fresh = proven.changed
+    if (
+        fresh is not None
+        and fresh != state.sealed
+        and (  # the same seals: one comparison of the dicts, in C
+            len(fresh) < len(state.sealed) or any(fresh.get(uuid) != seal for uuid, seal in state.sealed.items())
+        )
     ):
         return None  # a visit amended or gone
-    signed = {uuid: seal for uuid, seal in seals.items() if uuid not in state.sealed}
+    signed = {} if fresh is None else {uuid: seal for uuid, seal in fresh.items() if uuid not in state.sealed}
     growths = {}
     for name in _FOLDED_FROM:
         position = state.positions.get(name)
@@ -770,8 +924,10 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
         return None
     positions = {name: growth.position for name, growth in growths.items()}
     if not (signed or index_rows or remote_rows or event_rows):
+        state.seals_proven_at(proven.at)
+        state.unsaved += proven.unsaved
         return state
-    rows = _rows_signed_off(store, seals, signed, index_rows, remote_rows, state)
+    rows = _rows_signed_off(store, state.sealed if fresh is None else fresh, signed, index_rows, remote_rows, state)
     if rows is None:
         return None
     visit_rows, made, others = rows
@@ -791,7 +947,8 @@ def _brought_up_to_date(store: Store, state: _FoldState) -> _FoldState | None:
         _with_changes(state.views, changes),
         orphans,
         state.others | others,
-        unsaved=state.unsaved + lines,
+        unsaved=state.unsaved + lines + proven.unsaved,
+        seals_at=proven.at,
         in_files=in_files,
     )
 
