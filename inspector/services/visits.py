@@ -238,12 +238,13 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
     )
 
 
-def ensure_outbox(store: Store) -> int:
+def ensure_outbox(store: Store, *, whole: bool = False) -> int:
     """Queue every signed-off version that a crash left out of the outbox; returns how many. Read
     from the index's rows, not from a summary of every visit: it runs before the app's first frame.
     Nothing to look for when the store knows the outbox complete (``Store.outbox_complete``: after
-    a clean close, and a look like this one, nothing signed off can be missing from it)."""
-    if store.outbox_complete:
+    a clean close, and a look like this one, nothing signed off can be missing from it), unless
+    ``whole``: a caller that found an entry missing all the same looks at every one."""
+    if store.outbox_complete and not whole:
         return 0
     added = 0
     for uuid, version in store.signed_off_versions().items():
