@@ -48,6 +48,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,7 +153,8 @@ def write_stamp(
             if seen(status).changed > newest:
                 return True
     except BaseException:
-        path.unlink(missing_ok=True)
+        with suppress(OSError):  # what stopped the writing is what the caller hears of
+            path.unlink(missing_ok=True)
         raise
     path.unlink(missing_ok=True)
     return False
