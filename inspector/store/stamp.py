@@ -12,21 +12,24 @@ else, and skips the checks only when everything the stamp names is still exactly
 
 Why this is safe; every doubt falls towards the full checks:
 - *kill -9, a crash, a power cut during a session*: the stamp was removed when the session opened,
-  so there is none; the next opening does the full checks. A power cut after the stamp was written
+  so there is none; the next opening does the full checks. A change that failed half-way during
+  the session (an exception from a write), or an exception out of ``with Store.open(...)``, and the
+  closing writer writes none either. A power cut after the stamp was written
   may lose what was not fsynced before it (the page cache): a journal then ends elsewhere than the
   stamp says, a folder reverts to other times, and the checks run.
 - *a temporary file left behind, a visit file added, removed or renamed by hand*: creating,
   removing or renaming an entry changes its folder's modification and change times (ext4, NTFS,
-  APFS); the stamp no longer matches. A file system that does not keep folder times (FAT on
-  Windows) is found out when the stamp is written (the data dir's own time must move with the
-  stamp's rename into it) and gets no stamp.
+  APFS); the stamp no longer matches. A file system that does not update folder times is found
+  out when the stamp is written (the data dir's own time must move with the stamp's rename into
+  it) and gets no stamp.
 - *a copy (``cp -a``, Explorer) or a restored backup*: new files and folders have new file ids.
-  A copy made over the same folders with their times restored (``cp -a`` onto the data dir) keeps
-  the ids and the modification times but not, on POSIX, the inode change time, which no program can
-  set back: that is what is compared there. Windows' ``os.stat`` gives no change time: there the
-  modification time stands in for it, which a restore tool could set back (a restore over a data
-  dir, keeping its folders, to a copy of the very folders' times: then the index and the visits
-  still agree, as they did at that time, unless files were added after the backup).
+  A backup copied back over the same folders with their times restored (``cp -a`` onto the data
+  dir) keeps the folders' ids and modification times, but not, on POSIX, the inode change time,
+  which no program can set back: that is what is compared there. Windows' ``os.stat`` gives no
+  change time and the modification time stands in for it: a restore tool setting folder times
+  back (``robocopy /DCOPY:T``) over the very folders, onto a data dir closed cleanly, is the one
+  case left, and then only a visit file added after the backup goes unlisted until the next full
+  check.
 - *a journal appended to, cut, or replaced*: ``store.snapshot.growth_since`` proves it is the same
   file ending at the same place with the same sampled bytes, and its times are compared.
 - *the same clock tick*: a change within the tick in which the stamp was written would leave the
