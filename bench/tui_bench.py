@@ -17,9 +17,7 @@ writing the frame to the terminal, as a user sees it:
    (``rectification-views.snapshot``), each run on a fresh ``cp -a`` copy of DIR (the app writes
    into its folder; DIR is never touched), against the minimal app's first frame, turn about. The
    collector is left as users have it (the app pauses it while starting, as always); the peak
-   memory is the child's VmHWM. Each start ends with ctrl+q, as a user quits: "with" (a second
-   start on the copy) then also finds the clean-close stamp its first start left, "without" does
-   the checks a first start on a copied folder does.
+   memory is the child's VmHWM.
 
     python bench/tui_bench.py            # full run (a few minutes: it writes 10,000 visits)
     python bench/tui_bench.py --quick    # small numbers, to try the script
@@ -146,13 +144,6 @@ class PtyChild:
             tail = self.received[-3000:].decode("utf-8", "replace")
             raise RuntimeError(f"{self.arguments} failed:\n{tail}")
 
-    def quit(self, timeout: float) -> None:
-        """Quit the app as a user does (ctrl+q) and wait for it to exit: its store closes cleanly,
-        so the next start finds the clean-close stamp (``inspector.store.stamp``), as the start
-        after a day's work does; a kill would leave it the checks that follow a crash."""
-        os.write(self.master, b"\x11")
-        self.finish(timeout)
-
     def close(self) -> None:
         self.child.kill()
         self.child.wait()
@@ -201,9 +192,7 @@ def settled_start(data: Path, code: Path = ROOT) -> tuple[float, float, int, flo
     try:
         first = child.wait_for(HOME_MARK, 120)
         child.wait_for(FILLED_MARK, 300)
-        timings = first, child.wait_quiet(QUIET, 300), child.peak_memory(), child.cpu_seconds()
-        child.quit(60)
-        return timings
+        return first, child.wait_quiet(QUIET, 300), child.peak_memory(), child.cpu_seconds()
     finally:
         child.close()
 
