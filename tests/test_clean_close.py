@@ -291,3 +291,42 @@ def test_a_change_that_failed_half_way_leaves_no_stamp(root: Path, monkeypatch: 
             with pytest.raises(KeyboardInterrupt):
                 store.save_sealed(uuid, 99, b"{}")
     assert not (root / STAMP_FILE).exists()
+
+
+# -- what a service keeps for the next start (home's first frame) --------------------------------
+
+
+def test_what_was_kept_at_a_clean_close_is_given_to_the_next_opening_only(root: Path) -> None:
+    with Store.open(root) as store:
+        assert store.kept_at_open is None
+        store.keep_at_close(b'{"visit_count": 2}')
+    with Store.open(root) as store:
+        assert store.kept_at_open == b'{"visit_count": 2}'
+    with Store.open(root) as store:  # kept by the one closing before, not by every one
+        assert store.closed_cleanly and store.kept_at_open is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: atomic_write_bytes(root / "settings.json", (root / "settings.json").read_bytes()),
+        lambda root: (root / "notes.txt").write_bytes(b"mine"),
+        lambda root: (root / "register.json").unlink(),
+        lambda root: _appended(root / "outbox.jsonl"),
+    ],
+    ids=["a small file replaced", "a file added", "a file removed", "a journal appended to"],
+)
+def test_nothing_kept_is_given_when_a_file_of_the_data_dir_changed(root: Path, change: object) -> None:
+    with Store.open(root) as store:
+        store.keep_at_close(b"kept")
+    change(root)  # type: ignore[operator]
+    with Store.open(root) as store:
+        assert store.kept_at_open is None
+
+
+def test_what_was_kept_is_dropped_when_the_data_dir_changed_before_the_close(root: Path) -> None:
+    with Store.open(root) as store:
+        store.keep_at_close(b"kept")
+        store.update_settings(language="en")
+    with Store.open(root) as store:
+        assert store.closed_cleanly and store.kept_at_open is None

@@ -43,6 +43,11 @@ Why this is safe; every doubt falls towards the full checks:
 The outbox: the stamp says whether the closing session knew every signed-off version in the index
 to be in the outbox (``Store.outbox_complete``), which holds only together with the index and the
 two outbox journals being as they were.
+
+What a service kept for the next start (``Store.keep_at_close``: home's first frame) travels in the
+stamp too, with every entry of the data dir itself (its small files and journals, as ``os.stat``
+says of them): it is given back only when none of them changed, none came or went, and the
+folders are as they were.
 """
 
 from __future__ import annotations
@@ -57,11 +62,14 @@ from pathlib import Path
 
 import msgspec
 
-from inspector.store.atomic import atomic_write_bytes
+from inspector.store.atomic import atomic_write_bytes, is_temp_file
 from inspector.store.journal import NO_FILE, JournalPosition, file_id, read_at, sample_digest
 from inspector.store.snapshot import growth_since
 
 STAMP_FILE = "clean-close.json"
+UNWATCHED = frozenset({STAMP_FILE, "inspector.lock"})
+"""Entries of the data dir that change without its data changing: the stamp, and the lock every
+opening takes."""
 KIND = "inspector clean close 1"
 _LARGEST = 1 << 20
 """Bytes of a stamp read at most (one naming 256 evidence folders is ~25 KB): a larger file is not ours."""
@@ -92,6 +100,8 @@ class _Stamp(msgspec.Struct, forbid_unknown_fields=True):
     folders: dict[str, Seen]
     journals: dict[str, _Journal]
     outbox_complete: bool
+    root: dict[str, Seen]
+    kept: bytes | None
 
 
 _DECODER = msgspec.json.Decoder(_Stamp)
@@ -107,6 +117,9 @@ class CleanClose:
     """The journals the stamp named that are as they were."""
     outbox_complete: bool = False
     """What the closing writer said of the outbox (``Store.outbox_complete``)."""
+    kept: bytes | None = None
+    """What the closing writer kept (``Store.keep_at_close``), when no entry of the data dir
+    changed, came or went, and every folder named is as it was; else None."""
 
 
 NOTHING = CleanClose()
@@ -115,6 +128,16 @@ NOTHING = CleanClose()
 def seen(status: os.stat_result) -> Seen:
     changed = status.st_mtime_ns if sys.platform == "win32" else status.st_ctime_ns
     return Seen(file_id(status), status.st_size, status.st_mtime_ns, changed)
+
+
+def root_entries(root: Path) -> dict[str, Seen]:
+    """Every entry of the data dir itself but ``UNWATCHED`` and temporary files, as ``os.stat``
+    says of it (not ``DirEntry.stat``: on Windows it gives no file id)."""
+    return {
+        entry.name: seen(os.stat(entry.path))
+        for entry in os.scandir(root)
+        if entry.name not in UNWATCHED and not is_temp_file(Path(entry.name))
+    }
 
 
 def _journal_now(path: Path) -> _Journal | None:
@@ -132,16 +155,28 @@ def _journal_now(path: Path) -> _Journal | None:
 
 
 def write_stamp(
-    root: Path, *, schema_version: int, folders: Iterable[str], journals: Iterable[str], outbox_complete: bool
+    root: Path,
+    *,
+    schema_version: int,
+    folders: Iterable[str],
+    journals: Iterable[str],
+    outbox_complete: bool,
+    kept: tuple[bytes, dict[str, Seen]] | None,
 ) -> bool:
     """Write the stamp for these folders and journals (names relative to ``root``), by the writer
-    closing, still holding the lock; False (and no stamp) when something cannot be vouched for."""
+    closing, still holding the lock; False (and no stamp) when something cannot be vouched for.
+    ``kept``: bytes to give the next opening, with ``root_entries`` when they were kept (dropped
+    when an entry changed since)."""
     watched = {name: seen(os.stat(root / name)) for name in folders}
     ends = {name: _journal_now(root / name) for name in journals}
-    recorded = [*watched.values(), *(end.seen for end in ends.values() if end is not None and end.seen)]
+    entries = root_entries(root)
+    recorded = [*watched.values(), *entries.values()]
     if any(not entry.file_id for entry in recorded) or any(end is None for end in ends.values()):
         return False
-    stamp = _Stamp(KIND, schema_version, watched, {k: v for k, v in ends.items() if v}, outbox_complete)
+    data_kept = kept[0] if kept is not None and kept[1] == entries else None
+    stamp = _Stamp(
+        KIND, schema_version, watched, {k: v for k, v in ends.items() if v}, outbox_complete, entries, data_kept
+    )
     data = msgspec.json.encode(stamp)
     newest = max((entry.changed for entry in recorded), default=0)
     path = root / STAMP_FILE
@@ -184,7 +219,14 @@ def take_stamp(root: Path, *, schema_version: int) -> CleanClose:
         return NOTHING
     folders = all(_still(root / name, entry, written) for name, entry in stamp.folders.items())
     journals = {name for name, entry in stamp.journals.items() if _journal_still(root / name, entry, written)}
-    return CleanClose(frozenset(stamp.folders if folders else ()), frozenset(journals), stamp.outbox_complete)
+    kept = None
+    if stamp.kept is not None and folders and journals == set(stamp.journals):
+        entries = root_entries(root)
+        if entries.keys() == stamp.root.keys() and all(
+            _still(root / name, stamp.root[name], written) for name in entries
+        ):
+            kept = stamp.kept
+    return CleanClose(frozenset(stamp.folders if folders else ()), frozenset(journals), stamp.outbox_complete, kept)
 
 
 def _still(path: Path, entry: Seen | None, written: int) -> bool:

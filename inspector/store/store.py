@@ -62,7 +62,7 @@ from inspector.store.atomic import (
 from inspector.store.errors import DataDirLocked, StoreError, UnreadableFile
 from inspector.store.journal import GONE, Journal, JournalDamaged, JournalPosition, file_id, whole_lines_size
 from inspector.store.migrations import INDEX_FILE, OUTBOX_ARCHIVE, OUTBOX_FILE, REBUILD_MARKER, SCHEMA_VERSION, migrate
-from inspector.store.stamp import take_stamp, write_stamp
+from inspector.store.stamp import Seen, root_entries, take_stamp, write_stamp
 from inspector.store.tinydb_storage import AtomicJSONStorage, decode, encode
 
 APP_NAME = "inspector"
@@ -111,6 +111,11 @@ class Store:
         self.problems: list[StoreProblem] = []
         self.memo: dict[str, Any] = {}
         """What services derived from the files during this opening, kept for their next call."""
+        self.kept_at_open: bytes | None = None
+        """What the last clean close kept (``keep_at_close``), when nothing in the folder changed since."""
+        self._keep: bytes | None = None
+        self._kept_over: dict[str, Seen] = {}
+        """The data dir's own entries when ``_keep`` was kept: it is dropped when one changed by the close."""
         self.closed_cleanly = False
         """Whether this writer found, on opening, everything as the last writer left it closing
         normally (``store.stamp``): the checks for what a crash leaves were skipped."""
@@ -171,6 +176,12 @@ class Store:
             self._lock.release()
             self._lock = None
 
+    def keep_at_close(self, data: bytes) -> None:
+        """Keep ``data`` (what a service derived from the files) for the next opening, if this one
+        closes cleanly: it is ``kept_at_open`` then, as long as nothing in the folder changed."""
+        self._keep = data
+        self._kept_over = root_entries(self.root)
+
     def __enter__(self) -> Store:
         return self
 
@@ -191,6 +202,7 @@ class Store:
                 folders=[folder.relative_to(self.root).as_posix() for folder in self._swept_folders()],
                 journals=(INDEX_FILE, OUTBOX_FILE, OUTBOX_ARCHIVE),
                 outbox_complete=self.outbox_complete,
+                kept=None if self._keep is None else (self._keep, self._kept_over),
             )
 
     def _take_stamp(self, version: int) -> None:
@@ -201,6 +213,7 @@ class Store:
         self._outbox_vouched = (
             self.closed_cleanly and proof.outbox_complete and {OUTBOX_FILE, OUTBOX_ARCHIVE} <= proof.journals
         )
+        self.kept_at_open = proof.kept if self.closed_cleanly else None
 
     @contextmanager
     def _changing(self) -> Iterator[None]:
