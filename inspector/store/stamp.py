@@ -71,8 +71,9 @@ UNWATCHED = frozenset({STAMP_FILE, "inspector.lock"})
 """Entries of the data dir that change without its data changing: the stamp, and the lock every
 opening takes."""
 KIND = "inspector clean close 1"
-_LARGEST = 1 << 20
-"""Bytes of a stamp read at most (one naming 256 evidence folders is ~25 KB): a larger file is not ours."""
+_LARGEST = 8 << 20
+"""Bytes of a stamp read at most (one naming 256 evidence folders is ~25 KB, home's summary a few
+KB more): a larger file is not ours, and what was kept is left out of a stamp rather than make it so."""
 NEXT_TICK_WAITS = (0.002, 0.005, 0.01, 0.02)
 """Seconds waited, one after another, for a file time later than the last change recorded (ext4
 keeps the kernel's tick, a few ms; NTFS the system timer's, ~16 ms); then no stamp."""
@@ -178,6 +179,8 @@ def write_stamp(
         KIND, schema_version, watched, {k: v for k, v in ends.items() if v}, outbox_complete, entries, data_kept
     )
     data = msgspec.json.encode(stamp)
+    if len(data) > _LARGEST:
+        data = msgspec.json.encode(msgspec.structs.replace(stamp, kept=None))
     newest = max((entry.changed for entry in recorded), default=0)
     path = root / STAMP_FILE
     try:
@@ -219,14 +222,20 @@ def take_stamp(root: Path, *, schema_version: int) -> CleanClose:
         return NOTHING
     folders = all(_still(root / name, entry, written) for name, entry in stamp.folders.items())
     journals = {name for name, entry in stamp.journals.items() if _journal_still(root / name, entry, written)}
-    kept = None
-    if stamp.kept is not None and folders and journals == set(stamp.journals):
-        entries = root_entries(root)
-        if entries.keys() == stamp.root.keys() and all(
-            _still(root / name, stamp.root[name], written) for name in entries
-        ):
-            kept = stamp.kept
+    unchanged = folders and journals == set(stamp.journals)
+    kept = stamp.kept if stamp.kept is not None and unchanged and _root_still(root, stamp, written) else None
     return CleanClose(frozenset(stamp.folders if folders else ()), frozenset(journals), stamp.outbox_complete, kept)
+
+
+def _root_still(root: Path, stamp: _Stamp, written: int) -> bool:
+    """Whether the data dir's own entries are those the stamp names, each as it was."""
+    try:
+        entries = root_entries(root)
+    except OSError:  # an entry gone while looked at
+        return False
+    return entries.keys() == stamp.root.keys() and all(
+        _still(root / name, stamp.root[name], written) for name in entries
+    )
 
 
 def _still(path: Path, entry: Seen | None, written: int) -> bool:
