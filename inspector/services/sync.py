@@ -349,7 +349,7 @@ def _queue_unsent(store: Store) -> None:
     ends = None if store.problems else _queued_since(store, noted)
     if ends is None:
         ends = {name: _end_of(store.root / file) for name, file in WATCHED.items()}
-        ensure_outbox(store)
+        ensure_outbox(store, whole=True)  # in doubt here, which outweighs the store's word (a clean close's)
         queue_unsent_events(store)
     marks = {name: position._asdict() if position else None for name, position in ends.items()}
     if marks != noted:

@@ -19,7 +19,7 @@ from inspector.core.visits import Answer, Visit, VisitSummary
 from inspector.core.vocabulary import Result, Severity, VisitStatus
 from inspector.services.checklists import checklist_for_kind
 from inspector.store.errors import StoreError
-from inspector.store.store import Store
+from inspector.store.store import VISIT_KIND, Store
 
 
 class _Unchanged:
@@ -220,13 +220,13 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
     (with its archive of years of receipts) is not searched; so a sign-off costs the same whatever
     the history."""
     key = f"{visit.uuid}.v{visit.version}"
-    if store.has_sealed(visit.uuid, visit.version) and store.outbox_entry("visit", key) is not None:
+    if store.has_sealed(visit.uuid, visit.version) and store.outbox_entry(VISIT_KIND, key) is not None:
         return  # both are there
     frozen = rules.sealed_bytes(visit)
     store.save_sealed(visit.uuid, visit.version, frozen)
     store.put_outbox(
         {
-            "kind": "visit",
+            "kind": VISIT_KIND,
             "key": key,
             "uuid": visit.uuid,
             "version": visit.version,
@@ -238,14 +238,20 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
     )
 
 
-def ensure_outbox(store: Store) -> int:
+def ensure_outbox(store: Store, *, whole: bool = False) -> int:
     """Queue every signed-off version that a crash left out of the outbox; returns how many. Read
-    from the index's rows, not from a summary of every visit: it runs before the app's first frame."""
+    from the index's rows, not from a summary of every visit: it runs before the app's first frame.
+    Nothing to look for when the store knows the outbox complete (``Store.outbox_complete``: after
+    a clean close, and a look like this one, nothing signed off can be missing from it), unless
+    ``whole``: a caller that found an entry missing all the same looks at every one."""
+    if store.outbox_complete and not whole:
+        return 0
     added = 0
     for uuid, version in store.signed_off_versions().items():
-        if not store.in_outbox("visit", f"{uuid}.v{version}"):
+        if not store.in_outbox(VISIT_KIND, f"{uuid}.v{version}"):
             queue_signed_version(store, store.load_visit(uuid))
             added += 1
+    store.outbox_found_complete()
     return added
 
 
@@ -286,7 +292,7 @@ def check_seal(store: Store, visit: Visit, members: Mapping[str, Any] | None = N
     quickly = members is not None and rules.members_hold_seal(members, visit.checklist)
     if not quickly and not rules.verify_seal(visit):
         raise DomainError("seal.broken", file=str(store.visit_file(visit.uuid)), uuid=visit.uuid[:8])
-    entry = store.outbox_entry("visit", f"{visit.uuid}.v{visit.version}")
+    entry = store.outbox_entry(VISIT_KIND, f"{visit.uuid}.v{visit.version}")
     check_frozen(store, entry or {"uuid": visit.uuid, "version": visit.version}, visit.seal)
     return visit
 

@@ -15,6 +15,7 @@ Layout of a data dir::
     rectification-index.jsonl   each signed-off visit's rectifications, kept up to date from the seals
     rectification-views.snapshot  every rectification folded, a cache (``snapshot``): deleting it loses nothing
     sync.json               the server login and the change feed's checkpoint
+    clean-close.json        left by a writer closing normally, removed by the next: its checks skipped (``stamp``)
     counters.json           numbers handed out (document numbers): append-only
     settings.json           remembered team, language, server
     evidence/ab/<sha256>    photos and scans under their hash
@@ -34,7 +35,7 @@ import os
 import uuid as uuid_module
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +62,7 @@ from inspector.store.atomic import (
 from inspector.store.errors import DataDirLocked, StoreError, UnreadableFile
 from inspector.store.journal import GONE, Journal, JournalDamaged, JournalPosition, file_id, whole_lines_size
 from inspector.store.migrations import INDEX_FILE, OUTBOX_ARCHIVE, OUTBOX_FILE, REBUILD_MARKER, SCHEMA_VERSION, migrate
+from inspector.store.stamp import Seen, root_entries, take_stamp, write_stamp
 from inspector.store.tinydb_storage import AtomicJSONStorage, decode, encode
 
 APP_NAME = "inspector"
@@ -112,6 +114,16 @@ class Store:
         self.kept_at_open: bytes | None = None
         """What the last clean close kept (``keep_at_close``), when nothing in the folder changed since."""
         self._keep: bytes | None = None
+        self._kept_over: dict[str, Seen] = {}
+        """The data dir's own entries when ``_keep`` was kept: it is dropped when one changed by the close."""
+        self.closed_cleanly = False
+        """Whether this writer found, on opening, everything as the last writer left it closing
+        normally (``store.stamp``): the checks for what a crash leaves were skipped."""
+        self._outbox_vouched = False
+        self._unqueued: dict[str, int] = {}
+        """Versions signed off (uuid: version) during this opening whose outbox entry was not seen written."""
+        self._in_doubt = False
+        """A change to the visits, the sealed bytes, the evidence or the index failed half-way."""
 
     # -- opening and closing -------------------------------------------------------------------
 
@@ -149,7 +161,9 @@ class Store:
             raise
         return store
 
-    def close(self) -> None:
+    def close(self, *, cleanly: bool = True) -> None:
+        """Close; a writer closing ``cleanly`` leaves the clean-close stamp for the next opening,
+        unless a change of this opening failed half-way (what a crash leaves may be there)."""
         for db in self._dbs.values():
             db.close()
         self._dbs.clear()
@@ -157,6 +171,8 @@ class Store:
         self._visits.clear()
         self._summaries = None
         if self._lock is not None:
+            if cleanly and not self._in_doubt:
+                self._stamp_clean_close()
             self._lock.release()
             self._lock = None
 
@@ -164,12 +180,50 @@ class Store:
         """Keep ``data`` (what a service derived from the files) for the next opening, if this one
         closes cleanly: it is ``kept_at_open`` then, as long as nothing in the folder changed."""
         self._keep = data
+        self._kept_over = root_entries(self.root)
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        """An exception leaving the ``with`` is not a clean close: it tears no file, but it may have
+        stopped a service between two of its writes in ways the store cannot see (a sign-off's
+        frozen bytes written, its outbox entry not), and the full checks at the next start cost
+        a few dozen milliseconds once."""
+        self.close(cleanly=kind is None)
+
+    def _stamp_clean_close(self) -> None:
+        """Still holding the lock, after every write of this opening. Never fails the close: without
+        a stamp the next opening only checks everything."""
+        with suppress(OSError):
+            write_stamp(
+                self.root,
+                schema_version=SCHEMA_VERSION,
+                folders=[folder.relative_to(self.root).as_posix() for folder in self._swept_folders()],
+                journals=(INDEX_FILE, OUTBOX_FILE, OUTBOX_ARCHIVE),
+                outbox_complete=self.outbox_complete,
+                kept=None if self._keep is None else (self._keep, self._kept_over),
+            )
+
+    def _take_stamp(self, version: int) -> None:
+        """Read and remove the stamp (before anything of this opening writes), and note what it
+        proves: nothing for a data dir of another schema ``version`` (meta.json's) than the stamp's."""
+        proof = take_stamp(self.root, schema_version=version)
+        self.closed_cleanly = set(_FOLDERS) <= proof.folders and INDEX_FILE in proof.journals
+        self._outbox_vouched = (
+            self.closed_cleanly and proof.outbox_complete and {OUTBOX_FILE, OUTBOX_ARCHIVE} <= proof.journals
+        )
+        self.kept_at_open = proof.kept if self.closed_cleanly else None
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Around a change to what the checks of an opening look at (the visit files and the index,
+        the sealed bytes, the evidence, damaged/): one that fails half-way leaves no stamp."""
+        try:
+            yield
+        except BaseException:
+            self._in_doubt = True
+            raise
 
     def _prepare(self) -> None:
         meta_path = self.root / "meta.json"
@@ -180,7 +234,7 @@ class Store:
             for folder in _FOLDERS:
                 (self.root / folder).mkdir(exist_ok=True)
             self._write_meta(SCHEMA_VERSION)
-        self._check_meta()
+        self._take_stamp(self._check_meta())
         for folder in _FOLDERS:
             (self.root / folder).mkdir(exist_ok=True)
         self._sweep_temp_files()
@@ -240,10 +294,15 @@ class Store:
             encode({"app": APP_NAME, "schema_version": version}),
         )
 
+    def _swept_folders(self) -> list[Path]:
+        """The folders holding what grows with history, where a crash may leave temporary files."""
+        folders = [self.root / name for name in _FOLDERS]
+        return folders + [p for p in (self.root / "evidence").iterdir() if p.is_dir()]
+
     def _sweep_temp_files(self) -> None:
-        folders = [self.root, *(self.root / name for name in _FOLDERS)]
-        folders += [p for p in (self.root / "evidence").iterdir() if p.is_dir()]
-        for folder in folders:
+        """Remove what a crash left mid-write: in the data dir itself always (a few dozen entries),
+        in the folders that grow with history unless the last writer closed cleanly since."""
+        for folder in [self.root] if self.closed_cleanly else [self.root, *self._swept_folders()]:
             for entry in os.scandir(folder):
                 # the name first: tens of thousands of visit and sealed files are looked at here
                 if entry.name.startswith(".") and is_temp_file(Path(entry.path)) and entry.is_file():
@@ -260,10 +319,11 @@ class Store:
         if self.readonly:
             problem = StoreProblem("unreadable", str(path), "", error.reason)
         else:
-            if copy:
-                atomic_write_bytes(moved_to, path.read_bytes())
-            else:
-                os.replace(path, moved_to)
+            with self._changing():
+                if copy:
+                    atomic_write_bytes(moved_to, path.read_bytes())
+                else:
+                    os.replace(path, moved_to)
             problem = StoreProblem("unreadable", str(path), str(moved_to), error.reason)
         self.problems.append(problem)
         return problem
@@ -383,16 +443,19 @@ class Store:
         summary = VisitSummary.of(visit).to_dict()
         index = self._visit_index()
         before = index.get(visit.uuid)
-        if before == summary:
-            self._write_visit(visit)
-            return
-        index.append([summary])
-        self._summaries = None
-        try:
-            self._write_visit(visit)
-        except BaseException:
-            self._undo_index_line(visit.uuid, before)
-            raise
+        with self._changing():
+            if before == summary:
+                self._write_visit(visit)
+                return
+            if visit.status is VisitStatus.SIGNED_OFF:
+                self._unqueued[visit.uuid] = visit.version
+            index.append([summary])
+            self._summaries = None
+            try:
+                self._write_visit(visit)
+            except BaseException:
+                self._undo_index_line(visit.uuid, before)
+                raise
 
     def _undo_index_line(self, uuid: str, before: dict[str, Any] | None) -> None:
         """The visit file was not written (a full disk): put the index back as it was, or, when even
@@ -455,7 +518,8 @@ class Store:
             problem = self._set_aside(path, error)
             error.moved_to = Path(problem.moved_to)
             error.params["moved_to"] = problem.moved_to
-            self._visit_index().drop([uuid])
+            with self._changing():
+                self._visit_index().drop([uuid])
             self._summaries = None
 
         if not self.as_writer(set_aside_and_drop):
@@ -561,7 +625,8 @@ class Store:
             damaged, usable = UnreadableFile(journal.path, f"lines {journal.skipped[:5]} do not parse"), False
         if usable:
             self._check_last_line(journal)
-            usable = self._names_match(journal)
+            # the visit files are as the last clean close left them, with the index naming them
+            usable = self.closed_cleanly or self._names_match(journal)
 
         def rebuild() -> None:
             if damaged is not None:
@@ -610,7 +675,8 @@ class Store:
         if self.readonly:
             journal.patch_in_memory(uuid, actual)
         else:
-            journal.append([actual or {"uuid": uuid, GONE: True}])
+            with self._changing():
+                journal.append([actual or {"uuid": uuid, GONE: True}])
 
     def rebuild_index(self) -> None:
         """Read every visit file and write the index anew (after a crash mid-update or damage).
@@ -620,6 +686,10 @@ class Store:
         but empty index.
         """
         self._require_writable()
+        with self._changing():
+            self._write_index_anew()
+
+    def _write_index_anew(self) -> None:
         marker = self.root / REBUILD_MARKER
         if not marker.exists():
             atomic_write_bytes(marker, b"{}")
@@ -651,7 +721,9 @@ class Store:
         """Freeze a signed-off version's bytes. Writing different bytes for the same version is refused."""
         self._require_writable()
         path = self._sealed_path(uuid, version)
-        if not write_new_file(path, data) and path.read_bytes() != data:
+        with self._changing():
+            written = write_new_file(path, data)
+        if not written and path.read_bytes() != data:
             raise StoreError("sealed_differs", path)
 
     def has_sealed(self, uuid: str, version: int) -> bool:
@@ -873,6 +945,24 @@ class Store:
         self._require_writable()
         wanted = {_outbox_key(entry["kind"], entry["key"]): entry for entry in entries}
         self._appendable(OUTBOX_FILE, OUTBOX_KEY).append({**entry, OUTBOX_KEY: key} for key, entry in wanted.items())
+        for entry in wanted.values():
+            uuid = entry.get("uuid")
+            if entry["kind"] == VISIT_KIND and uuid in self._unqueued and self._unqueued[uuid] == entry.get("version"):
+                del self._unqueued[uuid]
+
+    @property
+    def outbox_complete(self) -> bool:
+        """Whether every signed-off version in the index is known to be in the outbox, so that none
+        needs looking for (``services.visits.ensure_outbox``): vouched for by the last clean close
+        (``closed_cleanly``, the outbox journals as it left them) or by a look at every one during
+        this opening, and each version signed off since seen queued; never with a file found
+        damaged (an outbox set aside loses entries)."""
+        return self._outbox_vouched and not self._unqueued and not self.problems
+
+    def outbox_found_complete(self) -> None:
+        """Every signed-off version in the index was just looked for in the outbox and queued if missing."""
+        self._outbox_vouched = True
+        self._unqueued.clear()
 
     # -- evidence ------------------------------------------------------------------------------
 
@@ -888,32 +978,34 @@ class Store:
         digest = hashlib.sha256()
         staging = temp_path_for(self.root / "evidence" / source.name)
         size = 0
-        try:
-            with open(source, "rb") as reader, open(staging, "xb") as writer:
-                for chunk in iter(lambda: reader.read(_COPY_CHUNK), b""):
-                    digest.update(chunk)
-                    writer.write(chunk)
-                    size += len(chunk)
-                writer.flush()
-                os.fsync(writer.fileno())
-            sha256 = digest.hexdigest()
-            target = self.evidence_path(sha256)
-            target.parent.mkdir(exist_ok=True)
-            if target.exists():
-                staging.unlink()
-            else:
-                durable_replace(staging, target)
-        except OSError as error:
-            staging.unlink(missing_ok=True)
-            raise StoreError("evidence_unreadable", source, reason=error.strerror or str(error)) from None
+        with self._changing():  # a copy cut short (by an unreadable source too) may leave its staging file
+            try:
+                with open(source, "rb") as reader, open(staging, "xb") as writer:
+                    for chunk in iter(lambda: reader.read(_COPY_CHUNK), b""):
+                        digest.update(chunk)
+                        writer.write(chunk)
+                        size += len(chunk)
+                    writer.flush()
+                    os.fsync(writer.fileno())
+                sha256 = digest.hexdigest()
+                target = self.evidence_path(sha256)
+                target.parent.mkdir(exist_ok=True)
+                if target.exists():
+                    staging.unlink()
+                else:
+                    durable_replace(staging, target)
+            except OSError as error:
+                staging.unlink(missing_ok=True)
+                raise StoreError("evidence_unreadable", source, reason=error.strerror or str(error)) from None
         return Evidence(sha256=sha256, name=source.name, size=size)
 
     def keep_evidence(self, sha256: str, data: bytes) -> Path:
         """Keep a photo received from the bureau server under its SHA-256 (checked by the caller)."""
         self._require_writable()
         target = self.evidence_path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_new_file(target, data)
+        with self._changing():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_new_file(target, data)
         return target
 
     def iter_evidence(self) -> Iterator[Path]:
@@ -927,6 +1019,8 @@ def _arrival(row: dict[str, Any]) -> str:
 
 
 OUTBOX_KEY = "_entry"
+VISIT_KIND = "visit"
+"""The outbox entries of signed-off versions (each names its ``uuid`` and ``version``)."""
 SENT_STATE = "sent"
 """An outbox entry the server acknowledged (the sync service's word for it, kept by the store)."""
 
