@@ -73,6 +73,7 @@ def test_a_reopening_after_a_clean_close_skips_the_checks(
         assert store.closed_cleanly and store.outbox_complete
         assert not (root / STAMP_FILE).exists()  # removed at once: a kill from here on leaves none
         assert set(scanned) == {"data"}  # the data dir's own few entries only
+        assert store.loaded_journal(store_module.INDEX_FILE) is None, "the index is read when first needed"
         monkeypatch.setattr(Store, "in_outbox", no_look)
         assert services.ensure_outbox(store) == 0
         assert len(store.visit_summaries()) == 2

@@ -67,7 +67,8 @@ def from_scratch(root: Path) -> dict[str, bytes]:
 
 def opened_without_the_visit_index(root: Path, *, readonly: bool = False) -> Store:
     """A store as a start after a clean close opens it: its visit index not read. ``Store.open``
-    reads it on opening (for now), so this opening forgets it; the first use reads it again."""
+    reads it on opening after anything else (a test's folder may not end with a clean close), so
+    this opening forgets it; the first use reads it again."""
     store = Store.open(root, readonly=readonly)
     store._journals.pop(VISIT_INDEX, None)
     return store
