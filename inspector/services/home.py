@@ -12,12 +12,14 @@ source of truth: losing it costs one reading of the files.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 import msgspec
 
 from inspector.core.visits import VisitSummary
 from inspector.services.rounds import RoundDue, due
+from inspector.store.errors import StoreError
 from inspector.store.store import Store
 
 SYNC_PENDING = "pending"
@@ -69,5 +71,7 @@ def summary_at_start(store: Store) -> HomeSummary:
 
 
 def keep_for_next_start(store: Store) -> None:
-    """Give the store, as it closes, what the next start's first frame shows."""
-    store.keep_at_close(msgspec.json.encode(home_summary(store)))
+    """Give the store, as it closes, what the next start's first frame shows. A store that cannot be
+    read now (said on screen when it was met) keeps nothing: the next start reads the files."""
+    with suppress(StoreError):
+        store.keep_at_close(msgspec.json.encode(home_summary(store)))

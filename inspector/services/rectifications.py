@@ -22,7 +22,7 @@ import hashlib
 import json
 import sys
 import uuid as uuid_module
-from collections import ChainMap, defaultdict
+from collections import ChainMap, Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -397,6 +397,9 @@ _REWRITE_AFTER = 1000
 _BLOCK = 256
 """Views per section of the snapshot (~400 KB): a listing reads the blocks holding what it keeps."""
 _OPEN_HEADS, _CLOSED_HEADS, _ORPHANS, _SEALS = "heads/open", "heads/closed", "orphans", "sealed"
+_OPEN_TALLY = "tally/open"
+"""How many items not closed share each (due date, state): home counts them at every start without
+decoding a head per item (30,000 at 10,000 visits; 8 ms, and ten times that at 100,000)."""
 _VIEWS_ENCODER = msgspec.msgpack.Encoder(
     enc_hook=lambda value: {"code": value.code, "params": value.params} if isinstance(value, DomainError) else value
 )
@@ -438,6 +441,7 @@ _HEADS_DECODER = msgspec.msgpack.Decoder(dict[str, _ViewHead])
 _BLOCK_DECODER = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])
 _ORPHANS_DECODER = msgspec.msgpack.Decoder(list[dict[str, Any]])
 _SEALS_DECODER = msgspec.msgpack.Decoder(dict[str, str])
+_TALLY_DECODER = msgspec.msgpack.Decoder(list[tuple[date, RectificationState, int]])
 
 
 class _Views(Mapping[str, RectificationView]):
@@ -458,6 +462,10 @@ class _Views(Mapping[str, RectificationView]):
         if part is None:
             part = self._parts[name] = _HEADS_DECODER.decode(self.snapshot.section(name))
         return part
+
+    def open_tally(self) -> list[tuple[date, RectificationState, int]] | None:
+        """The snapshot's ``_OPEN_TALLY``; None once views changed since (their heads are read then)."""
+        return None if self._changes else _TALLY_DECODER.decode(self.snapshot.section(_OPEN_TALLY))
 
     @property
     def heads(self) -> dict[str, _ViewHead | RectificationView]:
@@ -576,6 +584,8 @@ def _snapshot_sections(
             part = _CLOSED_HEADS if head.state is RectificationState.CLOSED else _OPEN_HEADS
             heads[part][key] = msgspec.structs.replace(head, block=block)
     encoded = {name: msgspec.msgpack.encode(part) for name, part in heads.items()}
+    tally = Counter((head.due, head.state) for head in heads[_OPEN_HEADS].values())
+    encoded[_OPEN_TALLY] = msgspec.msgpack.encode([(due, state, count) for (due, state), count in tally.items()])
     return {**encoded, _ORPHANS: msgspec.msgpack.encode(orphans), _SEALS: msgspec.msgpack.encode(sealed), **blocks}
 
 
@@ -1531,32 +1541,43 @@ class Standing:
 
 @dataclass(frozen=True)
 class NotClosed:
-    """The rectifications not closed, by due date as ``find_rectifications`` orders them: every
-    one's standing, to count, and the first few whole, to list."""
+    """The rectifications not closed: how many share each standing, to count, and the first few
+    whole, by due date as ``find_rectifications`` orders them, to list."""
 
-    standings: list[Standing]
+    tally: dict[Standing, int]
     first: list[RectificationView]
+
+    @property
+    def count(self) -> int:
+        return sum(self.tally.values())
+
+    def overdue_on(self, today: date) -> int:
+        return sum(count for standing, count in self.tally.items() if standing.overdue_on(today))
 
 
 def not_closed(store: Store, *, whole: int) -> NotClosed:
     """Home's rectifications, the first ``whole`` of them whole. From the persisted fold only the
-    heads are read for the rest: at 10,000 visits home counts 30,000 and lists 200, and decoding
-    every view would cost ~0.4 s and ~80 MB more. A snapshot replaced meanwhile is read again
-    (``_with_fold_state``), as for every other reading."""
+    heads are read for the rest (at 10,000 visits home counts 30,000 and lists 200, and decoding
+    every view would cost ~0.4 s and ~80 MB more), and with none whole only its tally of them. A
+    snapshot replaced meanwhile is read again (``_with_fold_state``), as for every other reading."""
 
     def from_views(views: Iterable[RectificationView]) -> NotClosed:
         found = [view for view in views if view.state is not RectificationState.CLOSED]
-        return NotClosed([Standing(view.state, view.due) for view in found], found[:whole])
+        return NotClosed(dict(Counter(Standing(view.state, view.due) for view in found)), found[:whole])
 
     def from_fold(state: _FoldState) -> NotClosed:
         views = state.views
         if state.ordered is not None or not isinstance(views, _Views):
             return from_views(_ordered(state))
+        tally = views.open_tally() if not whole else None
+        if tally is not None:
+            return NotClosed({Standing(kind, due): count for due, kind, count in tally}, [])
         rows = sorted(  # as ``_by_due`` orders views
             (head.due, head.record.site_id, key, head.state) for key, head in views.heads_where(closed=False).items()
         )
         return NotClosed(
-            [Standing(state, due) for due, _, _, state in rows], views.many([row[2] for row in rows[:whole]])
+            dict(Counter(Standing(kind, due) for due, _, _, kind in rows)),
+            views.many([row[2] for row in rows[:whole]]),
         )
 
     return _with_fold_state(store, from_fold, lambda: from_views(_by_due(_fold_views(store).values())))

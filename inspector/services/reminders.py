@@ -3,11 +3,11 @@ overdue, by township and by team (the lead of the visit that found them)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 
 from inspector.core.errors import DomainError
-from inspector.core.rectifications import RectificationView
 from inspector.core.reminders import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Chased, Urgency, chase, urgency
 from inspector.i18n import t
 from inspector.services.rectifications import Standing, find_rectifications
@@ -47,10 +47,13 @@ def chased_on_laptop(store: Store, today: date, within: int) -> list[Chased]:
     return found
 
 
-def reminder_text(store: Store, views: Iterable[RectificationView | Standing], today: date) -> str:
+def reminder_text(store: Store, tally: Mapping[Standing, int], today: date) -> str:
     """Home's reminder after its title: how many open items fall due within the laptop's days, how
-    many are past due; nothing when neither."""
+    many are past due (``tally``: how many items share each standing); nothing when neither."""
     within = reminder_days(store)
-    levels = [urgency(view.due, today, within) for view in views if view.is_open]
-    soon, overdue = levels.count(Urgency.DUE_SOON), levels.count(Urgency.OVERDUE)
+    levels: Counter[Urgency | None] = Counter()
+    for standing, count in tally.items():
+        if standing.is_open:
+            levels[urgency(standing.due, today, within)] += count
+    soon, overdue = levels[Urgency.DUE_SOON], levels[Urgency.OVERDUE]
     return t("rounds.home.reminders", soon=soon, overdue=overdue, days=within) if soon or overdue else ""

@@ -5,6 +5,7 @@ applies them, and anything else gathers the seals from the whole index as before
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -30,17 +31,17 @@ from tests.rectifications.test_fold_snapshot import (
 HOME_ROWS = 3
 
 
-def home_of(store: Store) -> tuple[list[tuple[object, object]], dict[str, bytes]]:
+def home_of(store: Store) -> tuple[dict[services.Standing, int], dict[str, bytes]]:
     found = services.not_closed(store, whole=HOME_ROWS)
-    return [(standing.state, standing.due) for standing in found.standings], encoded(found.first)
+    return found.tally, encoded(found.first)
 
 
-def home_from_the_journals(root: Path) -> tuple[list[tuple[object, object]], dict[str, bytes]]:
+def home_from_the_journals(root: Path) -> tuple[dict[services.Standing, int], dict[str, bytes]]:
     """What home shows, folded from the journals alone (read-only: nothing written)."""
     with Store.open(root, readonly=True) as store:
         views = services._by_due(services._fold_views(store).values())
     found = [view for view in views if view.state is not services.RectificationState.CLOSED]
-    return [(view.state, view.due) for view in found], encoded(found[:HOME_ROWS])
+    return dict(Counter(services.Standing(view.state, view.due) for view in found)), encoded(found[:HOME_ROWS])
 
 
 def seals_in_the_index(root: Path) -> tuple[dict[str, str], JournalPosition | None]:

@@ -5,6 +5,7 @@ are folded from the journals."""
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_home_counts_and_lists_every_rectification_and_visit(years: Path, tmp_pa
     with Store.open(root) as store:
         summaries = store.visit_summaries()
         in_progress = visits_in_progress(store)
-        reminder = reminder_text(store, expected, today)
+        reminder = reminder_text(store, Counter(services.Standing(view.state, view.due) for view in expected), today)
         assert reminder, "some items are overdue: the title says so"
         session = Session(store, clock=lambda: DEMO_TODAY, cursor_blink=False)
 
@@ -81,8 +82,9 @@ def test_home_counts_and_lists_every_rectification_and_visit(years: Path, tmp_pa
             assert f"共 {len(summaries)} 次检查" in title and title.endswith(reminder)
 
             state = store.memo[services._FOLD_STATE]
-            if with_snapshot:  # counted from the views' heads, and no view decoded before the list is shown
+            if with_snapshot:  # counted from the tally, no head nor view decoded before the list is shown
                 assert isinstance(state.views, services._Views) and not state.views._decoded
+                assert services._OPEN_HEADS not in state.views._parts, "counted from the snapshot's tally"
             await show_section(pilot, "tab-rectifications")
             table = screen.query_one("#rectifications", VisitTable)
             assert table.row_count == HOME_ROWS

@@ -136,7 +136,7 @@ class HomeScreen(InspectorScreen[None]):
         elif section == "tab-outbox":
             self._fill_outbox(pending_uploads(self.store))
         elif section == "tab-rectifications" and self._not_closed is not None:
-            if self._not_closed.first or not self._not_closed.standings:
+            if self._not_closed.first or not self._not_closed.count:
                 self._fill_rectifications(self._not_closed)
             else:  # counted before the list was shown: its first rows are read now
                 self.load_rectifications()
@@ -255,15 +255,13 @@ class HomeScreen(InspectorScreen[None]):
     def _show_rectifications(self, pending: NotClosed) -> None:
         self._not_closed = pending
         today = self.session.today()
-        overdue = sum(1 for standing in pending.standings if standing.overdue_on(today))
+        overdue = pending.overdue_on(today)
         from inspector.services.reminders import reminder_text
 
-        self.query_one("#home-title", Static).update(
-            self.title_text + reminder_text(self.store, pending.standings, today)
-        )
+        self.query_one("#home-title", Static).update(self.title_text + reminder_text(self.store, pending.tally, today))
         if "tab-rectifications" in self._shown:
             self._fill_rectifications(pending)
-        open_count = len(pending.standings)
+        open_count = pending.count
         self.query_one(SectionBar).set_label(
             "tab-rectifications",
             t("tui.home.tab.rectifications_count", open=open_count, overdue=overdue),
@@ -291,7 +289,7 @@ class HomeScreen(InspectorScreen[None]):
                 for view in pending.first
             ],
         )
-        _say_more(self.rectifications_more, len(pending.standings))
+        _say_more(self.rectifications_more, pending.count)
 
     # -- actions ---------------------------------------------------------------------------------
 
