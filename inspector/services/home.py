@@ -13,10 +13,12 @@ source of truth: losing it costs one reading of the files.
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import date
 from typing import Any
 
 import msgspec
 
+from inspector.core.rectifications import RectificationState
 from inspector.core.visits import VisitSummary
 from inspector.services.rounds import RoundDue, due
 from inspector.store.errors import StoreError
@@ -31,6 +33,10 @@ class HomeSummary(msgspec.Struct, frozen=True):
     """The index rows of the visits in progress, newest arrival first."""
     pending_uploads: int
     round_due: RoundDue
+    rectifications: list[tuple[date, RectificationState, int]] | None = None
+    """How many rectifications not closed share each (due date, state), as the fold's tally has it
+    (``services.rectifications.NotClosed``); kept at a clean close only: at any other time home
+    counts them in a thread, as folding them can take seconds after a sign-off."""
 
     def visits_in_progress(self) -> list[VisitSummary]:
         return [VisitSummary.from_dict(row) for row in self.in_progress]
@@ -71,7 +77,13 @@ def summary_at_start(store: Store) -> HomeSummary:
 
 
 def keep_for_next_start(store: Store) -> None:
-    """Give the store, as it closes, what the next start's first frame shows. A store that cannot be
-    read now (said on screen when it was met) keeps nothing: the next start reads the files."""
+    """Give the store, as it closes, what the next start's first frame shows, the rectifications'
+    tally too (this process folded them for home already). A store that cannot be read now (said on
+    screen when it was met) keeps nothing: the next start reads the files."""
+    from inspector.services.rectifications import not_closed  # not imported for home's first frame
+
     with suppress(StoreError):
-        store.keep_at_close(msgspec.json.encode(home_summary(store)))
+        tally = not_closed(store, whole=0).tally
+        rectifications = [(standing.due, standing.state, count) for standing, count in tally.items()]
+        summary = msgspec.structs.replace(home_summary(store), rectifications=rectifications)
+        store.keep_at_close(msgspec.json.encode(summary))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
 from textual.pilot import Pilot
 
+from inspector.services import rectifications as services
 from inspector.services.home import home_summary, keep_for_next_start, summary_at_start
 from inspector.services.rectifications import not_closed
 from inspector.store import store as store_module
@@ -20,10 +22,8 @@ from .conftest import drive, show_section
 
 
 def quit_cleanly(root: Path) -> None:
-    """As the app ends after Ctrl+Q: the rectifications folded once (their snapshot written), home's
-    summary given to the store as it closes."""
+    """As the app ends after Ctrl+Q: home's summary given to the store as it closes."""
     with Store.open(root) as store:
-        not_closed(store, whole=0)
         keep_for_next_start(store)
 
 
@@ -31,22 +31,28 @@ def test_after_a_clean_quit_home_is_drawn_from_what_was_kept_without_reading_the
     quit_cleanly(demo_root)
     with Store.open(demo_root) as store:
         expected = home_summary(store)
+        found = not_closed(store, whole=0)
     quit_cleanly(demo_root)
 
     with Store.open(demo_root) as store:
-        assert store.kept_at_open is not None and summary_at_start(store) == expected
+        kept = summary_at_start(store)
+        assert kept.rectifications is not None and msgspec.structs.replace(kept, rectifications=None) == expected
         session = Session(store, clock=lambda: DEMO_TODAY, cursor_blink=False)
 
         async def steps(pilot: Pilot, app: InspectorApp) -> None:
             screen = app.screen
-            assert store.loaded_journal(store_module.INDEX_FILE) is None, "nor by the rectifications' count"
+            assert store.loaded_journal(store_module.INDEX_FILE) is None
+            assert services._FOLD_STATE not in store.memo, "the rectifications counted from what was kept"
             bar = screen.query_one(SectionBar)
+            overdue = found.overdue_on(DEMO_TODAY.date())
+            assert bar.label("tab-rectifications") == f"整改 {found.count} 逾期 {overdue}" and overdue > 0
             assert bar.label("tab-in-progress") == f"检查中 {len(expected.in_progress)}"
             assert bar.label("tab-outbox") == f"待同步 {expected.pending_uploads}"
-            assert bar.label("tab-rectifications").startswith("整改 ")
             assert screen.query_one("#in-progress", VisitTable).row_count == len(expected.in_progress) > 0
             await show_section(pilot, "tab-outbox")  # a list not in the summary: read from the files
             assert screen.query_one("#outbox", VisitTable).row_count == expected.pending_uploads > 0
+            await show_section(pilot, "tab-rectifications")
+            assert screen.query_one("#rectifications", VisitTable).row_count == found.count
 
         drive(session, steps)
 

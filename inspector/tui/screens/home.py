@@ -177,10 +177,16 @@ class HomeScreen(InspectorScreen[None]):
             f"{t('tui.home.tab.outbox')} {summary.pending_uploads}",
             t("tui.home.tab_short.outbox", count=summary.pending_uploads),
         )
-        # The rectifications are read in a thread started now, while this frame is drawn: the main
-        # thread waits on the terminal and on Textual's timers meanwhile.
-        self.rectifications_loading.display = True
-        self.load_rectifications()
+        if summary.rectifications is not None:  # kept at the last clean quit: counted without a fold
+            from inspector.services.rectifications import NotClosed, Standing
+
+            tally = {Standing(state, due): count for due, state, count in summary.rectifications}
+            self._show_rectifications(NotClosed(tally, []))
+        else:
+            # The rectifications are read in a thread started now, while this frame is drawn: the
+            # main thread waits on the terminal and on Textual's timers meanwhile.
+            self.rectifications_loading.display = True
+            self.load_rectifications()
         for section in self._shown - {"tab-in-progress", "tab-rectifications"}:
             self._fill_section(section)
 
