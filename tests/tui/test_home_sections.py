@@ -7,6 +7,7 @@ import asyncio
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
+from textual.widgets._toast import Toast
 
 from inspector.tui.app import InspectorApp
 from inspector.tui.session import Session
@@ -88,5 +89,19 @@ def test_a_list_is_measured_as_it_is_filled_so_its_rows_come_in_the_same_frame()
             table = pilot.app.query_one(VisitTable)
             table.fill(["地点", "状态"], [(f"visit-{n}", [f"地点{n}", "待签发"]) for n in range(30)])
             assert table.virtual_size.height == 30 + 1, "measured before any idle moment: the rows and the header"
+
+    asyncio.run(run())
+
+
+def test_a_notification_on_home_is_shown_though_its_rack_starts_hidden(session: Session) -> None:
+    async def run() -> None:
+        app = InspectorApp(session)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot)
+            rack = app.screen.get_child_by_id("textual-toastrack")
+            assert not rack.display and app.screen.focused is app.screen.query_one("#in-progress", VisitTable)
+            app.notify("测试通知")
+            await settle(pilot)
+            assert rack.display and "测试通知" in str(rack.query_one(Toast).render())
 
     asyncio.run(run())

@@ -66,6 +66,9 @@ def _site(row: VisitSummary) -> str:
 
 
 class HomeScreen(InspectorScreen[None]):
+    AUTO_FOCUS = "#in-progress"
+    """Focused as the screen is first shown: focusing it once mounted moved the focus from the
+    section names (the first focusable widget) a frame later, which drew the screen again."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "resume", "tui.key.resume"),
         Binding("f2", "new_visit", "tui.key.new_visit"),
@@ -112,6 +115,16 @@ class HomeScreen(InspectorScreen[None]):
                     yield Vertical(id=section)
         yield FittingFooter(compact=True)
 
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        """Textual's toast rack, hidden by its CSS, is hidden again by a style of its own once the
+        screen is shown (``ToastRack.show``): a change of style, which laid the whole screen out
+        and drew it again a frame after home's first. Given that style from the start, nothing
+        changes then; a notification still shows it."""
+        super()._extend_compose(widgets)
+        for widget in widgets:
+            if widget.id == "textual-toastrack":
+                widget.display = False
+
     def _section_content(self, section: str) -> list[Widget]:
         if section == "tab-recent":
             return [self.recent]
@@ -140,9 +153,6 @@ class HomeScreen(InspectorScreen[None]):
                 self._fill_rectifications(self._not_closed)
             else:  # counted before the list was shown: its first rows are read now
                 self.load_rectifications()
-
-    def on_mount(self) -> None:
-        self.query_one("#in-progress", VisitTable).focus()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_lists)  # once the lists have their new width
