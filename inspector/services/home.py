@@ -70,8 +70,10 @@ def summary_at_start(store: Store) -> HomeSummary:
     kept = store.kept_at_open
     if kept is not None:
         try:
-            return _DECODER.decode(kept)
-        except msgspec.DecodeError:  # kept by another version of this program: read the files
+            summary = _DECODER.decode(kept)
+            summary.visits_in_progress()  # rows of another shape fail here, not on screen
+            return summary
+        except (msgspec.DecodeError, KeyError, TypeError, ValueError):  # kept by another version
             pass
     return home_summary(store)
 

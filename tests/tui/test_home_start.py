@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import msgspec
+import pytest
 from textual.pilot import Pilot
 
 from inspector.services import rectifications as services
@@ -57,9 +58,18 @@ def test_after_a_clean_quit_home_is_drawn_from_what_was_kept_without_reading_the
         drive(session, steps)
 
 
-def test_what_another_version_kept_is_not_trusted(demo_root: Path) -> None:
+@pytest.mark.parametrize(
+    "kept",
+    [
+        b'{"visit_count": "many"}',
+        b'{"visit_count": 1, "in_progress": [{"uuid": "x"}], "pending_uploads": 0,'
+        b' "round_due": {"pending": 0, "start": null, "end": null}}',
+    ],
+    ids=["another-shape", "rows-of-another-shape"],
+)
+def test_what_another_version_kept_is_not_trusted(demo_root: Path, kept: bytes) -> None:
     with Store.open(demo_root) as store:
-        store.keep_at_close(b'{"visit_count": "many"}')
+        store.keep_at_close(kept)
     with Store.open(demo_root) as store:
         assert store.kept_at_open is not None
         assert summary_at_start(store) == home_summary(store)
