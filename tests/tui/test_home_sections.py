@@ -105,3 +105,20 @@ def test_a_notification_on_home_is_shown_though_its_rack_starts_hidden(session: 
             assert rack.display and "测试通知" in str(rack.query_one(Toast).render())
 
     asyncio.run(run())
+
+
+def test_the_rectifications_list_shown_while_they_were_only_counted_gets_its_rows(session: Session) -> None:
+    """Shown while the thread counting them (without rows: the list was not shown when it began)
+    was still at work: when the count comes, the rows are read, not an empty list shown."""
+
+    async def steps(pilot: Pilot, app: InspectorApp) -> None:
+        screen = app.screen
+        counted = screen._not_closed
+        assert counted is not None and counted.count and not counted.first
+        screen._not_closed = None  # as if the count had not come yet
+        await show_section(pilot, "tab-rectifications")
+        screen._show_rectifications(counted)  # now it comes, without rows
+        await settle(pilot)
+        assert screen.query_one("#rectifications", VisitTable).row_count == counted.count
+
+    drive(session, steps)

@@ -275,8 +275,8 @@ class HomeScreen(InspectorScreen[None]):
         from inspector.services.reminders import reminder_text
 
         self.query_one("#home-title", Static).update(self.title_text + reminder_text(self.store, pending.tally, today))
-        if "tab-rectifications" in self._shown:
-            self._fill_rectifications(pending)
+        if "tab-rectifications" in self._shown:  # shown while they were counted: their rows read now
+            self._fill_section("tab-rectifications")
         open_count = pending.count
         self.query_one(SectionBar).set_label(
             "tab-rectifications",
