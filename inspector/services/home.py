@@ -22,9 +22,7 @@ from inspector.core.rectifications import RectificationState
 from inspector.core.visits import VisitSummary
 from inspector.services.rounds import RoundDue, due
 from inspector.store.errors import StoreError
-from inspector.store.store import Store
-
-SYNC_PENDING = "pending"
+from inspector.store.store import PENDING_STATE, VISIT_KIND, Store
 
 
 class HomeSummary(msgspec.Struct, frozen=True):
@@ -51,7 +49,7 @@ def pending_uploads(store: Store) -> list[dict[str, Any]]:
     return [
         entry
         for entry in store.unsent_outbox()
-        if entry.get("kind") == "visit" and entry.get("state") == SYNC_PENDING and entry.get("uuid") in listed
+        if entry.get("kind") == VISIT_KIND and entry.get("state") == PENDING_STATE and entry.get("uuid") in listed
     ]
 
 

@@ -54,7 +54,7 @@ from inspector.store.migrations import EVENTS_FILE
 from inspector.store.migrations import INDEX_FILE as VISIT_INDEX_FILE
 from inspector.store.migrations import RECTIFICATION_INDEX_FILE as INDEX_FILE
 from inspector.store.snapshot import Growth, Snapshot, SnapshotChanged, growth_since, read_snapshot, write_snapshot
-from inspector.store.store import Store
+from inspector.store.store import PENDING_STATE, Store
 
 _CHECKED = "\x00checked"
 """The memo's entry saying which versions of the two indexes were last found to agree."""
@@ -1297,7 +1297,7 @@ def _unqueued_local_events(store: Store) -> list[dict[str, Any]]:
 def _queue(store: Store, events: list[dict[str, Any]]) -> None:
     """Queue events for upload in one appended write: a crash queues all of them or none."""
     store.put_outbox_many(
-        {"kind": OUTBOX_KIND, "key": event["id"], "event": event, "state": "pending"} for event in events
+        {"kind": OUTBOX_KIND, "key": event["id"], "event": event, "state": PENDING_STATE} for event in events
     )
 
 

@@ -46,7 +46,7 @@ from inspector.store.errors import StoreError
 from inspector.store.journal import NO_FILE, JournalPosition
 from inspector.store.migrations import EVENTS_FILE, INDEX_FILE
 from inspector.store.snapshot import growth_since
-from inspector.store.store import SINGLE, Store
+from inspector.store.store import PENDING_STATE, SENT_STATE, SINGLE, VISIT_KIND, Store
 from inspector.sync.errors import Refused, SyncError
 
 if TYPE_CHECKING:
@@ -54,9 +54,7 @@ if TYPE_CHECKING:
 
 SYNC_FILE = "sync.json"
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
-SENT = "sent"
-PENDING = "pending"
-VISIT = "visit"
+SENT, PENDING, VISIT = SENT_STATE, PENDING_STATE, VISIT_KIND  # the outbox's words, kept by the store
 RECT_EVENT = "rect_event"
 RECT_RECORDS = "rect_records"
 SEAL_BROKEN = "seal_broken"

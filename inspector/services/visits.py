@@ -19,7 +19,7 @@ from inspector.core.visits import Answer, Visit, VisitSummary
 from inspector.core.vocabulary import Result, Severity, VisitStatus
 from inspector.services.checklists import checklist_for_kind
 from inspector.store.errors import StoreError
-from inspector.store.store import VISIT_KIND, Store
+from inspector.store.store import PENDING_STATE, VISIT_KIND, Store
 
 
 class _Unchanged:
@@ -233,7 +233,7 @@ def queue_signed_version(store: Store, visit: Visit) -> None:
             "seal": visit.seal,
             # the frozen bytes' own hash: checking them before an upload or a document costs one hash
             "sha256": sha256_hex(frozen),
-            "state": "pending",
+            "state": PENDING_STATE,
         }
     )
 

@@ -1025,6 +1025,7 @@ OUTBOX_KEY = "_entry"
 VISIT_KIND = "visit"
 """The outbox entries of signed-off versions (each names its ``uuid`` and ``version``)."""
 SENT_STATE = "sent"
+PENDING_STATE = "pending"
 """An outbox entry the server acknowledged (the sync service's word for it, kept by the store)."""
 
 
