@@ -33,14 +33,7 @@ from inspector.core.clock import from_iso, local_date, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.sites import Site
 from inspector.core.visits import Answer, Evidence, Rectification, Visit, rectifications
-from inspector.core.vocabulary import Area, Result, Severity
-
-
-class RectificationState(StrEnum):
-    OPEN = "open"
-    FEEDBACK_RECEIVED = "feedback_received"
-    RE_INSPECTED = "re_inspected"
-    CLOSED = "closed"
+from inspector.core.vocabulary import Area, RectificationState, Result, Severity
 
 
 class EventKind(StrEnum):

@@ -86,5 +86,16 @@ class VisitStatus(_Named):
     SIGNED_OFF = "signed_off", "已签发"
 
 
+class RectificationState(StrEnum):
+    """Where a rectification stands in its loop (issued, answered, re-inspected, closed); the rules
+    of moving between them are ``core.rectifications``'. Here with the other words, so that what
+    only names a state (home's tally, a filter) need not import those rules."""
+
+    OPEN = "open"
+    FEEDBACK_RECEIVED = "feedback_received"
+    RE_INSPECTED = "re_inspected"
+    CLOSED = "closed"
+
+
 SITE_FEATURES: frozenset[str] = frozenset({"canteen", "isolation_room", "residents", "medical_unit"})
 """Facts about a site that an item's applies-when condition may ask for."""

@@ -18,8 +18,8 @@ from typing import Any
 
 import msgspec
 
-from inspector.core.rectifications import RectificationState
 from inspector.core.visits import VisitSummary
+from inspector.core.vocabulary import RectificationState
 from inspector.services.rounds import RoundDue, due
 from inspector.store.errors import StoreError
 from inspector.store.store import PENDING_STATE, VISIT_KIND, Store

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import DataTable
 
@@ -30,7 +31,7 @@ def column_width(header: str, cells: Iterable[str]) -> int:
     return max([cell_len(header), *(cell_len(cell) for cell in cells)]) + CELL_PADDING
 
 
-class VisitTable(DataTable[str]):
+class VisitTable(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._filled: tuple[object, ...] = ()
@@ -65,7 +66,9 @@ class VisitTable(DataTable[str]):
         self.clear(columns=True)
         self.add_columns(*columns)
         for number, (uuid, cells) in enumerate(rows):
-            self.add_row(*cells, key=f"{uuid}#{number}")
+            # As Text, not str: a DataTable reads a str cell as Rich markup, so a site's name or a
+            # note with "[...]" in it lost those words on screen (and each cell was parsed again).
+            self.add_row(*(Text(cell, no_wrap=True, end="") for cell in cells), key=f"{uuid}#{number}")
         self._measure_new_rows()
         kept = next((number for number, (uuid, _) in enumerate(rows) if uuid == keep), None)
         if kept is not None:
