@@ -19,17 +19,18 @@ status command and the forwarder tries again later.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 import logging
 import random
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inspector.core.canonical import canonical_bytes
@@ -38,6 +39,7 @@ from inspector.server import records
 from inspector.server.db import Database, feed, forwarding, forwarding_parked, insert_once, visits
 
 log = logging.getLogger("inspector.server.forwarding")
+T = TypeVar("T")
 
 BATCH_VISITS = 50
 BATCH_BYTES = 8 * 1024 * 1024
@@ -429,63 +431,79 @@ def _feed_entry(database: Database, seq: int) -> dict[str, Any] | None:
 
 
 class Forwarder:
-    """A background thread running rounds: on each new upload, at least every ``every`` seconds,
-    and after a failure with growing waits (jittered, at most ``every``) — forever: a province
-    outage only delays."""
+    """Rounds run by the server: on each new upload, at least every ``every`` seconds, and after a
+    failure with growing waits (jittered, at most ``every``) — forever: a province outage only
+    delays.
+
+    The schedule is an asyncio task of the server's event loop, started and stopped by
+    ``lifespan``; each round, which blocks on the database and the network, runs in a thread of
+    its own. The waits are the event loop's (``asyncio.wait_for`` on an ``asyncio.Event``): its
+    timeouts are relative to the loop's monotonic clock, where a ``threading.Event.wait(timeout)``
+    is a timed lock wait that may never return when the wall clock is shifted (libfaketime; it
+    hung the retry after an outage). A ``socketpair`` waker polled with ``selectors`` would wait
+    as well, but it would be a second loop with a thread and sockets of its own, beside the one
+    the server already runs and where an upload is seen (``WakeOnUpload``).
+
+    The round's thread is a daemon of its own rather than one of anyio's or asyncio's workers:
+    those are joined at exit, so a round hanging on the network would hold a stopped server up
+    until its timeouts ran out. A stop waits ``STOP_WAIT_SECONDS`` for the round, then leaves it.
+    """
 
     def __init__(self, database: Database, folder: records.PhotoFolder, settings: ForwardSettings) -> None:
         self.database = database
         self.folder = folder
         self.settings = settings
-        self._woken = threading.Event()
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="forwarder", daemon=True)
+        self._upstream: Upstream | None = None
+        self._woken = asyncio.Event()
+        self._stopping = asyncio.Event()
 
     def wake(self) -> None:
+        """Ask for a round now; from the event loop's thread (asyncio's events are not thread-safe)."""
         self._woken.set()
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._woken.set()
-        self._thread.join(STOP_WAIT_SECONDS)
 
     @asynccontextmanager
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:
-        self.start()
+        running = asyncio.create_task(self._run(), name="forwarder")
         try:
             yield
         finally:
-            await run_in_threadpool(self.stop)
+            self._stopping.set()
+            self._woken.set()
+            done, _ = await asyncio.wait({running}, timeout=STOP_WAIT_SECONDS)
+            if not done:
+                log.warning("a round forwarding to %s still runs: left behind", self.settings.target)
+                running.cancel()
+                await asyncio.wait({running})
 
     def _backoff(self, failures: int) -> float:
         ceiling = min(self.settings.every, self.settings.first_retry * 2 ** min(failures - 1, 16))
         return random.uniform(ceiling / 2, ceiling)
 
-    def _run(self) -> None:
-        target = self.settings.target
-        upstream: Upstream | None = None
+    async def _run(self) -> None:
         failures = 0
-        try:
-            while not self._stopping.is_set():
-                self._woken.clear()
-                try:
-                    upstream = upstream or self.settings.connect()
-                    report = forward_pending(self.database, self.folder, upstream, target)
-                except Exception as error:  # whatever it was, it only delays: kept, logged, retried
-                    failures += 1
-                    self._note_failure(error)
-                    self._stopping.wait(self._backoff(failures))
-                    continue
+        while not self._stopping.is_set():
+            self._woken.clear()
+            if await _in_own_thread(self._round):
                 failures = 0
-                if report.sent_anything:
-                    log.info("forwarded to %s: %s", target, report)
-                self._woken.wait(self.settings.every)
-        finally:
-            if upstream is not None:
-                upstream.close()
+                await _wait(self._woken, self.settings.every)
+            else:
+                failures += 1
+                await _wait(self._stopping, self._backoff(failures))
+        # not reached when a hanging round was left behind: it still uses the connection
+        if self._upstream is not None:
+            await _in_own_thread(self._upstream.close)
+
+    def _round(self) -> bool:
+        """One round (in its thread); False when it failed, which only delays: kept, logged, retried."""
+        try:
+            self._upstream = self._upstream or self.settings.connect()
+            report = forward_pending(self.database, self.folder, self._upstream, self.settings.target)
+        except Exception as error:  # whatever it was
+            self._note_failure(error)
+            return False
+        if report.sent_anything:
+            log.info("forwarded to %s: %s", self.settings.target, report)
+        return True
 
     def _note_failure(self, error: Exception) -> None:
         failure = _failure(error)
@@ -494,6 +512,31 @@ class Forwarder:
             record_failure(self.database, self.settings.target, error)
         except Exception:  # the database itself failing: the log line above is what is left
             log.exception("could not record the forwarding failure")
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    """Until ``event`` is set or ``seconds`` have passed."""
+    with suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), seconds)
+
+
+def _in_own_thread(work: Callable[[], T]) -> asyncio.Future[T]:
+    """``work()`` in a daemon thread of its own, as a future of the running event loop; cancelling
+    the future leaves the thread to finish alone (the process may exit meanwhile)."""
+    done: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+    def run() -> None:
+        if not done.set_running_or_notify_cancel():
+            return
+        try:
+            result = work()
+        except BaseException as error:  # handed to the awaiting task, which raises it
+            done.set_exception(error)
+        else:
+            done.set_result(result)
+
+    threading.Thread(target=run, name="forwarder", daemon=True).start()
+    return asyncio.wrap_future(done)
 
 
 class WakeOnUpload:

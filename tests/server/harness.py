@@ -52,7 +52,8 @@ class SwappableApp:
 
 
 class ThreadServer:
-    """uvicorn serving ``app`` in a thread on a socket bound beforehand (so the port is known)."""
+    """uvicorn serving ``app`` in a thread on a socket bound beforehand (so the port is known),
+    with the app's lifespan run as ``inspector serve`` runs it (a county's forwarder)."""
 
     def __init__(self, app: Any, *, ssl_certfile: Path | None = None, ssl_keyfile: Path | None = None) -> None:
         self.sock = loopback_socket()
@@ -60,7 +61,7 @@ class ThreadServer:
         config = uvicorn.Config(
             app,
             log_config=None,
-            lifespan="off",
+            lifespan="auto",
             ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
             ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
             timeout_keep_alive=30,

@@ -7,14 +7,16 @@ CI runs ``INSPECTOR_FORWARD_TRIALS`` seeded fault trials (24 by default).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
 import random
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,9 @@ from sqlalchemy import select
 
 from inspector.cli.forwarding_commands import TOKEN_VARIABLE
 from inspector.core.canonical import canonical_bytes
+from inspector.server import forwarding
 from inspector.server.accounts import Role, list_accounts
+from inspector.server.app import create_app
 from inspector.server.db import Database, feed, sqlite_url, visits
 from inspector.server.forwarding import (
     Forwarder,
@@ -271,24 +275,24 @@ def test_a_refusing_province_is_recorded_and_forwarding_goes_on_once_allowed(
     bureau: Bureau, tmp_path: Path, laptop: Callable[..., Path], run_cli: Callable
 ) -> None:
     county = make_bureau(tmp_path / "county")
-    county_server = ThreadServer(county.app).start()
     laptops = [laptop("a")]
+    served: list[Database] = []
     try:
-        assert _sync(laptops[0], county_server.url, county.tokens["lead"]) == "synced"
-        folder = PhotoFolder(county.config.photo_dir)
         for role in ("inspector", "lead"):  # an account that may not upload, then the right one
             settings = ForwardSettings(bureau.url, lambda role=role: bureau.client(role), every=0.2, first_retry=0.05)
-            forwarder = Forwarder(county.database, folder, settings)
-            forwarder.start()
+            app = create_app(replace(county.config, forward=settings))  # its lifespan runs the forwarder
+            served.append(app.state.inspector.database)
+            county_server = ThreadServer(app).start()
             try:
                 if role == "inspector":
+                    assert _sync(laptops[0], county_server.url, county.tokens["lead"]) == "synced"
                     wait_until(
                         lambda: last_error_code(county.database) == "forbidden", what="the refusal to be recorded"
                     )
                 else:
                     wait_until(forwarded_everything(county.database), what="forwarding with the right account")
             finally:
-                forwarder.stop()
+                county_server.stop()
             if role == "inspector":
                 status = run_cli(
                     "--lang",
@@ -305,7 +309,39 @@ def test_a_refusing_province_is_recorded_and_forwarding_goes_on_once_allowed(
                 assert held_visits(bureau.database) == {}
         check_forwarded(county.database, county.config.photo_dir, bureau, laptops)
     finally:
-        county_server.stop()
+        for database in (county.database, *served):
+            database.dispose()
+
+
+def test_a_stop_leaves_a_hanging_round_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A round stuck on the network holds the server's stop up for ``STOP_WAIT_SECONDS`` at most."""
+    monkeypatch.setattr(forwarding, "STOP_WAIT_SECONDS", 0.2)
+    county = make_bureau(tmp_path / "county")
+    connecting, released = threading.Event(), threading.Event()
+
+    def hang() -> Any:
+        connecting.set()
+        released.wait()
+        raise OSError("let go")
+
+    forwarder = Forwarder(county.database, PhotoFolder(county.config.photo_dir), ForwardSettings("https://p", hang))
+
+    async def serve_then_stop() -> float:
+        async with forwarder.lifespan(None):
+            while not connecting.is_set():
+                await asyncio.sleep(0.01)
+            stopping = time.monotonic()
+        return time.monotonic() - stopping
+
+    try:
+        assert asyncio.run(serve_then_stop()) < 5
+        released.set()
+        wait_until(
+            lambda: all(thread.name != "forwarder" for thread in threading.enumerate()),
+            what="the round left behind to end on its own",
+        )
+    finally:
+        released.set()
         county.database.dispose()
 
 
