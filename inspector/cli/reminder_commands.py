@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inspector.cli.common import CommandError, emit_json, open_for_reading, open_store, say
-from inspector.core.reminders import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Chased, Urgency, grouped
+from inspector.core.reminders import Chased, grouped
+from inspector.core.standing import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Urgency
 from inspector.i18n import t
 
 if TYPE_CHECKING:

@@ -32,6 +32,7 @@ from inspector.core.checklists import Checklist, Item
 from inspector.core.clock import from_iso, local_date, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.sites import Site
+from inspector.core.standing import Standing
 from inspector.core.visits import Answer, Evidence, Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, RectificationState, Result, Severity
 
@@ -58,7 +59,6 @@ class FeedbackStatus(StrEnum):
 REINSPECTION_CHECKLIST_ID = "reinspection"
 _KINDS = {kind.value: kind for kind in EventKind}
 
-_OPEN_STATES = frozenset({RectificationState.OPEN, RectificationState.FEEDBACK_RECEIVED})
 _REQUIRED_PAYLOAD: dict[EventKind, tuple[str, ...]] = {
     EventKind.ISSUED: ("notice_number",),
     EventKind.FEEDBACK: ("measures", "responsible", "date", "status"),
@@ -393,14 +393,8 @@ class RectificationView:
     def id(self) -> str:
         return self.record.id
 
-    @property
-    def is_open(self) -> bool:
-        """Waiting for the unit or for a re-inspection: what a re-inspection visit checks."""
-        return self.state in _OPEN_STATES
-
-    def overdue_on(self, day: date) -> bool:
-        """Not closed after its due date: on the due date itself it is still in time."""
-        return self.state is not RectificationState.CLOSED and day > self.due
+    is_open = Standing.is_open
+    overdue_on = Standing.overdue_on
 
     def days_overdue(self, day: date) -> int:
         return (day - self.due).days if self.overdue_on(day) else 0

@@ -14,18 +14,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from inspector.core.rectifications import EventKind, RectificationView
+from inspector.core.standing import Urgency, urgency
 
-DEFAULT_REMINDER_DAYS = 3
-MAX_REMINDER_DAYS = 60
 _EVENT_NAMESPACE = uuid_module.UUID("0b6f3c1e-8d4a-4f6b-9c2e-5a7d1e3f9b20")
-
-
-class Urgency(StrEnum):
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
 
 
 @dataclass(frozen=True)
@@ -42,15 +35,6 @@ class Chased:
     days: int
     """Days left (due soon: 0 on the due date itself) or days past it (overdue)."""
     notice_number: str = ""
-
-
-def urgency(due: date, today: date, within: int = DEFAULT_REMINDER_DAYS) -> Urgency | None:
-    """Overdue after its due date; due soon from ``within`` days before it to the day itself."""
-    if today > due:
-        return Urgency.OVERDUE
-    if (due - today).days <= within:
-        return Urgency.DUE_SOON
-    return None
 
 
 def days_of(due: date, today: date) -> int:

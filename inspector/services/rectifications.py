@@ -45,6 +45,7 @@ from inspector.core.rectifications import (
     RectificationView,
     ReinspectionEntry,
 )
+from inspector.core.standing import NotClosed, Standing
 from inspector.core.visits import Rectification, Visit, rectifications
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 from inspector.services import visits as visit_services
@@ -1527,32 +1528,6 @@ def _check_still_open(store: Store, visit: Visit) -> None:
 
 
 # -- home's rectifications (added for the TUI at 10,000 visits; nothing above depends on it) -----
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """What counting a rectification needs: its state and due date, read as its view reads them."""
-
-    state: RectificationState
-    due: date
-    is_open = RectificationView.is_open
-    overdue_on = RectificationView.overdue_on
-
-
-@dataclass(frozen=True)
-class NotClosed:
-    """The rectifications not closed: how many share each standing, to count, and the first few
-    whole, by due date as ``find_rectifications`` orders them, to list."""
-
-    tally: dict[Standing, int]
-    first: list[RectificationView]
-
-    @property
-    def count(self) -> int:
-        return sum(self.tally.values())
-
-    def overdue_on(self, today: date) -> int:
-        return sum(count for standing, count in self.tally.items() if standing.overdue_on(today))
 
 
 def not_closed(store: Store, *, whole: int) -> NotClosed:

@@ -3,15 +3,17 @@ overdue, by township and by team (the lead of the visit that found them)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from inspector.core.errors import DomainError
-from inspector.core.reminders import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Chased, Urgency, chase, urgency
+from inspector.core.standing import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, Standing, due_soon_and_overdue, urgency
 from inspector.i18n import t
-from inspector.services.rectifications import Standing, find_rectifications
 from inspector.store.store import Store
+
+if TYPE_CHECKING:
+    from inspector.core.reminders import Chased
 
 SETTING = "reminder_days"
 
@@ -30,6 +32,10 @@ def set_reminder_days(store: Store, days: int) -> None:
 
 def chased_on_laptop(store: Store, today: date, within: int) -> list[Chased]:
     """The open rectifications this laptop holds that are due within ``within`` days or overdue."""
+    # imported here, not with the module: home's first frame asks for its reminder text, not these
+    from inspector.core.reminders import chase
+    from inspector.services.rectifications import find_rectifications
+
     leads: dict[str, str] = {}
 
     def lead_of(visit_uuid: str) -> str:
@@ -51,9 +57,5 @@ def reminder_text(store: Store, tally: Mapping[Standing, int], today: date) -> s
     """Home's reminder after its title: how many open items fall due within the laptop's days, how
     many are past due (``tally``: how many items share each standing); nothing when neither."""
     within = reminder_days(store)
-    levels: Counter[Urgency | None] = Counter()
-    for standing, count in tally.items():
-        if standing.is_open:
-            levels[urgency(standing.due, today, within)] += count
-    soon, overdue = levels[Urgency.DUE_SOON], levels[Urgency.OVERDUE]
+    soon, overdue = due_soon_and_overdue(tally, today, within)
     return t("rounds.home.reminders", soon=soon, overdue=overdue, days=within) if soon or overdue else ""

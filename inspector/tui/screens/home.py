@@ -6,7 +6,7 @@ first frame the team waits for when they walk in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,10 +17,12 @@ from textual.widgets import ContentSwitcher, DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from inspector.core.clock import from_iso
+from inspector.core.standing import NotClosed, Standing
 from inspector.core.visits import VisitSummary
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
 from inspector.services.home import home_summary, pending_uploads, summary_at_start
+from inspector.services.reminders import reminder_text
 from inspector.services.rounds import round_due_text
 from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
@@ -29,9 +31,6 @@ from inspector.tui.session import Session
 from inspector.tui.widgets.fitting_footer import FittingFooter
 from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
-
-if TYPE_CHECKING:  # the rectifications are read after the first frame, and their module imported then
-    from inspector.services.rectifications import NotClosed
 
 RECENT_SHOWN = 50
 HOME_ROWS = 200
@@ -188,8 +187,6 @@ class HomeScreen(InspectorScreen[None]):
             t("tui.home.tab_short.outbox", count=summary.pending_uploads),
         )
         if summary.rectifications is not None:  # kept at the last clean quit: counted without a fold
-            from inspector.services.rectifications import NotClosed, Standing
-
             tally = {Standing(state, due): count for due, state, count in summary.rectifications}
             self._show_rectifications(NotClosed(tally, []))
         else:
@@ -272,8 +269,6 @@ class HomeScreen(InspectorScreen[None]):
         self._not_closed = pending
         today = self.session.today()
         overdue = pending.overdue_on(today)
-        from inspector.services.reminders import reminder_text
-
         self.query_one("#home-title", Static).update(self.title_text + reminder_text(self.store, pending.tally, today))
         if "tab-rectifications" in self._shown:  # shown while they were counted: their rows read now
             self._fill_section("tab-rectifications")
