@@ -15,10 +15,8 @@ from typing import TYPE_CHECKING
 import msgspec
 from tinydb.table import Document
 
-from inspector import wire
 from inspector.core.clock import local_date, now
 from inspector.core.errors import DomainError
-from inspector.core.visits import Visit
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import t
 from inspector.services import visits as visit_service
@@ -26,6 +24,8 @@ from inspector.store.store import Store
 from inspector.sync.errors import Refused
 
 if TYPE_CHECKING:  # home reads the assignments at start-up: no HTTP library for that
+    from inspector import wire
+    from inspector.core.visits import Visit
     from inspector.sync.client import BureauClient
 
 ROUNDS_FILE = "rounds.json"
@@ -72,6 +72,8 @@ def pull_assignments(store: Store, client: BureauClient) -> int:
 
 def assignments(store: Store) -> list[AssignmentStatus]:
     """The held assignments, the earliest period first, each with the visit made of it (if any)."""
+    from inspector import wire  # not for home's first frame, drawn from what the last quit kept
+
     row = store.db(ROUNDS_FILE).table(ASSIGNMENTS).get(doc_id=HELD)
     held = msgspec.convert(row["items"], list[wire.Assignment]) if row else []
     visits_of: dict[tuple[str, str], tuple[str, bool]] = {}

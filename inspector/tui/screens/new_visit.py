@@ -38,6 +38,7 @@ def split_members(text: str) -> list[str]:
 
 
 class NewVisitScreen(InspectorScreen[None]):
+    CSS_PATH = "new_visit.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "start", "tui.key.start"),
         Binding("f4", "add_site", "tui.key.add_site"),

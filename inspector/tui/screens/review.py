@@ -44,6 +44,7 @@ def _time(iso: str | None) -> str:
 class ReviewScreen(InspectorScreen[str]):
     """Dismissed with the id of a blocking item to go to in the runner, or None."""
 
+    CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "sign_off", "tui.key.sign_off"),
         Binding("f4", "mark_unanswered", "tui.key.mark_unanswered"),

@@ -53,6 +53,7 @@ def _preview(note: str, length: int = 60) -> str:
 
 
 class RunnerScreen(InspectorScreen[None]):
+    CSS_PATH = "runner.tcss"
     # Digits answer: with a Chinese input method active, letters go to the IME but digits and
     # function keys reach the program (the full-width digits come from the IME's full-width mode).
     # The answer keys are not in the footer: the detail pane beside the list says them for every

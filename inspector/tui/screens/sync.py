@@ -41,6 +41,7 @@ RUN_GROUP = "sync"
 
 
 class SyncScreen(InspectorScreen[None]):
+    CSS_PATH = "sync.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "sync", "tui.key.sync_now"),
         Binding("escape", "back", "tui.key.back"),
