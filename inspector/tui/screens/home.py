@@ -6,6 +6,7 @@ first frame the team waits for when they walk in.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, ClassVar
 
 from textual import work
@@ -13,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, DataTable, ProgressBar, Static
+from textual.widgets import ContentSwitcher, DataTable, Static
 from textual.worker import get_current_worker
 
 from inspector.core.clock import from_iso
@@ -83,7 +84,6 @@ class HomeScreen(InspectorScreen[None]):
         # their lists may be filled before that: so they are kept here rather than looked up
         self.recent = VisitTable(id="recent")
         self.rectifications = VisitTable(id="rectifications")
-        self.rectifications_loading = ProgressBar(total=None, show_eta=False, show_percentage=False, id="rect-loading")
         self.outbox = VisitTable(id="outbox")
         # how many a list leaves out: a line of its own, not a last row, which would widen the
         # first column past an 80-column screen and push the due date and state off it
@@ -99,6 +99,14 @@ class HomeScreen(InspectorScreen[None]):
         """The sections shown so far (their lists made and filled)."""
         self.title_text = ""
         self._in_progress_hint = ""
+
+    @cached_property
+    def rectifications_loading(self) -> Widget:
+        """Shown while the rectifications are counted in a thread: never after a clean quit, whose
+        kept tally home counts from at once, so neither made nor its module imported then."""
+        from textual.widgets import ProgressBar
+
+        return ProgressBar(total=None, show_eta=False, show_percentage=False, id="rect-loading")
 
     def compose(self) -> ComposeResult:
         yield Static(id="home-title")
