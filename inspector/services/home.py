@@ -33,7 +33,7 @@ class HomeSummary(msgspec.Struct, frozen=True):
     round_due: RoundDue
     rectifications: list[tuple[date, RectificationState, int]] | None = None
     """How many rectifications not closed share each (due date, state), as the fold's tally has it
-    (``services.rectifications.NotClosed``); kept at a clean close only: at any other time home
+    (``core.standing.NotClosed``); kept at a clean close only: at any other time home
     counts them in a thread, as folding them can take seconds after a sign-off."""
 
     def visits_in_progress(self) -> list[VisitSummary]:

@@ -1024,8 +1024,9 @@ def _arrival(row: dict[str, Any]) -> str:
 OUTBOX_KEY = "_entry"
 VISIT_KIND = "visit"
 """The outbox entries of signed-off versions (each names its ``uuid`` and ``version``)."""
-SENT_STATE = "sent"
 PENDING_STATE = "pending"
+"""An outbox entry waiting to be sent."""
+SENT_STATE = "sent"
 """An outbox entry the server acknowledged (the sync service's word for it, kept by the store)."""
 
 

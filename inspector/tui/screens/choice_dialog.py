@@ -47,9 +47,11 @@ class ChoiceDialog(InspectorDialog[Value]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.message)
-            yield OptionList(*(Option(choice.words, str(n)) for n, choice in enumerate(self.choices)), id="choices")
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.message, markup=False)
+            yield OptionList(
+                *(Option(choice.words, str(n)) for n, choice in enumerate(self.choices)), id="choices", markup=False
+            )
             yield Static(t("tui.choice.hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -64,6 +64,7 @@ class EvidenceDialog(InspectorDialog[EvidenceChange]):
                 yield OptionList(
                     *(Option(f"{e.name}  ({e.sha256[:8]})", e.sha256) for e in self.attached),
                     id="evidence-attached",
+                    markup=False,
                     compact=True,  # the rows are the preview's
                 )
             yield Static(t("tui.evidence.hint_above"), classes="dialog-hint")

@@ -58,8 +58,8 @@ class NewVisitScreen(InspectorScreen[None]):
             yield Input(placeholder=t("tui.new.search_placeholder"), compact=True, id="site-query")
             yield Select([], prompt=t("tui.new.any_township"), compact=True, id="township")
             yield Select([], prompt=t("tui.new.any_kind"), compact=True, id="kind")
-        yield OptionList(id="site-results")
-        yield Static(t("tui.new.no_site"), id="site-chosen")
+        yield OptionList(id="site-results", markup=False)
+        yield Static(t("tui.new.no_site"), id="site-chosen", markup=False)
         with Horizontal(classes="field"):
             yield Label(t("tui.new.lead"))
             yield Input(lead, placeholder=t("tui.new.lead_placeholder"), compact=True, id="lead")
@@ -152,7 +152,7 @@ class NewVisitScreen(InspectorScreen[None]):
             if site is None:
                 return
             self.build_index(self.store.sites())
-            self.notify(t("tui.new.site_added", site=site.name))
+            self.notify(t("tui.new.site_added", site=site.name), markup=False)
             self.choose(site.id)
 
         self.app.push_screen(

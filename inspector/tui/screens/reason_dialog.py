@@ -27,8 +27,8 @@ class ReasonDialog(InspectorDialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.prompt)
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.prompt, markup=False)
             yield Input(self.initial, placeholder=t("tui.reason.placeholder"), id="reason")
             yield Static(t("tui.dialog.enter_esc"), classes="dialog-hint")
 

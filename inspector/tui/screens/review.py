@@ -59,13 +59,13 @@ class ReviewScreen(InspectorScreen[str]):
         self.visit: Visit = self.store.load_visit(uuid)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="review-title", classes="screen-title")
+        yield Static(id="review-title", classes="screen-title", markup=False)  # the site's name as written
         with VerticalScroll(id="review-body"):
             yield Static(id="review-facts")
             yield Static(id="seal")
             yield DataTable(cursor_type="none", zebra_stripes=True, id="area-summary")
             yield Static(id="blockers-title", classes="section-title")
-            yield OptionList(id="blockers")
+            yield OptionList(id="blockers", markup=False)
             yield Static(id="failed-title", classes="section-title")
             yield Static(id="failed-items")
             yield Static(id="amendments")

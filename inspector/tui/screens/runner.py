@@ -100,7 +100,7 @@ class RunnerScreen(InspectorScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="runner-top"):
-            yield Static(id="runner-title")
+            yield Static(id="runner-title", markup=False)  # the site's name as written
             yield SaveStatus(id="save-status")
         yield AreaBar(id="areas")
         with Horizontal(id="runner-body"):
