@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from inspector.core import visits as rules
 from inspector.core.canonical import sha256_hex
 from inspector.core.clock import BUREAU_TZ, local_date, to_iso
-from inspector.core.visits import Answer, VisitSummary
+from inspector.core.visits import Answer, summarize
 from inspector.core.vocabulary import Result
 from inspector.paths import sample_register
 from inspector.services import rectifications as rectification_services
@@ -114,7 +114,7 @@ def generate(root: Path, count: int, answers: int = 60, closed_share: float = CL
         site = sites[number % len(sites)]
         visit = make_visit(site, checklists[site.kind], number, answers, sign=number < count)
         (root / "visits" / f"{visit.uuid}.json").write_bytes(encode({"visit": {"1": visit.to_dict()}}))
-        summaries.append(VisitSummary.of(visit).to_dict())
+        summaries.append(summarize(visit).to_dict())
         if not visit.is_sealed:
             continue
         frozen = rules.sealed_bytes(visit)

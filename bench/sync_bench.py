@@ -41,8 +41,8 @@ from inspector.core.vocabulary import Result, SiteKind
 from inspector.paths import sample_register
 from inspector.services import sync as sync_service
 from inspector.services.checklists import checklist_for_kind
+from inspector.services.outbox import queue_signed_version
 from inspector.services.register import import_register
-from inspector.services.visits import queue_signed_version
 from inspector.store.migrations import OUTBOX_FILE
 from inspector.store.store import OUTBOX_KEY, Store
 from inspector.sync.client import BureauClient

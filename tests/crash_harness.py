@@ -173,7 +173,8 @@ def run_signing_trial(data_dir: Path, rng: random.Random, *, in_window: bool = F
 
 def lost_versions(data_dir: Path) -> list[str]:
     from inspector.core.vocabulary import VisitStatus
-    from inspector.services.visits import amend_visit, ensure_outbox
+    from inspector.services.outbox import ensure_outbox
+    from inspector.services.visits import amend_visit
     from inspector.store.errors import StoreError
     from inspector.store.store import Store
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from inspector.core.visits import VisitSummary
+from inspector.core.visit_summary import VisitSummary
 from inspector.core.vocabulary import Result, VisitStatus
 from inspector.paths import sample_register
 from inspector.services import visits as services
+from inspector.services.outbox import ensure_outbox
 from inspector.services.register import import_register
 from inspector.store import store as store_module
 from inspector.store.atomic import atomic_write_bytes, temp_path_for
@@ -33,7 +34,7 @@ def root(tmp_path: Path) -> Path:
     photo = tmp_path / "照片.jpg"
     photo.write_bytes(b"\xff\xd8 a photo")
     with Store.open(tmp_path / "data") as store:
-        services.ensure_outbox(store)  # as the app does when it starts
+        ensure_outbox(store)  # as the app does when it starts
         import_register(store, sample_register())
         first = start(store)
         for item in store.load_visit(first).checklist.items:
@@ -75,7 +76,7 @@ def test_a_reopening_after_a_clean_close_skips_the_checks(
         assert set(scanned) == {"data"}  # the data dir's own few entries only
         assert store.loaded_journal(store_module.INDEX_FILE) is None, "the index is read when first needed"
         monkeypatch.setattr(Store, "in_outbox", no_look)
-        assert services.ensure_outbox(store) == 0
+        assert ensure_outbox(store) == 0
         assert len(store.visit_summaries()) == 2
     with Store.open(root) as store:  # and again: the stamp is written at every clean close
         assert store.closed_cleanly
@@ -151,7 +152,7 @@ def test_an_outbox_changed_after_the_stamp_has_it_looked_through(root: Path) -> 
     _appended(root / "outbox.jsonl")  # its last entry again
     with Store.open(root) as store:
         assert store.closed_cleanly and not store.outbox_complete
-        assert services.ensure_outbox(store) == 0
+        assert ensure_outbox(store) == 0
         assert store.outbox_complete
 
 
@@ -276,7 +277,7 @@ def test_a_sign_off_whose_queueing_failed_is_queued_at_the_next_start(
         assert not store.outbox_complete
     with Store.open(root) as store:
         assert store.closed_cleanly and not store.outbox_complete
-        assert services.ensure_outbox(store) == 1
+        assert ensure_outbox(store) == 1
         assert store.outbox_complete
 
 

@@ -13,7 +13,7 @@ from inspector.core.checklists import Checklist, Item
 from inspector.core.clock import BUREAU_TZ
 from inspector.core.errors import DomainError
 from inspector.core.sites import Site
-from inspector.core.visits import Answer, Visit, VisitSummary
+from inspector.core.visits import Answer, Visit, summarize
 from inspector.core.vocabulary import Area, Method, Result, Severity, SiteKind, VisitStatus
 
 ARRIVED = datetime(2026, 11, 28, 9, 5, tzinfo=BUREAU_TZ)
@@ -150,8 +150,8 @@ def test_overrides_only_on_a_failed_item_and_within_range() -> None:
 def test_a_visit_is_in_progress_until_it_is_signed_off() -> None:
     draft = started()
     awaiting = rules.complete(answered_all(draft), ARRIVED)
-    assert VisitSummary.of(draft).in_progress and VisitSummary.of(awaiting).in_progress
-    assert not VisitSummary.of(signed({"a-1": "应急预案未修订"})).in_progress
+    assert summarize(draft).in_progress and summarize(awaiting).in_progress
+    assert not summarize(signed({"a-1": "应急预案未修订"})).in_progress
 
 
 def test_only_the_lead_signs_off() -> None:

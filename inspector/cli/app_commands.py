@@ -9,7 +9,7 @@ from pathlib import Path
 from inspector import paths
 from inspector.cli.common import data_dir, open_store, say
 from inspector.i18n import label, t
-from inspector.services.visits import ensure_outbox
+from inspector.services.outbox import ensure_outbox
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -24,6 +24,7 @@ from inspector.core.checklists import MAX_DEADLINE_DAYS, Checklist, Item
 from inspector.core.clock import add_days, from_iso, local_date, to_iso
 from inspector.core.errors import DomainError
 from inspector.core.sites import Site
+from inspector.core.visit_summary import VisitSummary
 from inspector.core.vocabulary import Area, Result, Severity, VisitStatus
 
 FORMAT = 1
@@ -714,56 +715,20 @@ def count_results(answers: Mapping[str, Answer]) -> dict[Result, int]:
     return counts
 
 
-@dataclass(frozen=True)
-class VisitSummary:
-    """What a list of visits shows, kept in the store's index so listing reads no visit file.
-
-    Only fields that change with the visit's status are here, so saving an answer never has to
-    touch the index.
-    """
-
-    uuid: str
-    site_id: str
-    site_name: str
-    township: str
-    kind: str
-    lead: str
-    status: VisitStatus
-    arrived_at: str
-    signed_off_at: str | None
-    version: int
-    failed: int
-    seal: str | None
-    reinspection: bool = False
-    """A re-inspection (复查) of a site's open rectifications; rows written before it was kept say False
-    until their visit is next saved."""
-
-    @classmethod
-    def of(cls, visit: Visit) -> VisitSummary:
-        return cls(
-            uuid=visit.uuid,
-            site_id=visit.site.id,
-            site_name=visit.site.name,
-            township=visit.site.township,
-            kind=visit.site.kind.value,
-            lead=visit.lead,
-            status=visit.status,
-            arrived_at=visit.arrived_at,
-            signed_off_at=visit.signed_off_at,
-            version=visit.version,
-            failed=len(failed_items(visit)) if visit.is_sealed else 0,
-            seal=visit.seal,
-            reinspection=bool(visit.reinspects),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "status": self.status.value}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> VisitSummary:
-        return cls(**{**data, "status": VisitStatus(data["status"])})
-
-    @property
-    def in_progress(self) -> bool:
-        """Not signed off yet: being recorded, or waiting for the team lead."""
-        return self.status is not VisitStatus.SIGNED_OFF
+def summarize(visit: Visit) -> VisitSummary:
+    """What the visit index keeps of ``visit`` for the lists."""
+    return VisitSummary(
+        uuid=visit.uuid,
+        site_id=visit.site.id,
+        site_name=visit.site.name,
+        township=visit.site.township,
+        kind=visit.site.kind.value,
+        lead=visit.lead,
+        status=visit.status,
+        arrived_at=visit.arrived_at,
+        signed_off_at=visit.signed_off_at,
+        version=visit.version,
+        failed=len(failed_items(visit)) if visit.is_sealed else 0,
+        seal=visit.seal,
+        reinspection=bool(visit.reinspects),
+    )

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from inspector.core.visits import VisitSummary
+from inspector.core.visit_summary import VisitSummary
 from inspector.core.vocabulary import RectificationState
 from inspector.services.rounds import RoundDue, due
 from inspector.store.errors import StoreError

@@ -19,11 +19,10 @@ from inspector.core.clock import local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import t
-from inspector.services import visits as visit_service
 from inspector.store.store import Store
 from inspector.sync.errors import Refused
 
-if TYPE_CHECKING:  # home reads the assignments at start-up: no HTTP library for that
+if TYPE_CHECKING:  # home reads the assignments at start-up: no HTTP library, no visit rules for that
     from inspector import wire
     from inspector.core.visits import Visit
     from inspector.sync.client import BureauClient
@@ -116,7 +115,9 @@ def start_from_assignment(
     today = local_date(now())
     if today < date.fromisoformat(status.assignment.start):
         raise DomainError("round.assignment_not_yet", site=status.assignment.site_name, start=status.assignment.start)
-    return visit_service.start_visit(store, site_id, lead=lead, members=members, round_id=round_id)
+    from inspector.services.visits import start_visit  # with the rules of a visit, not imported for home
+
+    return start_visit(store, site_id, lead=lead, members=members, round_id=round_id)
 
 
 def round_for_new_visit(store: Store, site_id: str, day: date) -> str:

@@ -40,8 +40,8 @@ from inspector.core.sites import Site
 from inspector.core.vocabulary import VisitStatus
 from inspector.services import number_blocks
 from inspector.services import visits as visit_services
+from inspector.services.outbox import ensure_outbox
 from inspector.services.profile import save_profile
-from inspector.services.visits import ensure_outbox
 from inspector.store.errors import StoreError
 from inspector.store.journal import NO_FILE, JournalPosition
 from inspector.store.migrations import EVENTS_FILE, INDEX_FILE

@@ -15,11 +15,13 @@ from inspector.core.checklists import Checklist
 from inspector.core.clock import local_date, now
 from inspector.core.errors import DomainError
 from inspector.core.evidence import HEAD_BYTES, evidence_format
-from inspector.core.visits import Answer, Visit, VisitSummary
+from inspector.core.visit_summary import VisitSummary
+from inspector.core.visits import Answer, Visit
 from inspector.core.vocabulary import Result, Severity, VisitStatus
 from inspector.services.checklists import checklist_for_kind
+from inspector.services.outbox import queue_signed_version
 from inspector.store.errors import StoreError
-from inspector.store.store import PENDING_STATE, VISIT_KIND, Store
+from inspector.store.store import VISIT_KIND, Store
 
 
 class _Unchanged:
@@ -190,7 +192,7 @@ def reopen_visit(store: Store, uuid: str) -> Visit:
 def sign_off_visit(store: Store, uuid: str, *, by: str, at: datetime | None = None) -> Visit:
     """Seal the visit. The visit file is the commit point; the frozen bytes and the outbox entry
     follow from it. After a crash between the two they are made again from the visit file, which
-    still holds that version: by ``ensure_outbox`` (at every sync and every start of the app) and
+    still holds that version: by ``services.outbox.ensure_outbox`` (at every sync and every start of the app) and
     by ``amend_visit`` before the version is superseded (after that it could not be rebuilt)."""
     visit = store.load_visit(uuid)
     if visit.status is VisitStatus.DRAFT:
@@ -211,48 +213,6 @@ def amend_visit(
     store.save_visit(visit)
     queue_signed_version(store, visit)
     return visit
-
-
-def queue_signed_version(store: Store, visit: Visit) -> None:
-    """Freeze the bytes of a signed-off version and put them in the outbox (once).
-
-    The entry is written after the bytes: without the bytes there is no entry, and the outbox
-    (with its archive of years of receipts) is not searched; so a sign-off costs the same whatever
-    the history."""
-    key = f"{visit.uuid}.v{visit.version}"
-    if store.has_sealed(visit.uuid, visit.version) and store.outbox_entry(VISIT_KIND, key) is not None:
-        return  # both are there
-    frozen = rules.sealed_bytes(visit)
-    store.save_sealed(visit.uuid, visit.version, frozen)
-    store.put_outbox(
-        {
-            "kind": VISIT_KIND,
-            "key": key,
-            "uuid": visit.uuid,
-            "version": visit.version,
-            "seal": visit.seal,
-            # the frozen bytes' own hash: checking them before an upload or a document costs one hash
-            "sha256": sha256_hex(frozen),
-            "state": PENDING_STATE,
-        }
-    )
-
-
-def ensure_outbox(store: Store, *, whole: bool = False) -> int:
-    """Queue every signed-off version that a crash left out of the outbox; returns how many. Read
-    from the index's rows, not from a summary of every visit: it runs before the app's first frame.
-    Nothing to look for when the store knows the outbox complete (``Store.outbox_complete``: after
-    a clean close, and a look like this one, nothing signed off can be missing from it), unless
-    ``whole``: a caller that found an entry missing all the same looks at every one."""
-    if store.outbox_complete and not whole:
-        return 0
-    added = 0
-    for uuid, version in store.signed_off_versions().items():
-        if not store.in_outbox(VISIT_KIND, f"{uuid}.v{version}"):
-            queue_signed_version(store, store.load_visit(uuid))
-            added += 1
-    store.outbox_found_complete()
-    return added
 
 
 def resolve_visit(store: Store, text: str) -> str:

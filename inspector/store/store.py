@@ -25,6 +25,10 @@ Small files that change rarely are UTF-8 JSON written whole with ``atomic_write_
 grows with the years (the index, the outbox, the rectifications) is a ``Journal``: a change is
 one appended line and one fsync, and the file is rewritten (atomically) only when superseded
 lines outnumber the live ones, so no action costs more because there is more history.
+
+The rules of a visit, a site and a checklist (``core.visits`` and what it holds) are imported by the
+methods that read or write one: the app's first frame reads only the index's rows
+(``core.visit_summary``), and importing those rules took a tenth of its start.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from filelock import FileLock, Timeout
@@ -47,10 +51,8 @@ from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
-from inspector.core.checklists import Checklist
 from inspector.core.clock import now
-from inspector.core.sites import Site
-from inspector.core.visits import Evidence, FrozenChecklist, Visit, VisitSummary
+from inspector.core.visit_summary import VisitSummary
 from inspector.core.vocabulary import VisitStatus
 from inspector.store.atomic import (
     atomic_write_bytes,
@@ -64,6 +66,11 @@ from inspector.store.journal import GONE, Journal, JournalDamaged, JournalPositi
 from inspector.store.migrations import INDEX_FILE, OUTBOX_ARCHIVE, OUTBOX_FILE, REBUILD_MARKER, SCHEMA_VERSION, migrate
 from inspector.store.stamp import Seen, root_entries, take_stamp, write_stamp
 from inspector.store.tinydb_storage import AtomicJSONStorage, decode, encode
+
+if TYPE_CHECKING:  # imported where a visit, a site or a checklist is read or written (module docstring)
+    from inspector.core.checklists import Checklist
+    from inspector.core.sites import Site
+    from inspector.core.visits import Evidence, FrozenChecklist, Visit
 
 APP_NAME = "inspector"
 SINGLE = 1
@@ -442,8 +449,10 @@ class Store:
         last line ahead of its visit, which the next opening checks and corrects (only the last
         line can be, as there is one writer). A new visit is written whole in one atomic write.
         """
+        from inspector.core.visits import summarize
+
         self._require_writable()
-        summary = VisitSummary.of(visit).to_dict()
+        summary = summarize(visit).to_dict()
         index = self._visit_index()
         before = index.get(visit.uuid)
         with self._changing():
@@ -503,6 +512,8 @@ class Store:
     def load_visit(self, uuid: str) -> Visit:
         """The stored visit. A file that does not parse is moved aside and dropped from the index
         (by a read-only store too, when no other program is writing; else it says so)."""
+        from inspector.core.visits import Visit
+
         path = self._visit_path(uuid)
         try:
             return Visit.from_dict(dict(self._read_visit_document(uuid)))
@@ -599,6 +610,8 @@ class Store:
         """A visit file read for one use: its checklist (two fifths of its bytes) is parsed once for
         all the visits that froze the same one, as they all wrote it the same, and shared by them.
         Anything unexpected raises, for ``load_visit`` to read the file the careful way."""
+        from inspector.core.visits import FrozenChecklist, Visit
+
         written_members = _VISIT_FILE.decode(self._visit_path(uuid).read_bytes())["visit"][str(SINGLE)]
         written = bytes(written_members.pop("checklist"))
         members = {key: msgspec.json.decode(value) for key, value in written_members.items()}
@@ -664,9 +677,11 @@ class Store:
         last = journal.last_record()
         if last is None:
             return
+        from inspector.core.visits import Visit, summarize
+
         uuid = last["uuid"]
         try:
-            actual: dict[str, Any] | None = VisitSummary.of(
+            actual: dict[str, Any] | None = summarize(
                 Visit.from_dict(dict(self._read_visit_document(uuid, keep=False)))
             ).to_dict()
         except StoreError:
@@ -693,6 +708,8 @@ class Store:
             self._write_index_anew()
 
     def _write_index_anew(self) -> None:
+        from inspector.core.visits import Visit, summarize
+
         marker = self.root / REBUILD_MARKER
         if not marker.exists():
             atomic_write_bytes(marker, b"{}")
@@ -702,7 +719,7 @@ class Store:
                 continue
             try:
                 summaries.append(
-                    VisitSummary.of(Visit.from_dict(dict(self._read_visit_document(path.stem, keep=False)))).to_dict()
+                    summarize(Visit.from_dict(dict(self._read_visit_document(path.stem, keep=False)))).to_dict()
                 )
             except UnreadableFile as error:
                 self._set_aside(path, error)
@@ -753,9 +770,13 @@ class Store:
     # -- register and checklists ---------------------------------------------------------------
 
     def sites(self) -> list[Site]:
+        from inspector.core.sites import Site
+
         return [Site.from_dict(dict(doc)) for doc in self.db("register.json").table("sites").all()]
 
     def site(self, site_id: str) -> Site | None:
+        from inspector.core.sites import Site
+
         doc = self.db("register.json").table("sites").get(Query().id == site_id)
         return Site.from_dict(dict(doc)) if doc else None
 
@@ -792,6 +813,8 @@ class Store:
         return added, changed
 
     def stored_checklists(self) -> list[Checklist]:
+        from inspector.core.checklists import Checklist
+
         return [Checklist.from_dict(dict(doc)) for doc in self.db("checklists.json").table("checklists").all()]
 
     def add_checklist(self, checklist: Checklist) -> bool:
@@ -956,7 +979,7 @@ class Store:
     @property
     def outbox_complete(self) -> bool:
         """Whether every signed-off version in the index is known to be in the outbox, so that none
-        needs looking for (``services.visits.ensure_outbox``): vouched for by the last clean close
+        needs looking for (``services.outbox.ensure_outbox``): vouched for by the last clean close
         (``closed_cleanly``, the outbox journals as it left them) or by a look at every one during
         this opening, and each version signed off since seen queued; never with a file found
         damaged (an outbox set aside loses entries)."""
@@ -974,6 +997,8 @@ class Store:
 
     def add_evidence(self, source: Path) -> Evidence:
         """Copy a file into the store under its SHA-256 (once, however often it is attached)."""
+        from inspector.core.visits import Evidence
+
         self._require_writable()
         source = Path(source)
         if not source.is_file():

@@ -18,7 +18,7 @@ from textual.screen import Screen
 
 from inspector.i18n import t
 from inspector.services.home import keep_for_next_start
-from inspector.services.visits import ensure_outbox
+from inspector.services.outbox import ensure_outbox
 from inspector.store.store import Store, StoreProblem
 from inspector.tui.screens.base import InspectorScreen, KeyHelp, key_help, translate_bindings
 from inspector.tui.screens.home import HomeScreen

@@ -17,8 +17,9 @@ from textual.widgets._footer import FooterKey
 
 from inspector.core import visits as rules
 from inspector.core.vocabulary import Result, SiteKind, VisitStatus
+from inspector.services.outbox import ensure_outbox
 from inspector.services.rectifications import start_reinspection
-from inspector.services.visits import ensure_outbox, visits_in_progress
+from inspector.services.visits import visits_in_progress
 from inspector.store import atomic, tinydb_storage
 from inspector.store import store as store_module
 from inspector.store.store import Store

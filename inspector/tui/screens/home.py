@@ -19,13 +19,12 @@ from textual.worker import get_current_worker
 
 from inspector.core.clock import from_iso
 from inspector.core.standing import NotClosed, Standing
-from inspector.core.visits import VisitSummary
+from inspector.core.visit_summary import VisitSummary
 from inspector.core.vocabulary import VisitStatus
 from inspector.i18n import label, t
 from inspector.services.home import home_summary, pending_uploads, summary_at_start
 from inspector.services.reminders import reminder_text
 from inspector.services.rounds import round_due_text
-from inspector.services.visits import visits_in_progress
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
 from inspector.tui.session import Session
@@ -347,6 +346,8 @@ class HomeScreen(InspectorScreen[None]):
 
     def action_resume(self) -> None:
         """Open the visit in progress that started last, on the item the team was on."""
+        from inspector.services.visits import visits_in_progress  # with the rules of a visit, which opening one needs
+
         in_progress = visits_in_progress(self.store)
         if not in_progress:
             self.notify(t("tui.home.nothing_in_progress"), severity="warning")
