@@ -13,7 +13,6 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DirectoryTree, Input, OptionList, Select, TextArea
-from textual.widgets._footer import FooterKey
 
 from inspector.core import visits as rules
 from inspector.core.vocabulary import Result, SiteKind, VisitStatus
@@ -31,6 +30,7 @@ from inspector.tui.screens.new_visit import NewVisitScreen
 from inspector.tui.screens.review import ReviewScreen
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
+from inspector.tui.widgets.key_bar import KeyBar
 from tests.conftest import DEMO_TODAY
 from tests.tui.conftest import drive, settle
 from tests.tui.test_flow import resume_latest, type_text
@@ -289,7 +289,7 @@ def test_starting_where_a_visit_is_in_progress_offers_to_resume_it(session: Sess
 def test_the_runner_footer_offers_f4_and_f6(session: Session) -> None:
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
         runner = await resume_latest(pilot)
-        shown = {key.key_display for key in runner.query(FooterKey)}
+        shown = {key.display for key in runner.query_one(KeyBar).fitted().keys}
         assert {"F2", "F3", "F4", "F5", "F6", "F9"} <= shown
 
     drive(session, steps)

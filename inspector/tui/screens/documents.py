@@ -15,7 +15,7 @@ from inspector.services.documents import IssuedDocument, issued_documents
 from inspector.tui.desktop import open_with_desktop
 from inspector.tui.screens.base import InspectorScreen
 from inspector.tui.session import Session
-from inspector.tui.widgets.fitting_footer import FittingFooter
+from inspector.tui.widgets.key_bar import KeyBar
 from inspector.tui.widgets.visit_table import VisitTable
 
 COLUMNS = ("kind", "number", "site", "date", "file")
@@ -45,7 +45,7 @@ class DocumentsScreen(InspectorScreen[None]):
         yield Static(id="documents-title", classes="screen-title")
         yield VisitTable(id="documents")
         yield Static(id="documents-path", markup=False)
-        yield FittingFooter(compact=True)
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         self.documents = issued_documents(self.store)

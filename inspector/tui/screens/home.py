@@ -28,7 +28,7 @@ from inspector.services.rounds import round_due_text
 from inspector.store.errors import StoreError
 from inspector.tui.screens.base import InspectorScreen
 from inspector.tui.session import Session
-from inspector.tui.widgets.fitting_footer import FittingFooter
+from inspector.tui.widgets.key_bar import KeyBar
 from inspector.tui.widgets.section_bar import SectionBar
 from inspector.tui.widgets.visit_table import VisitTable
 
@@ -119,7 +119,7 @@ class HomeScreen(InspectorScreen[None]):
             for section in SECTIONS:
                 if section != "tab-in-progress":
                     yield Vertical(id=section)
-        yield FittingFooter(compact=True)
+        yield KeyBar()
 
     def _extend_compose(self, widgets: list[Widget]) -> None:
         """Textual's toast rack, hidden by its CSS, is hidden again by a style of its own once the

@@ -27,7 +27,7 @@ from inspector.tui.screens.choice_dialog import Choice, ChoiceDialog
 from inspector.tui.screens.local_site_dialog import LocalSiteDialog
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
-from inspector.tui.widgets.fitting_footer import FittingFooter
+from inspector.tui.widgets.key_bar import KeyBar
 
 ARRIVAL_FORMAT = "%Y-%m-%d %H:%M"
 _MEMBER_SEPARATORS = re.compile(r"[、,，;；\s]+")
@@ -71,7 +71,7 @@ class NewVisitScreen(InspectorScreen[None]):
             yield Label(t("tui.new.arrival_reason"))
             yield Input(placeholder=t("tui.new.arrival_reason_placeholder"), compact=True, id="arrival-reason")
         yield Checkbox(t("tui.new.unannounced"), value=True, compact=True, id="unannounced")
-        yield FittingFooter(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#site-results", OptionList).loading = True

@@ -33,7 +33,7 @@ from inspector.tui.screens.base import InspectorDialog, InspectorScreen
 from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.runner import RunnerScreen
 from inspector.tui.session import Session
-from inspector.tui.widgets.fitting_footer import FittingFooter
+from inspector.tui.widgets.key_bar import KeyBar
 from inspector.tui.widgets.visit_table import CELL_PADDING, VisitTable, column_width, columns_that_fit
 
 CUT_MARK = "..."
@@ -190,7 +190,7 @@ class RectificationBoardScreen(_RectificationScreen):
             yield Checkbox(t("tui.rect.overdue_only"), compact=True, id="rect-overdue")
         yield VisitTable(id="rect-board")
         yield Static(id="rect-preview", markup=False)
-        yield FittingFooter(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -347,7 +347,7 @@ class RectificationDetailScreen(_RectificationScreen):
         yield Static(t("tui.rect.detail_title"), classes="screen-title")
         with VerticalScroll():
             yield Static(id="rect-detail", markup=False)
-        yield FittingFooter(compact=True)
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         self.after_change()

@@ -29,8 +29,8 @@ from inspector.tui.screens.base import InspectorScreen, problem_text
 from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.sign_off_dialog import SignOffDialog
 from inspector.tui.session import Session
-from inspector.tui.widgets.fitting_footer import FittingFooter
 from inspector.tui.widgets.item_detail import deadline_text, evidence_text
+from inspector.tui.widgets.key_bar import KeyBar
 
 # Signing off a draft records the departure first (the service does it), so this never blocks here.
 _HANDLED_BY_SIGN_OFF = "blocker.not_completed"
@@ -69,7 +69,7 @@ class ReviewScreen(InspectorScreen[str]):
             yield Static(id="failed-title", classes="section-title")
             yield Static(id="failed-items")
             yield Static(id="amendments")
-        yield FittingFooter(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_visit()

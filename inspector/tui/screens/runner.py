@@ -35,9 +35,9 @@ from inspector.tui.screens.reason_dialog import ReasonDialog
 from inspector.tui.screens.review import ReviewScreen
 from inspector.tui.session import Session
 from inspector.tui.widgets.area_bar import AreaBar
-from inspector.tui.widgets.fitting_footer import FittingFooter
 from inspector.tui.widgets.item_detail import ItemDetail, evidence_text
 from inspector.tui.widgets.item_list import MARKS, ItemList
+from inspector.tui.widgets.key_bar import KeyBar
 from inspector.tui.widgets.save_status import SaveStatus
 
 NOTE_SAVE_DELAY = 1.0
@@ -111,7 +111,7 @@ class RunnerScreen(InspectorScreen[None]):
                 yield Static(t("tui.runner.note_label"), id="note-label")
                 yield TextArea(id="note", soft_wrap=True, compact=True, placeholder=t("tui.runner.note_placeholder"))
                 yield Static(id="evidence")
-        yield FittingFooter(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#reinspection-story").display = bool(self._stories)

@@ -35,7 +35,7 @@ from inspector.services.sync import (
 from inspector.store.errors import StoreError
 from inspector.sync.errors import SyncError
 from inspector.tui.screens.base import InspectorScreen, problem_text
-from inspector.tui.widgets.fitting_footer import FittingFooter
+from inspector.tui.widgets.key_bar import KeyBar
 
 RUN_GROUP = "sync"
 
@@ -65,7 +65,7 @@ class SyncScreen(InspectorScreen[None]):
             yield Static(id="sync-phase")
         # RichLog renders at least 78 cells wide by default: at 80 columns the cells past its width were cut
         yield RichLog(id="sync-log", wrap=True, markup=False, min_width=1)
-        yield FittingFooter(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         saved = saved_login(self.store)
