@@ -79,15 +79,6 @@ class HomeScreen(InspectorScreen[None]):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        # the sections not shown first are mounted when first shown (``_section_content``), and
-        # their lists may be filled before that: so they are kept here rather than looked up
-        self.recent = VisitTable(id="recent")
-        self.rectifications = VisitTable(id="rectifications")
-        self.outbox = VisitTable(id="outbox")
-        # how many a list leaves out: a line of its own, not a last row, which would widen the
-        # first column past an 80-column screen and push the due date and state off it
-        self.rectifications_more = Static(id="rectifications-more", classes="more")
-        self.outbox_more = Static(id="outbox-more", classes="more")
         self._in_progress: list[VisitSummary] = []
         self._recent: list[VisitSummary] = []
         """The visits the two lists show, to fit their columns again to another width."""
@@ -98,6 +89,33 @@ class HomeScreen(InspectorScreen[None]):
         """The sections shown so far (their lists made and filled)."""
         self.title_text = ""
         self._in_progress_hint = ""
+
+    # The sections not shown first are mounted when first shown (``_section_content``), and their
+    # lists may be filled before that: so they are kept here rather than looked up, and made when
+    # first needed, not for home's first frame.
+
+    @cached_property
+    def recent(self) -> VisitTable:
+        return VisitTable(id="recent")
+
+    @cached_property
+    def rectifications(self) -> VisitTable:
+        return VisitTable(id="rectifications")
+
+    @cached_property
+    def outbox(self) -> VisitTable:
+        return VisitTable(id="outbox")
+
+    # how many a list leaves out: a line of its own, not a last row, which would widen the first
+    # column past an 80-column screen and push the due date and state off it
+
+    @cached_property
+    def rectifications_more(self) -> Static:
+        return Static(id="rectifications-more", classes="more")
+
+    @cached_property
+    def outbox_more(self) -> Static:
+        return Static(id="outbox-more", classes="more")
 
     @cached_property
     def rectifications_loading(self) -> Widget:
