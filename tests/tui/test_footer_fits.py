@@ -115,12 +115,15 @@ def test_the_bar_draws_again_only_when_its_keys_change(session: Session, monkeyp
     drive(session, steps)
 
 
-def test_a_click_on_a_key_presses_it(session: Session) -> None:
+def test_the_key_under_the_mouse_stands_out_and_a_click_presses_it(session: Session) -> None:
     async def steps(pilot: Pilot, app: InspectorApp) -> None:
         bar = app.screen.query_one(KeyBar)
         start = next(start for start, shown in bar.fitted().spans(bar.size.width) if shown.action == "help")
+        at = _index_of_cell(bar.render().plain, start)
+        before = bar.render().get_style_at_offset(app.console, at)
         await pilot.hover(KeyBar, offset=(start, 0))
-        assert bar.tooltip is None or isinstance(bar.tooltip, str)
+        await pilot.pause()
+        assert bar.render().get_style_at_offset(app.console, at) != before  # the key under the mouse stands out
         await pilot.click(KeyBar, offset=(start, 0))
         await settle(pilot)
         assert isinstance(app.screen, HelpDialog)
